@@ -1,0 +1,3 @@
+"""publish: a Markdown book project → annotated EPUB 3 and print-ready PDFs."""
+
+__version__ = "0.1.0"

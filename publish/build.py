@@ -1,0 +1,155 @@
+"""The pipeline: book folder → outputs in `dist/`. Gather, resolve, lay out, then write.
+
+Input: the book folder, the formats wanted, the output folder. Output: the files written (each
+replaced atomically: a temporary file, then a rename), or a `BookError` with every diagnostic —
+in which case nothing under the output folder has changed.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from . import model as m
+from .config import BookConfig, load_config, read_text
+from .diagnostics import BookError, Report
+from .names import Register, load_register
+from .parse import parse_part
+from .resolve import resolve
+
+FORMATS = ("epub", "pdf", "press", "booklet")
+
+
+@dataclass
+class Output:
+    path: Path
+    kind: str
+    size: int
+    pages: int | None = None
+
+
+@dataclass
+class BuildResult:
+    outputs: list[Output] = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class Manuscript:
+    """Everything read and resolved from a book folder, before any layout."""
+
+    config: BookConfig
+    register: Register
+    book: m.Book
+    report: Report
+    sources: dict
+
+
+def read_book(book_dir: Path, report: Report | None = None) -> Manuscript:
+    """Gather and resolve: config, register, every part; all problems reported at once."""
+    root = book_dir.resolve()
+    report = report or Report(root)
+    config = load_config(book_dir, report)
+    register = load_register(config.names, root, report)
+    sources: dict[Path, list[str]] = {}
+    parts: list[m.Part] = []
+    for index, path in enumerate(config.parts):
+        try:
+            text = read_text(path, path, root)
+        except BookError as e:
+            report.items.extend(e.diagnostics)
+            continue
+        sources[path] = text.splitlines()
+        part = parse_part(path, text, index, report)
+        if part is not None:
+            parts.append(part)
+    report.raise_if_errors()
+    book = resolve(parts, register, config, report, sources)
+    report.raise_if_errors()
+    return Manuscript(config, register, book, report, sources)
+
+
+def timestamp(config: BookConfig) -> tuple[int, str]:
+    """The outputs' fixed time: SOURCE_DATE_EPOCH if set, else the book's date (UTC midnight)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        moment = datetime.fromtimestamp(int(epoch), timezone.utc)
+    else:
+        year, month, day = (config.date.split("-") + ["01", "01"])[:3]
+        moment = datetime(int(year), int(month), int(day), tzinfo=timezone.utc)
+    return int(moment.timestamp()), moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] = FORMATS,
+          strict: bool = False, keep_html: bool = False,
+          progress: Callable[[str], None] = lambda step: None) -> BuildResult:
+    started = time.perf_counter()
+    progress("reading the manuscript")
+    manuscript = read_book(book_dir)
+    config, report = manuscript.config, manuscript.report
+    out_dir = (out_dir or config.root / "dist")
+    epoch, stamp = timestamp(config)
+
+    from .print_edition import lay_out
+    from .writers.pdf import write_pdf
+
+    progress("laying out the print edition")
+    edition = lay_out(manuscript.book, config, manuscript.register, report, stamp)
+    for note, call_page, note_page in edition.misplaced:
+        loc = note.location
+        report.warning(loc.path, loc.line, loc.col, "P001",
+                       f"note {note.number} is on page {_label(edition, note_page)}, its call on page "
+                       f"{_label(edition, call_page)}")
+    report.raise_if_errors(strict)
+
+    files: dict[str, tuple[Path, bytes, int | None]] = {}
+    slug = config.slug
+    pdf_bytes = None
+    if {"pdf", "press", "booklet"} & set(formats):
+        progress("writing the PDF")
+        pdf_bytes = write_pdf(edition.document, epoch)
+        if "pdf" in formats:
+            files["pdf"] = (out_dir / f"{slug}.pdf", pdf_bytes, edition.page_count)
+    if "epub" in formats:
+        progress("writing the EPUB")
+        from .epub_edition import make_epub
+
+        files["epub"] = (out_dir / f"{slug}.epub",
+                         make_epub(manuscript, edition, epoch, stamp), None)
+    if keep_html:
+        files["html"] = (out_dir / "html" / f"{slug}-print.html", edition.html.encode(), None)
+    progress("saving")
+    result = BuildResult(warnings=report.warnings)
+    for kind, (path, data, pages) in files.items():
+        write_atomically(path, data)
+        result.outputs.append(Output(path, kind, len(data), pages))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _label(edition, page: int | None) -> str:
+    if page is None:
+        return "(not found)"
+    return edition.pages.labels[page] or f"#{page + 1}"
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: readers never see a partial file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,84 @@
+"""The command line: thin commands that load a book, call one function, and report.
+
+Input: arguments. Output: exit status 0 (done), 1 (the book has errors, printed as diagnostics),
+2 (bad command line). No traceback reaches the user for a problem in their book (`--debug` shows
+one for problems in publish itself).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+FORMATS = ("epub", "pdf", "press", "booklet")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="publish")
+def main() -> None:
+    """Turn a Markdown book project into an annotated EPUB 3 and print-ready PDFs.
+
+    A book project is a folder with manuscript/book.toml (metadata, the order of the parts,
+    options), the manuscript's Markdown files, an optional name register
+    (manuscript/names.toml) and optional styles/ overrides.
+    """
+
+
+@main.command()
+@click.argument("book_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(FORMATS),
+              help="Build only this output (repeatable): epub, pdf (A5 reading edition), press "
+                   "(bleed and crop marks, PDF/X), booklet (A4 imposed for home printing). "
+                   "Default: all four.")
+@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write the outputs into this folder instead of BOOK_DIR/dist.")
+@click.option("--strict", is_flag=True, help="Treat warnings (e.g. a note that could not be kept "
+              "on its call's page) as errors: nothing is written.")
+@click.option("--html", "keep_html", is_flag=True,
+              help="Also keep the intermediate print HTML in dist/html/ for debugging CSS.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems, no progress or summary.")
+@click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
+def build(book_dir: Path, formats: tuple[str, ...], out_dir: Path | None, strict: bool,
+          keep_html: bool, quiet: bool, debug: bool) -> None:
+    """Build the book in BOOK_DIR (default: the current folder) into BOOK_DIR/dist/.
+
+    Writes <slug>.epub, <slug>.pdf, <slug>-press.pdf and <slug>-booklet.pdf, each replaced
+    atomically; if the book has errors, they are listed and nothing is written.
+    """
+    from .build import build as run_build
+
+    show = (lambda step: None) if quiet or not sys.stderr.isatty() else (
+        lambda step: click.echo(f"… {step}", err=True))
+    result = _guard(lambda: run_build(book_dir, out_dir, formats or FORMATS, strict, keep_html, show),
+                    debug)
+    for warning in result.warnings:
+        click.secho(str(warning), err=True, fg="yellow")
+    if not quiet:
+        for out in result.outputs:
+            pages = f", {out.pages} pages" if out.pages else ""
+            click.echo(f"wrote {out.path} ({_size(out.size)}{pages})")
+        click.echo(f"built in {result.seconds:.1f} s")
+
+
+def _guard(action, debug: bool):
+    from .diagnostics import BookError
+
+    try:
+        return action()
+    except BookError:
+        raise
+    except click.ClickException:
+        raise
+    except Exception as e:  # an internal error: say so plainly
+        if debug:
+            raise
+        raise click.ClickException(f"internal error: {type(e).__name__}: {e} (run with --debug "
+                                   "for details, and please report it)") from None
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"

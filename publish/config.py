@@ -1,0 +1,308 @@
+"""book.toml → `BookConfig`: the book's metadata, part order and options.
+
+Every problem in the file (invalid TOML, unknown keys, missing keys, wrong types, unknown option
+values, parts that do not exist) is collected into the `Report`, then the build stops once.
+The schema below is the reference: docs/book-toml.md is tested against it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Report, fail
+
+CONFIG_NAME = "book.toml"
+MANUSCRIPT_DIR = "manuscript"
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of book.toml: its type, whether it is required, its allowed values, its meaning."""
+
+    type: type | tuple[type, ...]
+    required: bool
+    doc: str
+    default: Any = None
+    choices: tuple[str, ...] = ()
+
+
+# table name ("" is the top level) → key → Key
+SCHEMA: dict[str, dict[str, Key]] = {
+    "": {
+        "title": Key(str, True, "The book's title, as on the cover and title page."),
+        "subtitle": Key(str, False, "A subtitle, shown under the title.", ""),
+        "author": Key(str, True, "The author, as credited on the cover."),
+        "language": Key(str, True, "BCP 47 language tag of the text, e.g. `en-GB`."),
+        "date": Key(str, True, "Publication date, `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; also the fixed "
+                    "timestamp of reproducible outputs unless SOURCE_DATE_EPOCH is set."),
+        "publisher": Key(str, True, "The publisher, as on the title page and imprint."),
+        "identifier": Key(str, True, "A stable unique identifier (`urn:uuid:…` or `urn:isbn:…`)."),
+        "slug": Key(str, True, "Base name of the output files (`<slug>.epub`, `<slug>.pdf`, …)."),
+        "parts": Key(list, True, "The manuscript files, in reading order, relative to `manuscript/`."),
+        "description": Key(str, False, "A sentence describing the book (PDF subject, EPUB description).",
+                           ""),
+        "keywords": Key(list, False, "Keywords for the PDF and EPUB metadata.", []),
+        "names": Key(str, False, "The name register, relative to `manuscript/`.", "names.toml"),
+    },
+    "imprint": {
+        "edition": Key(str, False, "Edition statement printed on the imprint page.", ""),
+        "rights": Key(str, False, "Copyright or licence statement.", ""),
+        "notes_by": Key(str, False, "Who wrote the editor's notes (printed on the imprint page).", ""),
+        "extra": Key(list, False, "Further lines for the imprint page.", []),
+    },
+    "notes": {
+        "numbering": Key(str, False, "`continuous` through the book, or restart in each `part`.",
+                         "continuous", ("continuous", "part")),
+        "annotate": Key(bool, False, "Add the register's annotation as a note at each person's or "
+                        "term's first mention.", True),
+        "marker": Key(str, False, "Text placed before editor's notes in the EPUB and PDF.", ""),
+    },
+    "index": {
+        "enabled": Key(bool, False, "Print an index of names at the back of the book.", True),
+        "title": Key(str, False, "Heading of the index.", "Index of names"),
+    },
+    "print": {
+        "trim": Key(str, False, "Trim size of the printed book.", "A5", ("A5",)),
+        "bleed_mm": Key((int, float), False, "Bleed of the press file, in millimetres.", 3),
+    },
+}
+
+DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+@dataclass(frozen=True)
+class BookConfig:
+    """The validated contents of book.toml; every table flattened into one typed record."""
+
+    root: Path
+    title: str
+    author: str
+    language: str
+    date: str
+    publisher: str
+    identifier: str
+    slug: str
+    parts: tuple[Path, ...]
+    subtitle: str = ""
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+    names: Path | None = None
+    edition: str = ""
+    rights: str = ""
+    notes_by: str = ""
+    imprint_extra: tuple[str, ...] = ()
+    note_numbering: str = "continuous"
+    annotate: bool = True
+    note_marker: str = ""
+    index_enabled: bool = True
+    index_title: str = "Index of names"
+    trim: str = "A5"
+    bleed_mm: float = 3
+    settings: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def manuscript(self) -> Path:
+        return self.root / MANUSCRIPT_DIR
+
+    @property
+    def year(self) -> str:
+        return self.date[:4]
+
+
+def _key_position(lines: list[str], table: str, key: str) -> tuple[int, int]:
+    """Line and column of `key` inside `[table]` (1-based); the table header, or 1:1, when absent."""
+    current = ""
+    header_line = 1
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        m = re.match(r"^\[\s*([A-Za-z0-9_.-]+)\s*\]", stripped)
+        if m:
+            current = m.group(1)
+            if current == table:
+                header_line = number
+            continue
+        if current == table:
+            m = re.match(r"^(\s*)" + re.escape(key) + r"\s*=", line)
+            if m:
+                return number, len(m.group(1)) + 1
+    return header_line, 1
+
+
+def _toml_error_position(error: tomllib.TOMLDecodeError) -> tuple[int, int, str]:
+    m = re.search(r"^(.*) \(at line (\d+), column (\d+)\)$", str(error))
+    if m:
+        return int(m.group(2)), int(m.group(3)), m.group(1)
+    m = re.search(r"^(.*) \(at end of document\)$", str(error))
+    return (1, 1, m.group(1) if m else str(error))
+
+
+def read_text(path: Path, report_path: Path, root: Path) -> str:
+    """A source file's text: UTF-8, no NUL bytes; otherwise a located error (C/S codes)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise fail(report_path, 1, 1, "S001", "file not found", root) from None
+    except IsADirectoryError:
+        raise fail(report_path, 1, 1, "S001", "is a folder, not a file", root) from None
+    except OSError as e:
+        raise fail(report_path, 1, 1, "S001", f"cannot be read: {e.strerror}", root) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        raise fail(report_path, line, col, "S002",
+                   f"is not UTF-8 text (byte 0x{data[e.start]:02x}); save it as UTF-8", root) from None
+    if "\x00" in text:
+        i = text.index("\x00")
+        line = text.count("\n", 0, i) + 1
+        raise fail(report_path, line, i - text.rfind("\n", 0, i), "S003",
+                   "contains a NUL byte: is this a binary file?", root)
+    return text.removeprefix("\ufeff")
+
+
+def load_config(book_dir: Path, report: Report) -> BookConfig:
+    """Read and validate `book_dir/manuscript/book.toml`; problems go to `report` (then raise)."""
+    root = book_dir.resolve()
+    path = root / MANUSCRIPT_DIR / CONFIG_NAME
+    if not path.is_file():
+        raise fail(path, 1, 1, "C001",
+                   f"no {MANUSCRIPT_DIR}/{CONFIG_NAME}: is {book_dir} a book project? "
+                   "(`publish new DIR` creates one)", root)
+    text = read_text(path, path, root)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        line, col, message = _toml_error_position(e)
+        raise fail(path, line, col, "C002", f"invalid TOML: {message}", root) from None
+    lines = text.splitlines()
+    values: dict[str, Any] = {}
+
+    def where(table: str, key: str) -> tuple[int, int]:
+        return _key_position(lines, table, key)
+
+    for table, value in data.items():
+        if table not in SCHEMA[""] and table not in SCHEMA:
+            report.error(path, *where("", table), "C003",
+                         f"unknown key `{table}` (known: {', '.join(_known(''))})")
+        elif table in SCHEMA and table != "" and not isinstance(value, dict):
+            report.error(path, *where("", table), "C004", f"`{table}` must be a table `[{table}]`")
+    for table, keys in SCHEMA.items():
+        section = data if table == "" else data.get(table, {})
+        if not isinstance(section, dict):
+            continue
+        if table:
+            for key in section:
+                if key not in keys:
+                    report.error(path, *where(table, key), "C003",
+                                 f"unknown key `{key}` in [{table}] (known: {', '.join(_known(table))})")
+        for key, spec in keys.items():
+            name = f"{table}.{key}" if table else key
+            if key not in section:
+                if spec.required:
+                    report.error(path, *where(table, key), "C005", f"missing required key `{name}`")
+                values[name] = spec.default
+                continue
+            value = section[key]
+            if isinstance(value, bool) and spec.type in (int, float, (int, float)):
+                ok = False
+            else:
+                ok = isinstance(value, spec.type)
+            if ok and spec.type is list:
+                ok = all(isinstance(v, str) for v in value)
+            if not ok:
+                report.error(path, *where(table, key), "C004",
+                             f"`{name}` must be {_type_name(spec.type)}, not {type(value).__name__}")
+                values[name] = spec.default
+                continue
+            if spec.choices and value not in spec.choices:
+                report.error(path, *where(table, key), "C006",
+                             f"`{name}` must be one of {', '.join(map(repr, spec.choices))}, not {value!r}")
+                value = spec.default
+            if isinstance(value, str) and spec.required and not value.strip():
+                report.error(path, *where(table, key), "C005", f"`{name}` is empty")
+            values[name] = value
+    _check_values(values, path, where, report, root)
+    report.raise_if_errors()
+    return BookConfig(
+        root=root,
+        title=values["title"], subtitle=values["subtitle"], author=values["author"],
+        language=values["language"], date=values["date"], publisher=values["publisher"],
+        identifier=values["identifier"], slug=values["slug"],
+        parts=tuple(root / MANUSCRIPT_DIR / p for p in values["parts"]),
+        description=values["description"], keywords=tuple(values["keywords"]),
+        names=root / MANUSCRIPT_DIR / values["names"],
+        edition=values["imprint.edition"], rights=values["imprint.rights"],
+        notes_by=values["imprint.notes_by"], imprint_extra=tuple(values["imprint.extra"]),
+        note_numbering=values["notes.numbering"], annotate=values["notes.annotate"],
+        note_marker=values["notes.marker"],
+        index_enabled=values["index.enabled"], index_title=values["index.title"],
+        trim=values["print.trim"], bleed_mm=float(values["print.bleed_mm"]),
+        settings=values,
+    )
+
+
+def _check_values(values: dict[str, Any], path: Path, where, report: Report, root: Path) -> None:
+    if isinstance(values.get("date"), str) and values["date"] and not DATE_RE.match(values["date"]):
+        report.error(path, *where("", "date"), "C006",
+                     f"`date` must look like 2016, 2016-10 or 2016-10-23, not {values['date']!r}")
+    slug = values.get("slug")
+    if isinstance(slug, str) and slug and not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", slug):
+        report.error(path, *where("", "slug"), "C006",
+                     f"`slug` must be lower-case letters, digits, '-', '_' or '.', not {slug!r}")
+    for key in ("names",):
+        _check_inside(values.get(key), path, where("", key), report, root, key)
+    parts = values.get("parts") or []
+    if "parts" in values and values["parts"] is not None and not parts:
+        report.error(path, *where("", "parts"), "C005", "`parts` lists no manuscript file")
+    seen = set()
+    for part in parts:
+        line, col = where("", "parts")
+        if not _check_inside(part, path, (line, col), report, root, "parts"):
+            continue
+        target = root / MANUSCRIPT_DIR / part
+        if part in seen:
+            report.error(path, line, col, "C008", f"part {part!r} is listed twice")
+        seen.add(part)
+        if not target.is_file():
+            report.error(path, line, col, "C007",
+                         f"part {part!r} does not exist (looked for {MANUSCRIPT_DIR}/{part})")
+
+
+def _check_inside(relative: Any, path: Path, pos: tuple[int, int], report: Report, root: Path,
+                  key: str) -> bool:
+    """Manuscript paths must stay inside the project: no absolute paths, no `..`, no links out."""
+    if not isinstance(relative, str):
+        return False
+    target = (root / MANUSCRIPT_DIR / relative)
+    if Path(relative).is_absolute() or ".." in Path(relative).parts or not _resolves_inside(target,
+                                                                                            root):
+        report.error(path, *pos, "C009",
+                     f"`{key}` entry {relative!r} points outside the book project; use a path "
+                     f"inside {MANUSCRIPT_DIR}/")
+        return False
+    return True
+
+
+def _resolves_inside(target: Path, root: Path) -> bool:
+    try:
+        return target.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):
+        return False
+
+
+def _known(table: str) -> list[str]:
+    keys = list(SCHEMA[table])
+    return keys + [t for t in SCHEMA if t] if table == "" else keys
+
+
+def _type_name(t: type | tuple[type, ...]) -> str:
+    names = {str: "a string", list: "a list of strings", bool: "true or false", int: "a number",
+             float: "a number"}
+    if isinstance(t, tuple):
+        return "a number"
+    return names.get(t, t.__name__)

@@ -1,0 +1,95 @@
+"""Print HTML → laid-out pages (WeasyPrint), read back as a `PageMap`.
+
+Input: the print HTML and CSS. Output: a WeasyPrint `Document` and a `PageMap` telling, for every
+anchor id (heading, paragraph, note call, note, mention), the physical page it landed on and the
+printed folio of each page. WeasyPrint is imported here only, so `publish --help` stays fast.
+
+All file access of the renderer goes through `ProjectFetcher`: files inside the book project and
+the package's own assets (templates, CSS, fonts); nothing else, and no network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .diagnostics import Report
+from .footnotes import apply_footnote_patch
+
+
+class BlockedResource(Exception):
+    """A resource outside the project (or on the network) was asked for."""
+
+
+def make_fetcher(allowed_roots: list[Path], report: Report, source: Path):
+    """A WeasyPrint URL fetcher confined to `allowed_roots`; refusals become diagnostics."""
+    from weasyprint.urls import URLFetcher
+
+    roots = [r.resolve() for r in allowed_roots]
+
+    class ProjectFetcher(URLFetcher):
+        def __init__(self):
+            super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=5)
+
+        def fetch(self, url, headers=None):  # noqa: ANN001 - WeasyPrint's signature
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme == "file":
+                path = Path(unquote(parts.path))
+                try:
+                    real = path.resolve()
+                    inside = real.is_file() and any(real.is_relative_to(r) for r in roots)
+                except OSError:
+                    inside = False
+                if inside:
+                    return super().fetch(url, headers)
+                report.error(source, 1, 1, "F001",
+                             f"refused to read {url}: only files inside the book project may be used")
+            else:
+                report.error(source, 1, 1, "F002",
+                             f"refused to fetch {url}: a book may not use the network")
+            raise BlockedResource(url)
+
+    return ProjectFetcher()
+
+
+@dataclass
+class PageMap:
+    """Where things landed: anchor id → physical page index (0-based), and each page's folio."""
+
+    anchors: dict[str, int] = field(default_factory=dict)
+    labels: list[str] = field(default_factory=list)
+
+    def page_of(self, anchor: str) -> int | None:
+        return self.anchors.get(anchor)
+
+    def label_of(self, anchor: str) -> str | None:
+        page = self.anchors.get(anchor)
+        return None if page is None else self.labels[page]
+
+
+def render(html: str, base_url: Path, stylesheets: list[str], fetcher):
+    """Lay out `html` with WeasyPrint; returns the `Document`."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    apply_footnote_patch()
+    font_config = FontConfiguration()
+    css = [CSS(string=s, base_url=str(base_url) + "/", url_fetcher=fetcher, font_config=font_config)
+           for s in stylesheets]
+    document = HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher).render(
+        stylesheets=css, font_config=font_config, optimize_images=False)
+    return document
+
+
+def page_map(pages, first_numbered_anchor: str, first_label: int = 1) -> PageMap:
+    """Anchors of the laid-out pages; folios count from the page holding `first_numbered_anchor`."""
+    result = PageMap()
+    for index, page in enumerate(pages):
+        for anchor in page.anchors:
+            result.anchors.setdefault(anchor, index)
+    start = result.anchors.get(first_numbered_anchor, 0)
+    result.labels = [str(i - start + first_label) if i >= start else "" for i in range(len(pages))]
+    return result

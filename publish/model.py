@@ -1,0 +1,234 @@
+"""The book model: what parsing produces and rendering consumes.
+
+Parts hold blocks; blocks hold inline nodes. Notes, note references and name mentions are
+nodes of their own, each with the source location it came from, so that later stages (numbering,
+the index, pagination checks) can report problems where the author can fix them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    path: Path
+    line: int
+    col: int = 1
+
+
+# ---- inline nodes -------------------------------------------------------------------------------
+
+
+@dataclass
+class Text:
+    text: str
+
+
+@dataclass
+class Code:
+    text: str
+
+
+@dataclass
+class Break:
+    hard: bool
+
+
+@dataclass
+class Styled:
+    """Emphasis and friends: `kind` is the HTML element (`em`, `strong`, `s`, `sub`, `sup`)."""
+
+    kind: str
+    children: list[Inline]
+
+
+@dataclass
+class Link:
+    href: str
+    title: str
+    children: list[Inline]
+
+
+@dataclass
+class Image:
+    src: str
+    alt: str
+    location: SourceLocation
+
+
+@dataclass
+class Span:
+    """A bracketed span `[text]{…}` that is not a name: carries a language or classes."""
+
+    children: list[Inline]
+    lang: str = ""
+    classes: tuple[str, ...] = ()
+    no_mention: bool = False
+
+
+@dataclass
+class Mention:
+    """An occurrence of a register entry (person or term) in the text or in a note."""
+
+    key: str
+    children: list[Inline]
+    location: SourceLocation
+    explicit: bool = False
+    id: str = ""
+    in_note: bool = False
+    part_index: int = 0
+
+
+@dataclass
+class NoteRef:
+    """A note call; `note` is the `Note` it calls."""
+
+    note: Note
+    id: str = ""
+
+
+@dataclass
+class PageBreak:
+    """Where a page of the print edition begins (EPUB only)."""
+
+    label: str
+
+
+Inline = Union[Text, Code, Break, Styled, Link, Image, Span, Mention, NoteRef, PageBreak]
+
+
+# ---- blocks -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Heading:
+    level: int
+    children: list[Inline]
+    location: SourceLocation
+    id: str = ""
+
+
+@dataclass
+class Paragraph:
+    children: list[Inline]
+    location: SourceLocation
+    id: str = ""
+
+
+@dataclass
+class Quote:
+    blocks: list[Block]
+
+
+@dataclass
+class ListBlock:
+    ordered: bool
+    start: int
+    items: list[list[Block]]
+
+
+@dataclass
+class CodeBlock:
+    text: str
+
+
+@dataclass
+class Rule:
+    """A section break between passages (`***` in the manuscript)."""
+
+
+@dataclass
+class Table:
+    head: list[list[list[Inline]]]
+    rows: list[list[list[Inline]]]
+    aligns: list[str]
+
+
+Block = Union[Heading, Paragraph, Quote, ListBlock, CodeBlock, Rule, Table]
+
+
+# ---- notes, parts, book -------------------------------------------------------------------------
+
+
+@dataclass
+class Note:
+    """A footnote: written in the manuscript (`[^label]`, `^[…]`) or generated from the register."""
+
+    label: str
+    blocks: list[Block]
+    location: SourceLocation
+    part_index: int = 0
+    number: int = 0
+    id: str = ""
+    generated: bool = False
+    refs: list[NoteRef] = field(default_factory=list)
+
+
+@dataclass
+class Part:
+    """One manuscript file: its front matter, its blocks and the notes it calls, in order."""
+
+    index: int
+    source: Path
+    slug: str
+    title: str
+    kind: str
+    blocks: list[Block]
+    notes: list[Note] = field(default_factory=list)
+    lang: str = ""
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.slug}.xhtml"
+
+
+@dataclass
+class Book:
+    parts: list[Part]
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def notes(self) -> list[Note]:
+        return [n for p in self.parts for n in p.notes]
+
+
+def walk_inlines(nodes: list[Inline]):
+    """Every inline node below `nodes`, depth first (notes' contents are not entered)."""
+    stack = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        yield node
+        children = getattr(node, "children", None)
+        if children:
+            stack.extend(reversed(children))
+
+
+def block_inlines(blocks: list[Block]):
+    """Each inline list directly held by `blocks` and their sub-blocks, in reading order."""
+    stack = list(reversed(blocks))
+    while stack:
+        block = stack.pop()
+        if isinstance(block, (Heading, Paragraph)):
+            yield block.children
+        elif isinstance(block, Quote):
+            stack.extend(reversed(block.blocks))
+        elif isinstance(block, ListBlock):
+            for item in reversed(block.items):
+                stack.extend(reversed(item))
+        elif isinstance(block, Table):
+            for row in block.head + block.rows:
+                yield from row
+
+
+def plain_text(nodes: list[Inline]) -> str:
+    """The visible text of inline nodes (no note contents)."""
+    out = []
+    for node in walk_inlines(nodes):
+        if isinstance(node, (Text, Code)):
+            out.append(node.text)
+        elif isinstance(node, Break):
+            out.append(" ")
+    return "".join(out)

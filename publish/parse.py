@@ -1,0 +1,338 @@
+"""One manuscript file → `Part`: front matter read, tokens turned into model blocks and notes.
+
+Input: the file's text and its position in the book. Output: a `Part` whose notes are in the
+order they are first called, plus diagnostics (front matter, undefined / unused / duplicate
+notes, raw HTML) in the `Report`. Labels of notes are scoped to the file.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from markdown_it.token import Token
+
+from . import model as m
+from .diagnostics import Report
+from .markdown import parser
+
+KINDS = ("introduction", "chapter", "appendix")
+FRONT_MATTER_KEYS = {"title", "kind", "lang"}
+NOTE_DEF_RE = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
+UNDEFINED_REF_RE = re.compile(r"\[\^([^\]\s]+)\]")
+FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+class _Ctx:
+    """What converting one file's tokens needs: its path, lines, notes and the report."""
+
+    def __init__(self, path: Path, lines: list[str], report: Report, part_index: int):
+        self.path = path
+        self.lines = lines
+        self.report = report
+        self.part_index = part_index
+        self.notes: dict[int, m.Note] = {}
+        self.called: list[m.Note] = []
+        self.line = 1  # line of the block being converted, for inline diagnostics
+
+    def loc(self, token: Token | None = None) -> m.SourceLocation:
+        if token is not None and token.map:
+            return m.SourceLocation(self.path, token.map[0] + 1)
+        return m.SourceLocation(self.path, self.line)
+
+    def find(self, needle: str, start_line: int) -> tuple[int, int]:
+        """Line and column of `needle` at or after `start_line` (fallback: `start_line`, 1)."""
+        for number in range(start_line, len(self.lines) + 1):
+            col = self.lines[number - 1].find(needle)
+            if col >= 0:
+                return number, col + 1
+        return start_line, 1
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug or "part"
+
+
+def parse_part(path: Path, text: str, index: int, report: Report) -> m.Part | None:
+    """Parse one manuscript file; `None` when its front matter is too broken to go on."""
+    lines = text.splitlines()
+    ctx = _Ctx(path, lines, report, index)
+    env: dict = {}
+    tokens = parser().parse(text, env)
+    meta: dict = {}
+    if tokens and tokens[0].type == "front_matter":
+        meta = _front_matter(tokens[0], ctx)
+        if meta is None:
+            return None
+        tokens = tokens[1:]
+    body, note_tokens = _split_notes(tokens)
+    _collect_notes(note_tokens, env, ctx)
+    blocks = _blocks(body, ctx)
+    title = meta.get("title")
+    if not title and blocks and isinstance(blocks[0], m.Heading) and blocks[0].level == 1:
+        title = m.plain_text(blocks.pop(0).children)
+    if not title:
+        report.error(path, 1, 1, "M002",
+                     "this part has no title: add `title:` in its front matter or start it with "
+                     "a `# Heading`")
+        title = path.stem
+    _check_note_definitions(ctx, env)
+    if not blocks and not ctx.called:
+        report.warning(path, 1, 1, "M004", "this part has no text")
+    kind = meta.get("kind", "chapter")
+    part = m.Part(index=index, source=path, slug=f"{index:02d}-{slugify(path.stem)}",
+                  title=str(title), kind=kind, blocks=blocks, notes=ctx.called,
+                  lang=str(meta.get("lang", "")))
+    for note in part.notes:
+        note.part_index = index
+    return part
+
+
+def _front_matter(token: Token, ctx: _Ctx) -> dict | None:
+    try:
+        meta = yaml.safe_load(token.content) if token.content.strip() else {}
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = (mark.line + 2) if mark else 1
+        col = (mark.column + 1) if mark else 1
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        ctx.report.error(ctx.path, line, col, "M001", f"malformed front matter: {problem}")
+        return None
+    if not isinstance(meta, dict):
+        ctx.report.error(ctx.path, 2, 1, "M001",
+                         "malformed front matter: expected `key: value` lines")
+        return None
+    for key, value in meta.items():
+        line, col = ctx.find(f"{key}:", 2)
+        if key not in FRONT_MATTER_KEYS:
+            ctx.report.error(ctx.path, line, col, "M003",
+                             f"unknown front matter key `{key}` (known: {', '.join(sorted(FRONT_MATTER_KEYS))})")
+        elif not isinstance(value, str):
+            ctx.report.error(ctx.path, line, col, "M003", f"front matter `{key}` must be text")
+        elif key == "kind" and value not in KINDS:
+            ctx.report.error(ctx.path, line, col, "M003",
+                             f"`kind` must be one of {', '.join(KINDS)}, not {value!r}")
+    return {k: v for k, v in meta.items() if k in FRONT_MATTER_KEYS and isinstance(v, str)}
+
+
+def _split_notes(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
+    for i, token in enumerate(tokens):
+        if token.type == "footnote_block_open":
+            return tokens[:i], tokens[i:]
+    return tokens, []
+
+
+def _collect_notes(tokens: list[Token], env: dict, ctx: _Ctx) -> None:
+    """Footnote definitions (and inline notes) → `Note`s keyed by markdown-it's footnote id."""
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.type == "footnote_open":
+            j = i + 1
+            depth = 1
+            while depth:
+                depth += {"footnote_open": 1, "footnote_close": -1}.get(tokens[j].type, 0)
+                j += 1
+            inner = [t for t in tokens[i + 1 : j - 1] if t.type != "footnote_anchor"]
+            label = token.meta.get("label")
+            note_id = token.meta["id"]
+            first = next((t for t in inner if t.map), None)
+            loc = ctx.loc(first) if first else ctx.loc()
+            note = m.Note(label=label or f"inline-{note_id}", blocks=[], location=loc,
+                          part_index=ctx.part_index)
+            ctx.notes[note_id] = note
+            ctx.line = loc.line
+            note.blocks = _blocks(inner, ctx)
+            i = j
+        else:
+            i += 1
+
+
+def _check_note_definitions(ctx: _Ctx, env: dict) -> None:
+    defined: dict[str, list[int]] = {}
+    in_fence = None
+    for number, line in enumerate(ctx.lines, 1):
+        fence = FENCE_RE.match(line)
+        if fence:
+            marker = fence.group(1)[0]
+            in_fence = None if in_fence == marker else (in_fence or marker)
+            continue
+        if in_fence:
+            continue
+        match = NOTE_DEF_RE.match(line)
+        if match:
+            defined.setdefault(match.group(1), []).append(number)
+    called = {n.label for n in ctx.called}
+    for label, where in defined.items():
+        for line in where[1:]:
+            ctx.report.error(ctx.path, line, 1, "N003",
+                             f"note [^{label}] is defined twice in this file (first on line {where[0]})")
+        if label not in called:
+            ctx.report.error(ctx.path, where[0], 1, "N001",
+                             f"note [^{label}] is defined but never used")
+
+
+# ---- blocks -------------------------------------------------------------------------------------
+
+_CONTAINERS = {"blockquote_open", "bullet_list_open", "ordered_list_open", "list_item_open",
+               "table_open", "thead_open", "tbody_open", "tr_open", "th_open", "td_open"}
+
+
+def _closing(tokens: list[Token], i: int) -> int:
+    """Index of the token closing `tokens[i]` (same level, nesting -1)."""
+    level = tokens[i].level
+    for j in range(i + 1, len(tokens)):
+        if tokens[j].level == level and tokens[j].nesting == -1:
+            return j
+    return len(tokens) - 1
+
+
+def _blocks(tokens: list[Token], ctx: _Ctx) -> list[m.Block]:
+    blocks: list[m.Block] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if t.map:
+            ctx.line = t.map[0] + 1
+        if t.type == "heading_open":
+            blocks.append(m.Heading(int(t.tag[1]), _inlines(tokens[i + 1], ctx), ctx.loc(t)))
+            i += 3
+        elif t.type == "paragraph_open":
+            blocks.append(m.Paragraph(_inlines(tokens[i + 1], ctx), ctx.loc(t)))
+            i += 3
+        elif t.type == "blockquote_open":
+            j = _closing(tokens, i)
+            blocks.append(m.Quote(_blocks(tokens[i + 1 : j], ctx)))
+            i = j + 1
+        elif t.type in ("bullet_list_open", "ordered_list_open"):
+            j = _closing(tokens, i)
+            items = []
+            k = i + 1
+            while k < j:
+                end = _closing(tokens, k)
+                items.append(_blocks(_unhide(tokens[k + 1 : end]), ctx))
+                k = end + 1
+            start = int(t.attrGet("start") or 1)
+            blocks.append(m.ListBlock(t.type == "ordered_list_open", start, items))
+            i = j + 1
+        elif t.type in ("fence", "code_block"):
+            blocks.append(m.CodeBlock(t.content))
+            i += 1
+        elif t.type == "hr":
+            blocks.append(m.Rule())
+            i += 1
+        elif t.type == "html_block":
+            ctx.report.warning(ctx.path, ctx.line, 1, "H001",
+                               "raw HTML is not passed through; it is printed as text")
+            blocks.append(m.CodeBlock(t.content))
+            i += 1
+        elif t.type == "table_open":
+            j = _closing(tokens, i)
+            blocks.append(_table(tokens[i + 1 : j], ctx))
+            i = j + 1
+        else:  # closing tokens of tight lists, anything unknown: skip
+            i += 1
+    return blocks
+
+
+def _unhide(tokens: list[Token]) -> list[Token]:
+    """Tight lists hide their paragraph tokens; they are still paragraphs to us."""
+    return tokens
+
+
+def _table(tokens: list[Token], ctx: _Ctx) -> m.Table:
+    head: list[list[list[m.Inline]]] = []
+    rows: list[list[list[m.Inline]]] = []
+    aligns: list[str] = []
+    section = head
+    row: list[list[m.Inline]] | None = None
+    for i, t in enumerate(tokens):
+        if t.type == "tbody_open":
+            section = rows
+        elif t.type == "tr_open":
+            row = []
+            section.append(row)
+        elif t.type in ("th_open", "td_open") and row is not None:
+            style = t.attrGet("style") or ""
+            if section is head:
+                aligns.append(style.replace("text-align:", "").strip())
+            row.append(_inlines(tokens[i + 1], ctx))
+    return m.Table(head, rows, aligns)
+
+
+# ---- inlines ------------------------------------------------------------------------------------
+
+_STYLED = {"em_open": "em", "strong_open": "strong", "s_open": "s"}
+
+
+def _inlines(token: Token, ctx: _Ctx) -> list[m.Inline]:
+    root: list[m.Inline] = []
+    stack: list[list[m.Inline]] = [root]
+    for t in token.children or []:
+        out = stack[-1]
+        kind = t.type
+        if kind == "text":
+            _text(t.content, out, ctx)
+        elif kind == "softbreak":
+            out.append(m.Break(False))
+        elif kind == "hardbreak":
+            out.append(m.Break(True))
+        elif kind == "code_inline":
+            out.append(m.Code(t.content))
+        elif kind in _STYLED:
+            node = m.Styled(_STYLED[kind], [])
+            out.append(node)
+            stack.append(node.children)
+        elif kind == "link_open":
+            node = m.Link(str(t.attrGet("href") or ""), str(t.attrGet("title") or ""), [])
+            out.append(node)
+            stack.append(node.children)
+        elif kind == "span_open":
+            node = _span(t, ctx)
+            out.append(node)
+            stack.append(node.children)
+        elif kind.endswith("_close"):
+            if len(stack) > 1:
+                stack.pop()
+        elif kind == "image":
+            out.append(m.Image(str(t.attrGet("src") or ""), t.content, ctx.loc()))
+        elif kind == "footnote_ref":
+            note = ctx.notes.get(t.meta["id"])
+            if note is None:
+                continue
+            ref = m.NoteRef(note)
+            note.refs.append(ref)
+            if len(note.refs) == 1:
+                ctx.called.append(note)
+            out.append(ref)
+        elif kind == "html_inline":
+            line, col = ctx.find(t.content, ctx.line)
+            ctx.report.warning(ctx.path, line, col, "H001",
+                               "raw HTML is not passed through; it is printed as text")
+            out.append(m.Text(t.content))
+    return root
+
+
+def _text(text: str, out: list[m.Inline], ctx: _Ctx) -> None:
+    for match in UNDEFINED_REF_RE.finditer(text):
+        line, col = ctx.find(match.group(0), ctx.line)
+        ctx.report.error(ctx.path, line, col, "N002",
+                         f"note [^{match.group(1)}] is used but never defined")
+    if out and isinstance(out[-1], m.Text):
+        out[-1].text += text
+    else:
+        out.append(m.Text(text))
+
+
+def _span(t: Token, ctx: _Ctx) -> m.Mention | m.Span:
+    classes = tuple(str(t.attrGet("class") or "").split())
+    if "name" in classes:
+        key = str(t.attrGet("key") or "")
+        line, col = ctx.find("{.name", ctx.line)
+        return m.Mention(key=key, children=[], location=m.SourceLocation(ctx.path, line, col),
+                         explicit=True)
+    return m.Span([], lang=str(t.attrGet("lang") or ""),
+                  classes=tuple(c for c in classes if c != "not-name"),
+                  no_mention="not-name" in classes)

@@ -1,0 +1,106 @@
+"""Resolved book → the laid-out print edition: pages, where everything landed, and the index.
+
+Input: the `Book`, its config and register. Output: `PrintEdition` — the final pages (a WeasyPrint
+`Document` made of the body's pages, the index's pages and blank pages up to a multiple of 4), the
+`PageMap` of the body, the index entries, and the notes that could not be kept on their call's page.
+
+One layout pass for the book: it is laid out once with the index's opening page (so the contents
+can point at it); the index's page numbers are then read from that layout, and only the index is
+laid out again, continuing the folios, and swapped in.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import escape
+
+from . import model as m
+from .config import BookConfig
+from .diagnostics import Report
+from .footnotes import misplaced_notes
+from .index import IndexEntry, build_index
+from .layout import PageMap, make_fetcher, page_map, render
+from .names import Register
+from .render import ASSETS, index_placeholder, print_html, print_index
+
+PAGES_PER_SHEET = 4
+
+
+@dataclass
+class PrintEdition:
+    document: object  # weasyprint.Document holding the final pages
+    pages: PageMap
+    index: list[IndexEntry]
+    misplaced: list
+    html: str
+    stylesheets: list[str]
+
+    @property
+    def page_count(self) -> int:
+        return len(self.document.pages)
+
+
+def font_dirs() -> list[Path]:
+    import font_source_serif_pro
+
+    return [Path(font_source_serif_pro.font_directory)]
+
+
+def font_face_css() -> str:
+    """@font-face rules for the bundled serif (from PyPI, never the machine's own fonts)."""
+    files = {("normal", "normal"): "SourceSerifPro-Regular.otf", ("normal", "italic"): "SourceSerifPro-It.otf",
+             ("600", "normal"): "SourceSerifPro-Semibold.otf", ("600", "italic"): "SourceSerifPro-SemiboldIt.otf",
+             ("bold", "normal"): "SourceSerifPro-Bold.otf", ("bold", "italic"): "SourceSerifPro-BoldIt.otf"}
+    base = font_dirs()[0]
+    return "\n".join(
+        f'@font-face {{ font-family: "Source Serif Pro"; font-weight: {w}; font-style: {s}; '
+        f'src: url("{(base / f).as_uri()}"); }}' for (w, s), f in files.items())
+
+
+def stylesheets(config: BookConfig) -> list[str]:
+    sheets = [font_face_css(), (ASSETS / "print.css").read_text(encoding="utf-8")]
+    override = config.root / "styles" / "print.css"
+    if override.is_file():
+        sheets.append(override.read_text(encoding="utf-8"))
+    return sheets
+
+
+def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report,
+            timestamp: str) -> PrintEdition:
+    fetcher = make_fetcher([config.root, ASSETS.parent, *font_dirs()], report, config.root / "styles")
+    sheets = stylesheets(config)
+    placeholder = index_placeholder(config) if config.index_enabled else ""
+    html = print_html(book, config, placeholder, timestamp)
+    body = render(html, config.manuscript, sheets, fetcher)
+    report.raise_if_errors()
+    first = book.parts[0].slug
+    pages = page_map(body.pages, first)
+    misplaced = misplaced_notes(pages.anchors, book.notes)
+    entries = build_index(register, book.mentions, pages) if config.index_enabled else []
+    final_pages = list(body.pages)
+    if config.index_enabled:
+        start = pages.page_of("index")
+        folio = int(pages.labels[start])
+        index_css = (f"@page :nth(1 of main) {{ counter-reset: page {folio}; }}\n"
+                     f"section.index {{ string-set: book-title {json.dumps(config.title)}, "
+                     f"section-title {json.dumps(config.index_title)}; }}")
+        index_html = _standalone(config, print_index(config, entries))
+        index_doc = render(index_html, config.manuscript, sheets + [index_css], fetcher)
+        final_pages = final_pages[:start] + list(index_doc.pages)
+        pages.labels = pages.labels[:start] + [str(folio + i) for i in range(len(index_doc.pages))]
+    pad = -len(final_pages) % PAGES_PER_SHEET
+    if pad:
+        blank = render(_standalone(config, '<div class="blank"></div>' * pad), config.manuscript,
+                       sheets + [".blank { page: cover; break-before: page; }"], fetcher)
+        final_pages += list(blank.pages)
+        pages.labels += [""] * pad
+    document = body.copy(final_pages)
+    return PrintEdition(document, pages, entries, misplaced, html, sheets)
+
+
+def _standalone(config: BookConfig, body: str) -> str:
+    return (f'<!DOCTYPE html><html lang="{config.language}"><head><meta charset="utf-8"/>'
+            f"<title>{escape(config.title)}</title></head><body>{body}</body></html>")

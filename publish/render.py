@@ -1,0 +1,103 @@
+"""Resolved book → documents: the print HTML (one file) and the EPUB's XHTML documents.
+
+Input: the `Book`, its `BookConfig`, and (for the index and the EPUB) the print edition's
+`PageMap`. Output: strings. Templates live in `publish/templates/`; a book overrides any of them
+with a file of the same name in `styles/templates/` (Jinja2, StrictUndefined, autoescaped).
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from . import model as m
+from .config import BookConfig
+from .index import IndexEntry, letter_groups
+from .xhtml import Renderer
+
+PACKAGE = Path(__file__).parent
+TEMPLATES = PACKAGE / "templates"
+ASSETS = PACKAGE / "assets"
+FONTS_NAME = "Source Serif Pro (SIL Open Font License)"
+
+
+def environment(book_root: Path) -> Environment:
+    loaders = [FileSystemLoader(str(book_root / "styles" / "templates")), FileSystemLoader(str(TEMPLATES))]
+    return Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
+                       trim_blocks=False, keep_trailing_newline=True)
+
+
+def date_text(date: str) -> str:
+    parts = date.split("-")
+    if len(parts) >= 2:
+        month = calendar.month_name[int(parts[1])]
+        return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
+    return parts[0]
+
+
+def print_html(book: m.Book, config: BookConfig, index_html: str, timestamp: str) -> str:
+    """The whole print edition as one HTML document (cover to index)."""
+    renderer = Renderer("print", config.note_marker)
+    parts = [{"slug": p.slug, "title": p.title, "kind": p.kind, "lang": p.lang,
+              "html": Markup(renderer.blocks(p.blocks))} for p in book.parts]
+    return environment(config.root).get_template("print.html.j2").render(
+        book=config, parts=parts, index_html=Markup(index_html), timestamp=timestamp,
+        date_text=date_text(config.date), fonts=FONTS_NAME)
+
+
+def print_index(config: BookConfig, entries: list[IndexEntry]) -> str:
+    return environment(config.root).get_template("index_print.html.j2").render(
+        title=config.index_title, groups=letter_groups(entries))
+
+
+def index_placeholder(config: BookConfig) -> str:
+    """The index's opening, so the first layout knows on which page the index starts."""
+    return (f'<section class="index" id="index"><h1>{Markup.escape(config.index_title)}</h1>'
+            "</section>")
+
+
+@dataclass
+class EpubDoc:
+    """One XHTML document of the EPUB."""
+
+    file_name: str
+    title: str
+    xhtml: str
+    properties: tuple[str, ...] = ()
+
+
+def epub_page(config: BookConfig, title: str, body: str, body_type: str = "") -> str:
+    return environment(config.root).get_template("epub_page.xhtml.j2").render(
+        lang=config.language, title=title, body=Markup(body), body_type=body_type)
+
+
+def epub_part(config: BookConfig, part: m.Part, page_start: str = "") -> EpubDoc:
+    renderer = Renderer("epub", config.note_marker)
+    epub_type, role = {"introduction": ("introduction", "doc-introduction"),
+                       "appendix": ("appendix", "doc-appendix")}.get(part.kind, ("chapter", "doc-chapter"))
+    body = environment(config.root).get_template("epub_part.html.j2").render(
+        part=part, html=Markup(renderer.blocks(part.blocks)),
+        notes=Markup(renderer.notes_section(part.notes)), epub_type=epub_type, role=role,
+        page_start=Markup(page_start))
+    return EpubDoc(part.file_name, part.title, epub_page(config, part.title, body, "bodymatter"))
+
+
+def epub_title(config: BookConfig, page_count: int) -> EpubDoc:
+    body = environment(config.root).get_template("epub_title.html.j2").render(
+        book=config, date_text=date_text(config.date), fonts=FONTS_NAME, page_count=page_count)
+    return EpubDoc("title.xhtml", config.title, epub_page(config, config.title, body, "frontmatter"))
+
+
+def epub_index(config: BookConfig, entries: list[IndexEntry], locators: dict[str, list[dict]]) -> EpubDoc:
+    groups = [(letter, [{"heading": e.heading, "key": e.key, "dates": e.dates, "see": e.see,
+                         "locators": locators.get(e.key, [])} for e in group])
+              for letter, group in letter_groups(entries)]
+    see_keys = {e.heading: e.key for e in entries if not e.see}
+    body = environment(config.root).get_template("epub_index.html.j2").render(
+        title=config.index_title, groups=groups, see_keys=see_keys)
+    return EpubDoc("index.xhtml", config.index_title, epub_page(config, config.index_title, body, "backmatter"))
+

@@ -1,0 +1,103 @@
+"""EPUB documents + metadata → a deterministic `.epub` file (ebooklib, then repacked).
+
+Input: finished XHTML documents (`EpubDoc`), the nav's entries, the page list, the config.
+Output: the EPUB's bytes. ebooklib's traps are avoided (engine-notes.md §6): documents are
+`EpubItem`s with finished XHTML (never `EpubHtml`, which rewrites them), the nav is ours
+(`epub3_pages` off: its automatic page-list is wrong), the identifier is set, and the ZIP is
+repacked with fixed timestamps, `mimetype` first and stored, and `xml:lang` on `<package>`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ebooklib import epub
+
+from ..config import BookConfig
+from ..render import EpubDoc
+
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def write_epub(config: BookConfig, docs: list[EpubDoc], nav_xhtml: str, css: str,
+               fonts: list[Path], modified: datetime, metadata: list[tuple[str, str]],
+               cover: bytes | None = None) -> bytes:
+    book = epub.EpubBook()
+    book.set_identifier(config.identifier)
+    book.set_title(config.title)
+    book.set_language(config.language)
+    book.add_author(config.author)
+    book.add_metadata("DC", "publisher", config.publisher)
+    book.add_metadata("DC", "date", config.date)
+    if config.description or config.subtitle:
+        book.add_metadata("DC", "description", config.description or config.subtitle)
+    for keyword in config.keywords:
+        book.add_metadata("DC", "subject", keyword)
+    if config.rights:
+        book.add_metadata("DC", "rights", config.rights)
+    for prop, value in metadata:
+        if prop.startswith("dc:"):
+            book.add_metadata("DC", prop[3:], value)
+        else:
+            book.add_metadata(None, "meta", value, {"property": prop})
+
+    book.add_item(epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css",
+                                content=css.encode()))
+    for font in fonts:
+        book.add_item(epub.EpubItem(uid=f"font-{font.stem}", file_name=f"fonts/{font.name}",
+                                    media_type="font/otf", content=font.read_bytes()))
+    if cover is not None:
+        book.add_item(epub.EpubItem(uid="cover-image", file_name="images/cover.png",
+                                    media_type="image/png", content=cover))
+        book.items[-1].properties = ["cover-image"]
+    items = []
+    for doc in docs:
+        item = epub.EpubItem(uid="doc-" + doc.file_name.replace(".xhtml", "").replace(".", "-"),
+                             file_name=doc.file_name, media_type="application/xhtml+xml",
+                             content=doc.xhtml.encode())
+        item.properties = list(doc.properties)
+        book.add_item(item)
+        items.append(item)
+    nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
+                        content=nav_xhtml.encode())
+    nav.properties = ["nav"]
+    book.add_item(nav)
+    book.add_item(epub.EpubNcx())
+    book.toc = [epub.Link(d.file_name, d.title, "toc-" + d.file_name.replace(".xhtml", ""))
+                for d in docs if d.file_name != "cover.xhtml"]
+    # The nav is the book's contents page too, read after the title page.
+    book.spine = items[:1] + [nav] + items[1:]
+    out = io.BytesIO()
+    epub.write_epub(out, book, {"epub3_pages": False, "epub3_landmark": False, "epub2_guide": False,
+                                "raise_exceptions": True, "mtime": modified.astimezone(timezone.utc)})
+    return repack(out.getvalue(), config.language)
+
+
+def repack(data: bytes, language: str) -> bytes:
+    """Same content, reproducible container: fixed times, `mimetype` first and stored."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = source.namelist()
+    ordered = ["mimetype"] + sorted(n for n in names if n != "mimetype")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in ordered:
+            content = source.read(name)
+            if name.endswith(".opf"):
+                content = _package_lang(content, language)
+            info = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            target.writestr(info, content)
+    return out.getvalue()
+
+
+def _package_lang(opf: bytes, language: str) -> bytes:
+    text = opf.decode()
+    if "xml:lang" not in text.split(">", 2)[1]:
+        text = re.sub(r"<package ", f'<package xml:lang="{language}" ', text, count=1)
+    return text.encode()

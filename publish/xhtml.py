@@ -1,0 +1,145 @@
+"""Model blocks → XHTML fragments, in two flavours.
+
+Input: blocks and inline nodes of the resolved model. Output: well-formed XHTML strings.
+- `print`: each note is a `<span class="fn">` at its call (WeasyPrint floats it to the page
+  foot); the call's anchor `fnref-N` and the note's id `fn-N` let the pagination check find both.
+- `epub`: each call is a `noteref` link; the notes are `aside` `footnote`s after the part's text,
+  each with a back-link (EPUB 3.3 structural semantics and DPUB-ARIA), read as pop-ups.
+Mentions are `<span id="m-N">` in both, so index locators can point at them.
+"""
+
+from __future__ import annotations
+
+from markupsafe import escape
+
+from . import model as m
+
+
+class Renderer:
+    def __init__(self, flavour: str, note_marker: str = ""):
+        assert flavour in ("print", "epub")
+        self.flavour = flavour
+        self.note_marker = note_marker
+
+    # ---- blocks ---------------------------------------------------------------------------------
+
+    def blocks(self, blocks: list[m.Block], shift: int = 1) -> str:
+        return "\n".join(self.block(b, shift) for b in blocks)
+
+    def block(self, block: m.Block, shift: int) -> str:
+        if isinstance(block, m.Paragraph):
+            return f'<p{_id(block.id)}>{self.inlines(block.children)}</p>'
+        if isinstance(block, m.Heading):
+            level = min(block.level + shift, 6)
+            return f'<h{level}{_id(block.id)}>{self.inlines(block.children)}</h{level}>'
+        if isinstance(block, m.Quote):
+            return f"<blockquote>\n{self.blocks(block.blocks, shift)}\n</blockquote>"
+        if isinstance(block, m.ListBlock):
+            tag = "ol" if block.ordered else "ul"
+            start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
+            items = "\n".join(f"<li>{self.blocks(item, shift)}</li>" for item in block.items)
+            return f"<{tag}{start}>\n{items}\n</{tag}>"
+        if isinstance(block, m.CodeBlock):
+            return f"<pre><code>{escape(block.text)}</code></pre>"
+        if isinstance(block, m.Rule):
+            return '<hr class="section-break"/>'
+        if isinstance(block, m.Table):
+            return self.table(block)
+        raise TypeError(block)
+
+    def table(self, table: m.Table) -> str:
+        def row(cells: list[list[m.Inline]], tag: str) -> str:
+            out = []
+            for i, cell in enumerate(cells):
+                align = table.aligns[i] if i < len(table.aligns) else ""
+                style = f' style="text-align: {align}"' if align else ""
+                out.append(f"<{tag}{style}>{self.inlines(cell)}</{tag}>")
+            return "<tr>" + "".join(out) + "</tr>"
+
+        head = "".join(row(r, "th") for r in table.head)
+        body = "".join(row(r, "td") for r in table.rows)
+        return f"<table>\n<thead>{head}</thead>\n<tbody>{body}</tbody>\n</table>"
+
+    # ---- inlines --------------------------------------------------------------------------------
+
+    def inlines(self, nodes: list[m.Inline]) -> str:
+        return "".join(self.inline(n) for n in nodes)
+
+    def inline(self, node: m.Inline) -> str:
+        if isinstance(node, m.Text):
+            return str(escape(node.text))
+        if isinstance(node, m.Code):
+            return f"<code>{escape(node.text)}</code>"
+        if isinstance(node, m.Break):
+            return "<br/>\n" if node.hard else "\n"
+        if isinstance(node, m.Styled):
+            return f"<{node.kind}>{self.inlines(node.children)}</{node.kind}>"
+        if isinstance(node, m.Link):
+            title = f' title="{escape(node.title)}"' if node.title else ""
+            return f'<a href="{escape(node.href)}"{title}>{self.inlines(node.children)}</a>'
+        if isinstance(node, m.Image):
+            return f'<img src="{escape(node.src)}" alt="{escape(node.alt)}"/>'
+        if isinstance(node, m.Span):
+            lang = f' lang="{escape(node.lang)}" xml:lang="{escape(node.lang)}"' if node.lang else ""
+            cls = f' class="{escape(" ".join(node.classes))}"' if node.classes else ""
+            return f"<span{lang}{cls}>{self.inlines(node.children)}</span>"
+        if isinstance(node, m.Mention):
+            return f'<span class="name" id="{node.id}">{self.inlines(node.children)}</span>'
+        if isinstance(node, m.NoteRef):
+            return self.note_ref(node)
+        if isinstance(node, m.PageBreak):
+            label = escape(node.label)
+            return (f'<span epub:type="pagebreak" role="doc-pagebreak" id="page-{label}" '
+                    f'aria-label="{label}"></span>')
+        raise TypeError(node)
+
+    def note_ref(self, ref: m.NoteRef) -> str:
+        note = ref.note
+        if self.flavour == "epub":
+            return (f'<a class="noteref" href="#{note.id}" id="{ref.id}" epub:type="noteref" '
+                    f'role="doc-noteref">{note.number}</a>')
+        if ref is not note.refs[0]:  # a second call of the same note: a plain reference mark
+            return f'<a class="fn-again" id="{ref.id}" href="#{note.id}">{note.number}</a>'
+        return f'<a class="fn-call" id="{ref.id}"></a><span class="fn" id="{note.id}">{self.note_body(note)}</span>'
+
+    def note_body(self, note: m.Note) -> str:
+        """A note's paragraphs as inline spans (print: it lives inside the calling paragraph)."""
+        paras = []
+        for block in note.blocks:
+            if isinstance(block, m.Paragraph):
+                paras.append(f'<span class="p"{_id(block.id)}>{self.inlines(block.children)}</span>')
+            else:
+                paras.append(f'<span class="p">{escape(_flat_text(block))}</span>')
+        return "".join(paras)
+
+    def notes_section(self, notes: list[m.Note]) -> str:
+        """EPUB: the part's notes as footnote asides, each with a back-link to its call."""
+        if not notes:
+            return ""
+        out = ['<section class="footnotes" epub:type="footnotes" role="doc-endnotes" '
+               'aria-label="Notes">']
+        for note in notes:
+            back = (f'<a class="backlink" href="#{note.refs[0].id}" role="doc-backlink" '
+                    f'title="Back to the text">{note.number}.</a> ')
+            body = self.blocks(note.blocks, shift=2)
+            body = body.replace("<p", f"<p", 1)
+            if body.startswith("<p"):
+                close = body.index(">") + 1
+                body = body[:close] + back + body[close:]
+            else:
+                body = f"<p>{back}</p>" + body
+            out.append(f'<aside class="footnote" id="{note.id}" epub:type="footnote" '
+                       f'role="doc-footnote">{body}</aside>')
+        out.append("</section>")
+        return "\n".join(out)
+
+
+def _id(value: str) -> str:
+    return f' id="{value}"' if value else ""
+
+
+def _flat_text(block: m.Block) -> str:
+    parts = [m.plain_text(inl) for inl in m.block_inlines([block])]
+    if isinstance(block, m.CodeBlock):
+        parts.append(block.text)
+    return " ".join(parts)
