@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 from . import model as m
 from .config import BookConfig, load_config, read_text
@@ -79,10 +79,10 @@ def timestamp(config: BookConfig) -> tuple[int, str]:
     """The outputs' fixed time: SOURCE_DATE_EPOCH if set, else the book's date (UTC midnight)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        moment = datetime.fromtimestamp(int(epoch), timezone.utc)
+        moment = datetime.fromtimestamp(int(epoch), UTC)
     else:
         year, month, day = (config.date.split("-") + ["01", "01"])[:3]
-        moment = datetime(int(year), int(month), int(day), tzinfo=timezone.utc)
+        moment = datetime(int(year), int(month), int(day), tzinfo=UTC)
     return int(moment.timestamp()), moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

@@ -8,7 +8,7 @@ contents, landmarks and a page-list matching the PDF, and accessibility metadata
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from . import model as m
 from .render import ASSETS, EpubDoc, environment, epub_index, epub_part, epub_title
@@ -106,7 +106,7 @@ def make_epub(manuscript, edition, epoch: int, stamp: str) -> bytes:
 
     fonts = [font_dirs()[0] / name for name in FONT_FILES]
     metadata = _accessibility(config, has_index, bool(pages))
-    modified = datetime.fromtimestamp(epoch, timezone.utc)
+    modified = datetime.fromtimestamp(epoch, UTC)
     return write_epub(config, docs, nav, css, fonts, modified, metadata)
 
 

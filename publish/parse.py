@@ -82,7 +82,7 @@ def parse_part(path: Path, text: str, index: int, report: Report) -> m.Part | No
     if not blocks and not ctx.called:
         report.warning(path, 1, 1, "M004", "this part has no text")
     kind = meta.get("kind", "chapter")
-    part = m.Part(index=index, source=path, slug=f"{index:02d}-{slugify(path.stem)}",
+    part = m.Part(index=index, source=path, slug=slugify(path.stem),
                   title=str(title), kind=kind, blocks=blocks, notes=ctx.called,
                   lang=str(meta.get("lang", "")))
     for note in part.notes:
@@ -212,7 +212,7 @@ def _blocks(tokens: list[Token], ctx: _Ctx) -> list[m.Block]:
             k = i + 1
             while k < j:
                 end = _closing(tokens, k)
-                items.append(_blocks(_unhide(tokens[k + 1 : end]), ctx))
+                items.append(_blocks(tokens[k + 1 : end], ctx))
                 k = end + 1
             start = int(t.attrGet("start") or 1)
             blocks.append(m.ListBlock(t.type == "ordered_list_open", start, items))
@@ -235,11 +235,6 @@ def _blocks(tokens: list[Token], ctx: _Ctx) -> list[m.Block]:
         else:  # closing tokens of tight lists, anything unknown: skip
             i += 1
     return blocks
-
-
-def _unhide(tokens: list[Token]) -> list[Token]:
-    """Tight lists hide their paragraph tokens; they are still paragraphs to us."""
-    return tokens
 
 
 def _table(tokens: list[Token], ctx: _Ctx) -> m.Table:

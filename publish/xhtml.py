@@ -116,13 +116,11 @@ class Renderer:
         """EPUB: the part's notes as footnote asides, each with a back-link to its call."""
         if not notes:
             return ""
-        out = ['<section class="footnotes" epub:type="footnotes" role="doc-endnotes" '
-               'aria-label="Notes">']
+        out = ['<section class="footnotes" epub:type="footnotes" aria-label="Notes">']
         for note in notes:
             back = (f'<a class="backlink" href="#{note.refs[0].id}" role="doc-backlink" '
                     f'title="Back to the text">{note.number}.</a> ')
             body = self.blocks(note.blocks, shift=2)
-            body = body.replace("<p", f"<p", 1)
             if body.startswith("<p"):
                 close = body.index(">") + 1
                 body = body[:close] + back + body[close:]

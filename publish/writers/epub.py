@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ebooklib import epub
@@ -73,7 +73,7 @@ def write_epub(config: BookConfig, docs: list[EpubDoc], nav_xhtml: str, css: str
     book.spine = items[:1] + [nav] + items[1:]
     out = io.BytesIO()
     epub.write_epub(out, book, {"epub3_pages": False, "epub3_landmark": False, "epub2_guide": False,
-                                "raise_exceptions": True, "mtime": modified.astimezone(timezone.utc)})
+                                "raise_exceptions": True, "mtime": modified.astimezone(UTC)})
     return repack(out.getvalue(), config.language)
 
 

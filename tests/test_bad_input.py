@@ -1,0 +1,146 @@
+"""A broken book gives located diagnostics, exit status 1, no traceback, and an untouched dist/."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import BOOK_TOML, make_book, run
+
+DIAGNOSTIC = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning)"
+                        r"\[(?P<code>[A-Z]\d{3})\]: (?P<msg>.+)$", re.M)
+CHAPTER = "---\ntitle: One\n---\n\nSome text.\n"
+
+
+def diagnostics(output: str) -> list[dict]:
+    return [m.groupdict() for m in DIAGNOSTIC.finditer(output)]
+
+
+def build_fails(book, *codes: str) -> list[dict]:
+    """Build `book`; assert exit 1, no traceback, dist/ untouched, and the expected codes."""
+    dist = book / "dist"
+    dist.mkdir(exist_ok=True)
+    (dist / "earlier.epub").write_bytes(b"earlier output")
+    before = sorted((p.name, p.read_bytes()) for p in dist.iterdir())
+    result = run("build", str(book))
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    found = diagnostics(result.output)
+    assert sorted({d["code"] for d in found if d["sev"] == "error"}) == sorted(set(codes)), result.output
+    assert sorted((p.name, p.read_bytes()) for p in dist.iterdir()) == before
+    return found
+
+
+def test_missing_book_toml(tmp_path):
+    (tmp_path / "manuscript").mkdir()
+    [d] = build_fails(tmp_path, "C001")
+    assert d["path"] == "manuscript/book.toml"
+
+
+def test_invalid_toml_is_located(tmp_path):
+    book = make_book(tmp_path, {"one.md": CHAPTER}, toml='title = "x"\nauthor = \n')
+    [d] = build_fails(book, "C002")
+    assert (d["line"], d["path"]) == ("2", "manuscript/book.toml")
+
+
+def test_unknown_and_missing_keys_are_reported_at_once(tmp_path):
+    toml = BOOK_TOML.format(parts='"one.md"').replace('author = "A. Author"\n', "")
+    toml = toml.replace('slug = "test-book"', 'slug = "test-book"\ncolour = "red"')
+    toml += '\n[notes]\nnumbering = "sideways"\n'
+    book = make_book(tmp_path, {"one.md": CHAPTER}, toml=toml)
+    found = build_fails(book, "C003", "C005", "C006")
+    by_code = {d["code"]: d for d in found}
+    assert "colour" in by_code["C003"]["msg"] and by_code["C003"]["line"] == "7"
+    assert "author" in by_code["C005"]["msg"]
+    assert "sideways" in by_code["C006"]["msg"]
+
+
+def test_listed_part_that_does_not_exist(tmp_path):
+    book = make_book(tmp_path, {"one.md": CHAPTER},
+                     toml=BOOK_TOML.format(parts='"one.md", "two.md"'))
+    [d] = build_fails(book, "C007")
+    assert "two.md" in d["msg"] and d["line"] == "8"
+
+
+def test_part_that_is_not_utf8(tmp_path):
+    book = make_book(tmp_path, {"one.md": CHAPTER})
+    (book / "manuscript" / "one.md").write_bytes(b"---\ntitle: One\n---\n\nCaf\xe9 society\n")
+    [d] = build_fails(book, "S002")
+    assert (d["path"], d["line"], d["col"]) == ("manuscript/one.md", "5", "4")
+
+
+def test_part_with_a_nul_byte(tmp_path):
+    book = make_book(tmp_path, {"one.md": CHAPTER})
+    (book / "manuscript" / "one.md").write_bytes(b"---\ntitle: One\n---\n\nA\x00B\n")
+    build_fails(book, "S003")
+
+
+@pytest.mark.parametrize("path", ["../outside.md", "/etc/passwd"])
+def test_part_outside_the_project_is_refused(tmp_path, path):
+    book = make_book(tmp_path / "book", {"one.md": CHAPTER},
+                     toml=BOOK_TOML.format(parts=f'"one.md", "{path}"'))
+    (tmp_path / "outside.md").write_text(CHAPTER)
+    build_fails(book, "C009")
+
+
+def test_malformed_front_matter(tmp_path):
+    book = make_book(tmp_path, {"one.md": "---\ntitle: [unclosed\n---\n\nText.\n"})
+    [d] = build_fails(book, "M001")
+    assert d["path"] == "manuscript/one.md"
+
+
+def test_notes_undefined_unused_and_duplicate(tmp_path):
+    text = ("---\ntitle: One\n---\n\nA call[^a] and a missing one[^nope].\n\n"
+            "[^a]: First.\n[^a]: Again.\n[^spare]: Never called.\n")
+    book = make_book(tmp_path, {"one.md": text})
+    found = build_fails(book, "N001", "N002", "N003")
+    where = {d["code"]: (d["line"], d["col"]) for d in found}
+    assert where["N002"] == ("5", "29")
+    assert where["N003"] == ("8", "1")
+    assert where["N001"] == ("9", "1")
+
+
+def test_note_labels_are_scoped_to_their_file(tmp_path):
+    part = "---\ntitle: {t}\n---\n\nText[^1].\n\n[^1]: Note in {t}.\n"
+    book = make_book(tmp_path, {"one.md": part.format(t="One"), "two.md": part.format(t="Two")})
+    result = run("build", str(book), "--format", "epub")
+    assert result.exit_code == 0, result.output
+
+
+def test_register_problems(tmp_path):
+    names = """\
+    [[person]]
+    key = "a"
+    heading = "A, Anna"
+    variants = ["Anna"]
+
+    [[person]]
+    key = "a"
+    heading = "B, Bob"
+    variants = ["Bob"]
+
+    [[person]]
+    key = "c"
+    heading = "C, Carl"
+    variants = ["Anna"]
+
+    [[person]]
+    key = "d"
+    variants = ["Dora"]
+    """
+    book = make_book(tmp_path, {"one.md": CHAPTER}, names=names)
+    found = build_fails(book, "R001", "R002", "R003")
+    lines = {d["code"]: d["line"] for d in found}
+    assert lines == {"R001": "6", "R002": "11", "R003": "16"}
+
+
+def test_unknown_key_in_name_markup(tmp_path):
+    text = "---\ntitle: One\n---\n\nHere [the premier]{.name key=nobody} spoke.\n"
+    names = '[[person]]\nkey = "a"\nheading = "A, B"\nvariants = ["B A"]\n'
+    book = make_book(tmp_path, {"one.md": text}, names=names)
+    [d] = build_fails(book, "X001")
+    assert (d["line"], d["col"]) == ("5", "19")  # the `{.name` attribute block
+
+
+def test_bad_command_line_exits_2(tmp_path):
+    assert run("build", "--format", "docx").exit_code == 2

@@ -1,0 +1,156 @@
+"""`publish build` on the pamphlet: both outputs, their form, and the author's text intact."""
+
+from __future__ import annotations
+
+import re
+from copy import deepcopy
+
+from conftest import ROOT, run
+from epub_reading import EPUB_TYPE, NS, documents, epubcheck_messages, package
+from pdf_reading import destinations, folio, fonts, page_texts
+from pypdf import PdfReader
+
+A5 = (419.53, 595.28)
+
+
+def test_build_writes_epub_and_pdf(pamphlet):
+    assert pamphlet["epub"].name == "hungary-56.epub" and pamphlet["epub"].stat().st_size > 10_000
+    assert pamphlet["pdf"].name == "hungary-56.pdf" and pamphlet["pdf"].stat().st_size > 10_000
+
+
+def test_epubcheck_reports_nothing(pamphlet):
+    assert epubcheck_messages(pamphlet["epub"]) == []
+
+
+def test_pdf_pages_are_a5(pamphlet):
+    for page in PdfReader(pamphlet["pdf"]).pages:
+        assert abs(float(page.mediabox.width) - A5[0]) < 0.5
+        assert abs(float(page.mediabox.height) - A5[1]) < 0.5
+
+
+def test_every_font_is_the_bundled_serif_embedded(pamphlet):
+    used = fonts(pamphlet["pdf"])
+    assert used, "no fonts found"
+    for name, embedded in used:
+        assert "Source-Serif" in name and embedded, name
+
+
+def test_pdf_metadata(pamphlet):
+    info = PdfReader(pamphlet["pdf"]).metadata
+    assert info["/Title"] == "Hungary: The political revolution of sixty years ago"
+    assert info["/Author"] == "Clare Doyle"
+    assert "1956" in info["/Keywords"] and info["/Subject"]
+
+
+def test_contents_page_numbers_are_where_the_headings_are_printed(pamphlet):
+    texts = page_texts(pamphlet["pdf"])
+    contents = next(t for t in texts if t.startswith("Contents"))
+    entries = re.findall(r"^(.+?)[ .]+ (\d+)$", contents, re.M)
+    assert len(entries) == 10  # nine parts and the index
+    for title, number in entries:
+        printed_on = [folio(t) for t in texts if t.startswith(title.strip())]
+        assert number in printed_on, (title, number, printed_on)
+
+
+def test_text_starts_on_a_right_hand_page_numbered_1(pamphlet):
+    texts = page_texts(pamphlet["pdf"])
+    first = next(i for i, t in enumerate(texts) if folio(t) == "1")
+    assert first % 2 == 0  # physical page index 0 is a right-hand page
+    assert texts[first].startswith("From the publisher")
+
+
+def test_bookmarks_for_every_section(pamphlet):
+    titles = [o.title for o in PdfReader(pamphlet["pdf"]).outline if not isinstance(o, list)]
+    for title in ("Contents", "From the publisher", "Stalinism in practice", "Second invasion",
+                  "Index of names"):
+        assert title in titles
+
+
+def test_epub_has_a_document_per_part_title_page_nav_and_ncx(pamphlet):
+    docs = documents(pamphlet["epub"])
+    for stem in ("00-from-the-publisher", "03-hungary-ignites", "08-second-invasion"):
+        assert f"{stem}.xhtml" in docs
+    assert "title.xhtml" in docs and "nav.xhtml" in docs
+    opf = package(pamphlet["epub"])
+    assert opf.xpath("//opf:item[@media-type='application/x-dtbncx+xml']", namespaces=NS)
+    meta = opf.find("opf:metadata", NS)
+    assert meta.findtext("dc:title", namespaces=NS) == "Hungary: The political revolution of sixty years ago"
+    assert meta.findtext("dc:creator", namespaces=NS) == "Clare Doyle"
+    assert meta.findtext("dc:language", namespaces=NS) == "en-GB"
+    assert meta.findtext("dc:publisher", namespaces=NS) == "Committee for a Workers' International"
+    assert meta.findtext("dc:identifier", namespaces=NS).startswith("urn:uuid:")
+
+
+def _seed_paragraphs() -> list[str]:
+    seed = (ROOT.parent / "shared" / "seed" / "hungary-56.txt").read_text(encoding="utf-8")
+    body = seed[seed.index("‘Hungary ’56’ was"): seed.index("Special financial appeal")]
+    headings = {"Stalinism in practice", "Hungary ignites", "Russian soldiers come over",
+                "Festival of revolution", "Troops withdraw", "Programme for workers’ democracy",
+                "Second invasion"}
+    return [p.strip() for p in body.split("\n") if p.strip() and p.strip() not in headings]
+
+
+def _epub_paragraphs(epub) -> list[str]:
+    """The text of every paragraph of the parts, without the editors' note calls."""
+    texts = []
+    for name, root in sorted(documents(epub).items()):
+        if not name[:2].isdigit():
+            continue
+        root = deepcopy(root)
+        for note in root.xpath("//x:a[@epub:type='noteref'] | //x:section[@epub:type='footnotes']",
+                               namespaces=NS):
+            tail = note.tail or ""
+            parent = note.getparent()
+            previous = note.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + tail
+            else:
+                parent.text = (parent.text or "") + tail
+            parent.remove(note)
+        texts += ["".join(p.itertext()).strip() for p in root.iter(f"{{{NS['x']}}}p")]
+    return texts
+
+
+def test_author_text_is_verbatim_in_reading_order(pamphlet):
+    paragraphs = _epub_paragraphs(pamphlet["epub"])
+    seed = _seed_paragraphs()
+    positions = [paragraphs.index(p) for p in seed]  # ValueError if any paragraph was altered
+    assert positions == sorted(positions)
+
+
+def test_web_page_leftovers_are_not_in_the_book(pamphlet):
+    text = "\n".join(page_texts(pamphlet["pdf"]))
+    for leftover in ("Paypal", "Patreon", "Leave a Reply", "Donate", "Be the first to comment"):
+        assert leftover not in text
+
+
+def test_epub_documents_declare_their_language(pamphlet):
+    for name, root in documents(pamphlet["epub"]).items():
+        assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "en-GB", name
+    assert package(pamphlet["epub"]).get("{http://www.w3.org/XML/1998/namespace}lang") == "en-GB"
+
+
+def test_cli_help_explains_every_option():
+    result = run("build", "--help")
+    assert result.exit_code == 0
+    for option in ("--format", "--out", "--strict", "--html", "--quiet"):
+        assert option in result.output
+    assert run("--help").exit_code == 0
+
+
+def test_cli_build_prints_what_it_wrote(tmp_path):
+    result = run("build", str(ROOT), "--out", str(tmp_path), "--format", "epub")
+    assert result.exit_code == 0, result.output
+    assert f"wrote {tmp_path / 'hungary-56.epub'}" in result.output
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == ["hungary-56.epub"]
+
+
+def test_named_destinations_exist_for_parts(pamphlet):
+    dests = destinations(pamphlet["pdf"])
+    assert "index" in dests and "00-from-the-publisher" in dests
+
+
+def test_epub_notes_and_index_use_structural_semantics(pamphlet):
+    docs = documents(pamphlet["epub"])
+    assert docs["index.xhtml"].xpath("//x:section[@epub:type='index'][@role='doc-index']", namespaces=NS)
+    assert any(r.find(f".//{{{NS['x']}}}body").get(EPUB_TYPE) == "bodymatter" for r in docs.values())
