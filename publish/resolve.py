@@ -27,8 +27,7 @@ def resolve(parts: list[m.Part], register: Register, config: BookConfig, report:
     for part in parts:
         lines = sources[part.source]
         for note in _notes_in_order(part):
-            if not note.generated:
-                _detect_blocks(note.blocks, detector, part.index, True, lines)
+            _detect_blocks(note.blocks, detector, part.index, True, lines)
     _number(book, config)
     _check_keys(book, register, report)
     return book

@@ -1,0 +1,161 @@
+"""The index of names: right in the PDF (checked against each page's text) and in the EPUB."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+from conftest import run
+from epub_reading import NS, by_id, documents, epubcheck_messages
+from generated import PEOPLE, generated_book
+from pdf_reading import folio, page_texts
+
+
+def fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+
+def read_index(texts: list[str]) -> tuple[dict[str, list[str]], dict[str, str], int]:
+    """Entries of the printed index: heading → locators; see-references (source → target), each
+    in printed order; the first index page."""
+    start = next(i for i, t in enumerate(texts) if t.startswith("Index of names"))
+    lines = []
+    for text in texts[start:]:
+        page_lines = [line.strip() for line in text.splitlines()]
+        if folio(text):
+            page_lines = page_lines[:-1]
+        for line in page_lines[1:]:
+            if not line or re.fullmatch(r"[A-Z#]|Index of names", line):
+                continue
+            if lines and line[0].isdigit():
+                lines[-1] += " " + line
+            else:
+                lines.append(line)
+    entries, sees = {}, {}
+    for line in lines:
+        if ", see " in line:
+            source, target = line.split(", see ")
+            sees[source] = target
+            continue
+        m = re.match(r"^(?P<heading>.+?)(?: \([^)]*\))?, (?P<locs>\d.*)$", line)
+        assert m, line
+        entries[m["heading"]] = [x.strip() for x in m["locs"].split(",")]
+    return entries, sees, start
+
+
+def expand(locators: list[str]) -> dict[str, bool]:
+    """'6–8', '9n' → {'6': False, '7': False, '8': False, '9': True} (page → only in notes)."""
+    pages = {}
+    for loc in locators:
+        note = loc.endswith("n")
+        loc = loc.rstrip("n")
+        first, _, last = loc.partition("–")
+        for page in range(int(first), int(last or first) + 1):
+            pages[str(page)] = note
+    return pages
+
+
+def mentions_on(text: str, spellings: list[str], not_names: list[str]) -> bool:
+    text = re.sub(r"\s+", " ", text)  # justified lines come back with wide or broken spaces
+    for phrase in not_names:
+        text = text.replace(phrase, "")
+    return any(re.search(rf"(?<![\w-]){re.escape(s)}(?![\w-])", text) for s in spellings)
+
+
+def check_index(pdf, people: dict[str, list[str]], not_names: list[str] = ()) -> dict[str, list[str]]:
+    texts = page_texts(pdf)
+    entries, sees, index_start = read_index(texts)
+    by_folio = {folio(t): t for t in texts[:index_start] if folio(t)}
+    for heading, locators in entries.items():
+        spellings = people[heading]
+        listed = expand(locators)
+        for page in listed:
+            assert mentions_on(by_folio[page], spellings, not_names), (heading, page)
+        carrying = {p for p, t in by_folio.items() if mentions_on(t, spellings, not_names)}
+        assert carrying == set(listed), (heading, sorted(carrying ^ set(listed)))
+        assert locators == sorted(locators, key=lambda x: int(x.split("–")[0].rstrip("n")))
+    for heading, spellings in people.items():
+        if any(mentions_on(t, spellings, not_names) for t in by_folio.values()):
+            assert heading in entries, heading
+    return entries, sees
+
+
+def test_pamphlet_index_pages_are_right(pamphlet, register):
+    people = {p["heading"]: p["variants"] for p in register["person"] if p.get("index", True)}
+    entries, sees = check_index(pamphlet["pdf"], people, register.get("not_names", []))
+    assert "Nagy, Imre" in entries
+    assert sees == {"Kopaksi, Sandor": "Kopácsi, Sándor", "Poszgay, Imre": "Pozsgay, Imre"}
+    # Diacritic-folded order: Kádár among the Ks, Gerő before Gomułka, each letter in turn.
+    printed = [line for line in _printed_headings(pamphlet["pdf"])]
+    assert printed == sorted(printed, key=fold)
+    assert printed.index("Kádár, János") < printed.index("Kerensky, Alexander")
+
+
+def _printed_headings(pdf) -> list[str]:
+    texts = page_texts(pdf)
+    start = next(i for i, t in enumerate(texts) if t.startswith("Index of names"))
+    return [m.group(1) for t in texts[start:] for m in re.finditer(r"^([^\d,\n]+, [^\d,(\n]+?)(?: \(|,)",
+                                                                    t, re.M)]
+
+
+def test_pamphlet_index_headings_use_correct_spellings(pamphlet):
+    texts = page_texts(pamphlet["pdf"])
+    entries, _, _ = read_index(texts)
+    for heading in ("Rákosi, Mátyás", "Gerő, Ernő", "Rajk, László", "Kopácsi, Sándor", "Maléter, Pál",
+                    "Pozsgay, Imre", "Gomułka, Władysław", "Dubček, Alexander", "Kádár, János"):
+        assert heading in entries, heading
+    assert not any(h.startswith(("Stalinist", "Molotov", "Petőfi")) for h in entries)
+
+
+def test_pamphlet_index_locators_link_to_their_pages(pamphlet):
+    from pypdf import PdfReader
+
+    reader = PdfReader(pamphlet["pdf"])
+    texts = page_texts(pamphlet["pdf"])
+    start = next(i for i, t in enumerate(texts) if t.startswith("Index of names"))
+    targets = set()
+    for annot in reader.pages[start].get("/Annots") or []:
+        annot = annot.get_object()
+        dest = annot.get("/Dest") or (annot.get("/A") or {}).get("/D")
+        if dest is not None:
+            targets.add(reader.get_destination_page_number(reader.named_destinations[dest])
+                        if isinstance(dest, str) else reader.get_page_number(dest[0].get_object()))
+    assert len(targets) >= 10 and max(targets) < start
+
+
+def test_epub_index_locators_point_at_mentions_labelled_with_print_pages(pamphlet, register):
+    docs = documents(pamphlet["epub"])
+    index = docs["index.xhtml"]
+    spellings = {p["heading"]: p["variants"] for p in register["person"]}
+    pdf_entries, _, _ = read_index(page_texts(pamphlet["pdf"]))
+    entries = index.xpath("//x:li[@epub:type='index-entry']", namespaces=NS)
+    assert len(entries) >= 20
+    for entry in entries:
+        [term] = entry.xpath("x:span[@epub:type='index-term']", namespaces=NS)
+        heading = term.text
+        locators = entry.xpath("x:a[@epub:type='index-locator']", namespaces=NS)
+        if not locators:
+            assert entry.xpath("x:a[@epub:type='index-xref-preferred']", namespaces=NS)
+            continue
+        labels = []
+        for a in locators:
+            target = by_id(docs, a.get("href"))
+            assert target is not None, a.get("href")
+            assert "".join(target.itertext()) in spellings[heading]
+            labels.append(a.text)
+        assert set(labels) == set(expand(pdf_entries[heading]))
+
+
+@pytest.mark.slow
+def test_generated_book_index_is_right(tmp_path):
+    book = generated_book(tmp_path / "big", chapters=12, paragraphs=30, seed=7)
+    result = run("build", str(book), "--format", "pdf", "--format", "epub")
+    assert result.exit_code == 0, result.output
+    pdf = book / "dist" / "test-book.pdf"
+    assert len(page_texts(pdf)) >= 100
+    entries, _ = check_index(pdf, {h: [v] for _, h, _, v in PEOPLE})
+    assert len(entries) == len(PEOPLE)
+    assert any(loc.endswith("n") for locs in entries.values() for loc in locs)
+    assert any("–" in loc for locs in entries.values() for loc in locs)
+    assert epubcheck_messages(book / "dist" / "test-book.epub") == []

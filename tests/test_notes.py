@@ -1,0 +1,91 @@
+"""Notes: pop-up markup in the EPUB, and every note at the foot of its call's page in the PDF."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import run
+from epub_reading import NS, by_id, documents, epubcheck_messages
+from generated import generated_book
+from pdf_reading import destinations, page_texts
+
+
+def notes_on_their_call_page(pdf) -> tuple[int, int, list[str]]:
+    """(notes on their call's page, notes, misplaced) read from the PDF's named destinations:
+    `fnref-N` is the call's anchor, `fn-N` the note's own."""
+    dests = destinations(pdf)
+    calls = sorted((k for k in dests if re.fullmatch(r"fnref-\d+", k)), key=lambda k: int(k[6:]))
+    wrong = [k for k in calls if dests.get("fn-" + k[6:]) != dests[k]]
+    return len(calls) - len(wrong), len(calls), wrong
+
+
+def test_every_pamphlet_note_is_on_its_call_page(pamphlet):
+    good, total, wrong = notes_on_their_call_page(pamphlet["pdf"])
+    print(f"pamphlet: {good}/{total} notes on their call's page")
+    assert total >= 60 and wrong == []
+
+
+def test_note_numbers_run_continuously_through_the_pamphlet(pamphlet):
+    dests = destinations(pamphlet["pdf"])
+    numbers = sorted(int(k[3:]) for k in dests if re.fullmatch(r"fn-\d+", k))
+    assert numbers == list(range(1, len(numbers) + 1))
+    pages = [dests[f"fn-{n}"] for n in numbers]
+    assert pages == sorted(pages)
+
+
+def test_printed_note_numbers_match_their_calls(pamphlet):
+    """On each page, the note texts at the foot are numbered as the calls in the text."""
+    dests = destinations(pamphlet["pdf"])
+    texts = page_texts(pamphlet["pdf"])
+    for key, page in dests.items():
+        if re.fullmatch(r"fn-\d+", key):
+            assert re.search(rf"^{key[3:]}\.\s", texts[page], re.M), (key, page)
+
+
+def test_epub_notes_are_noterefs_and_footnote_asides_with_backlinks(pamphlet):
+    docs = documents(pamphlet["epub"])
+    refs = [(name, a) for name, root in docs.items()
+            for a in root.xpath("//x:a[@epub:type='noteref']", namespaces=NS)]
+    assert len(refs) >= 60
+    for name, ref in refs:
+        assert ref.get("role") == "doc-noteref"
+        aside = by_id(docs, name + ref.get("href"))
+        assert aside is not None and aside.tag.endswith("aside")
+        assert aside.get("{http://www.idpf.org/2007/ops}type") == "footnote"
+        assert aside.get("role") == "doc-footnote"
+        [back] = aside.xpath(".//x:a[@role='doc-backlink']", namespaces=NS)
+        assert back.get("href") == "#" + ref.get("id")
+        assert back.text.rstrip(".") == ref.text
+
+
+def test_every_person_gets_a_note_at_first_mention(pamphlet, register):
+    docs = documents(pamphlet["epub"])
+    notes = " ".join("".join(a.itertext()) for root in docs.values()
+                     for a in root.xpath("//x:aside", namespaces=NS))
+    for person in register["person"]:
+        if person.get("note"):
+            assert person["display"] in notes, person["key"]
+
+
+def test_editors_notes_correct_the_text_where_the_facts_differ(pamphlet):
+    notes = " ".join("".join(a.itertext()) for root in documents(pamphlet["epub"]).values()
+                     for a in root.xpath("//x:aside", namespaces=NS))
+    assert "Yugoslav embassy on 4 November" in notes
+    assert "Kádár’s successor as party leader, from 22 May 1988, was Károly Grósz" in notes
+    assert "hanged on 16 June 1958" in notes
+
+
+@pytest.mark.slow
+def test_generated_book_of_100_pages_keeps_notes_on_their_pages(tmp_path):
+    book = generated_book(tmp_path / "big", chapters=14, paragraphs=30)
+    result = run("build", str(book), "--format", "pdf", "--format", "epub", "--strict")
+    assert result.exit_code == 0, result.output
+    pdf = book / "dist" / "test-book.pdf"
+    pages = len(page_texts(pdf))
+    good, total, wrong = notes_on_their_call_page(pdf)
+    print(f"generated book: {pages} pages, {good}/{total} notes on their call's page "
+          f"({100 * good / total:.1f} %)")
+    assert pages >= 100 and total >= 150
+    assert wrong == []
+    assert epubcheck_messages(book / "dist" / "test-book.epub") == []
