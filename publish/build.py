@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import model as m
+from .assets import check_assets
 from .config import BookConfig, load_config, read_text
 from .diagnostics import BookError, Report
 from .names import Register, load_register
@@ -49,6 +50,7 @@ class Manuscript:
     book: m.Book
     report: Report
     sources: dict
+    images: list
 
 
 def read_book(book_dir: Path, report: Report | None = None) -> Manuscript:
@@ -71,8 +73,9 @@ def read_book(book_dir: Path, report: Report | None = None) -> Manuscript:
             parts.append(part)
     report.raise_if_errors()
     book = resolve(parts, register, config, report, sources)
+    images = check_assets(book, root, report)
     report.raise_if_errors()
-    return Manuscript(config, register, book, report, sources)
+    return Manuscript(config, register, book, report, sources, images)
 
 
 def timestamp(config: BookConfig) -> tuple[int, str]:

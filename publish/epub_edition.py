@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from . import model as m
+from .assets import IMAGE_TYPES
 from .render import ASSETS, EpubDoc, environment, epub_index, epub_part, epub_title
 from .writers.epub import write_epub
 
@@ -107,7 +108,9 @@ def make_epub(manuscript, edition, epoch: int, stamp: str) -> bytes:
     fonts = [font_dirs()[0] / name for name in FONT_FILES]
     metadata = _accessibility(config, has_index, bool(pages))
     modified = datetime.fromtimestamp(epoch, UTC)
-    return write_epub(config, docs, nav, css, fonts, modified, metadata)
+    images = [(image.epub_name, IMAGE_TYPES[image.path.suffix.lower()], image.path.read_bytes())
+              for image in manuscript.images]
+    return write_epub(config, docs, nav, css, fonts, modified, metadata, images)
 
 
 def _locators(book: m.Book, edition) -> dict[str, list[dict]]:

@@ -22,11 +22,21 @@ class BlockedResource(Exception):
     """A resource outside the project (or on the network) was asked for."""
 
 
-def make_fetcher(allowed_roots: list[Path], report: Report, source: Path):
-    """A WeasyPrint URL fetcher confined to `allowed_roots`; refusals become diagnostics."""
+def make_fetcher(allowed_roots: list[Path], report: Report, sources: dict[Path, str]):
+    """A WeasyPrint URL fetcher confined to `allowed_roots`; each refusal becomes a diagnostic
+    located where `sources` (stylesheet path → text) asks for the resource."""
     from weasyprint.urls import URLFetcher
 
     roots = [r.resolve() for r in allowed_roots]
+
+    def where(url: str) -> tuple[Path, int, int]:
+        for path, text in sources.items():
+            for needle in (url, unquote(url), urlsplit(url).path, Path(unquote(urlsplit(url).path)).name):
+                index = text.find(needle) if needle else -1
+                if index >= 0:
+                    line = text.count("\n", 0, index) + 1
+                    return path, line, index - text.rfind("\n", 0, index)
+        return next(iter(sources), Path("styles")), 1, 1
 
     class ProjectFetcher(URLFetcher):
         def __init__(self):
@@ -45,10 +55,10 @@ def make_fetcher(allowed_roots: list[Path], report: Report, source: Path):
                     inside = False
                 if inside:
                     return super().fetch(url, headers)
-                report.error(source, 1, 1, "F001",
+                report.error(*where(url), "F001",
                              f"refused to read {url}: only files inside the book project may be used")
             else:
-                report.error(source, 1, 1, "F002",
+                report.error(*where(url), "F002",
                              f"refused to fetch {url}: a book may not use the network")
             raise BlockedResource(url)
 
@@ -70,15 +80,16 @@ class PageMap:
         return None if page is None else self.labels[page]
 
 
-def render(html: str, base_url: Path, stylesheets: list[str], fetcher):
-    """Lay out `html` with WeasyPrint; returns the `Document`."""
+def render(html: str, base_url: Path, stylesheets: list[tuple[str, Path]], fetcher):
+    """Lay out `html` with WeasyPrint; `stylesheets` are (CSS, folder its URLs are relative to).
+    Returns the WeasyPrint `Document`."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     apply_footnote_patch()
     font_config = FontConfiguration()
-    css = [CSS(string=s, base_url=str(base_url) + "/", url_fetcher=fetcher, font_config=font_config)
-           for s in stylesheets]
+    css = [CSS(string=text, base_url=str(base) + "/", url_fetcher=fetcher, font_config=font_config)
+           for text, base in stylesheets]
     document = HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher).render(
         stylesheets=css, font_config=font_config, optimize_images=False)
     return document

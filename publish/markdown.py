@@ -24,4 +24,7 @@ def parser() -> MarkdownIt:
     md.use(front_matter_plugin).use(footnote_plugin).use(attrs_plugin, spans=True)
     # English quotes; the typographer leaves already curly quotes alone.
     md.options["quotes"] = "“”‘’"
+    # markdown-it silently turns links it distrusts (javascript:, file:, …) into text; we parse
+    # them all and refuse the bad ones with a located error instead (assets.py).
+    md.validateLink = lambda url: True
     return md

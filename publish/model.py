@@ -50,6 +50,7 @@ class Link:
     href: str
     title: str
     children: list[Inline]
+    location: SourceLocation | None = None
 
 
 @dataclass
@@ -57,6 +58,8 @@ class Image:
     src: str
     alt: str
     location: SourceLocation
+    path: Path | None = None  # the checked file inside the project, set by `assets.check_images`
+    epub_name: str = ""
 
 
 @dataclass

@@ -281,7 +281,9 @@ def _inlines(token: Token, ctx: _Ctx) -> list[m.Inline]:
             out.append(node)
             stack.append(node.children)
         elif kind == "link_open":
-            node = m.Link(str(t.attrGet("href") or ""), str(t.attrGet("title") or ""), [])
+            href = str(t.attrGet("href") or "")
+            line, col = ctx.find(href, ctx.line)
+            node = m.Link(href, str(t.attrGet("title") or ""), [], m.SourceLocation(ctx.path, line, col))
             out.append(node)
             stack.append(node.children)
         elif kind == "span_open":
@@ -292,7 +294,9 @@ def _inlines(token: Token, ctx: _Ctx) -> list[m.Inline]:
             if len(stack) > 1:
                 stack.pop()
         elif kind == "image":
-            out.append(m.Image(str(t.attrGet("src") or ""), t.content, ctx.loc()))
+            src = str(t.attrGet("src") or "")
+            line, col = ctx.find(src, ctx.line)
+            out.append(m.Image(src, t.content, m.SourceLocation(ctx.path, line, col)))
         elif kind == "footnote_ref":
             note = ctx.notes.get(t.meta["id"])
             if note is None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from markupsafe import escape
 
 from . import model as m
-from .config import BookConfig
+from .config import BookConfig, read_text
 from .diagnostics import Report
 from .footnotes import misplaced_notes
 from .index import IndexEntry, build_index
@@ -36,7 +36,7 @@ class PrintEdition:
     index: list[IndexEntry]
     misplaced: list
     html: str
-    stylesheets: list[str]
+    stylesheets: list[tuple[str, Path]]
 
     @property
     def page_count(self) -> int:
@@ -60,17 +60,22 @@ def font_face_css() -> str:
         f'src: url("{(base / f).as_uri()}"); }}' for (w, s), f in files.items())
 
 
-def stylesheets(config: BookConfig) -> list[str]:
-    sheets = [font_face_css(), (ASSETS / "print.css").read_text(encoding="utf-8")]
-    override = config.root / "styles" / "print.css"
-    if override.is_file():
-        sheets.append(override.read_text(encoding="utf-8"))
-    return sheets
+def book_stylesheet(config: BookConfig) -> dict[Path, str]:
+    """The book's own print CSS (styles/print.css), if it has one."""
+    path = config.root / "styles" / "print.css"
+    return {path: read_text(path, path, config.root)} if path.is_file() else {}
+
+
+def stylesheets(config: BookConfig) -> list[tuple[str, Path]]:
+    """The print CSS, each with the folder its URLs are relative to: fonts, publish's defaults,
+    then the book's own overrides."""
+    return [(font_face_css(), ASSETS), ((ASSETS / "print.css").read_text(encoding="utf-8"), ASSETS),
+            *((text, path.parent) for path, text in book_stylesheet(config).items())]
 
 
 def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report,
             timestamp: str) -> PrintEdition:
-    fetcher = make_fetcher([config.root, ASSETS.parent, *font_dirs()], report, config.root / "styles")
+    fetcher = make_fetcher([config.root, ASSETS.parent, *font_dirs()], report, book_stylesheet(config))
     sheets = stylesheets(config)
     placeholder = index_placeholder(config) if config.index_enabled else ""
     html = print_html(book, config, placeholder, timestamp)
@@ -88,13 +93,13 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
                      f"section.index {{ string-set: book-title {json.dumps(config.title)}, "
                      f"section-title {json.dumps(config.index_title)}; }}")
         index_html = _standalone(config, print_index(config, entries))
-        index_doc = render(index_html, config.manuscript, sheets + [index_css], fetcher)
+        index_doc = render(index_html, config.manuscript, sheets + [(index_css, ASSETS)], fetcher)
         final_pages = final_pages[:start] + list(index_doc.pages)
         pages.labels = pages.labels[:start] + [str(folio + i) for i in range(len(index_doc.pages))]
     pad = -len(final_pages) % PAGES_PER_SHEET
     if pad:
         blank = render(_standalone(config, '<div class="blank"></div>' * pad), config.manuscript,
-                       sheets + [".blank { page: cover; break-before: page; }"], fetcher)
+                       sheets + [(".blank { page: cover; break-before: page; }", ASSETS)], fetcher)
         final_pages += list(blank.pages)
         pages.labels += [""] * pad
     document = body.copy(final_pages)

@@ -78,7 +78,8 @@ class Renderer:
             title = f' title="{escape(node.title)}"' if node.title else ""
             return f'<a href="{escape(node.href)}"{title}>{self.inlines(node.children)}</a>'
         if isinstance(node, m.Image):
-            return f'<img src="{escape(node.src)}" alt="{escape(node.alt)}"/>'
+            src = node.path.as_uri() if self.flavour == "print" and node.path else node.epub_name
+            return f'<img src="{escape(src)}" alt="{escape(node.alt)}"/>'
         if isinstance(node, m.Span):
             lang = f' lang="{escape(node.lang)}" xml:lang="{escape(node.lang)}"' if node.lang else ""
             cls = f' class="{escape(" ".join(node.classes))}"' if node.classes else ""

@@ -25,7 +25,8 @@ FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 def write_epub(config: BookConfig, docs: list[EpubDoc], nav_xhtml: str, css: str,
                fonts: list[Path], modified: datetime, metadata: list[tuple[str, str]],
-               cover: bytes | None = None) -> bytes:
+               images: list[tuple[str, str, bytes]] = (), cover: bytes | None = None) -> bytes:
+    """`images`: (file name in the EPUB, media type, content); `cover`: a PNG of the cover."""
     book = epub.EpubBook()
     book.set_identifier(config.identifier)
     book.set_title(config.title)
@@ -50,6 +51,9 @@ def write_epub(config: BookConfig, docs: list[EpubDoc], nav_xhtml: str, css: str
     for font in fonts:
         book.add_item(epub.EpubItem(uid=f"font-{font.stem}", file_name=f"fonts/{font.name}",
                                     media_type="font/otf", content=font.read_bytes()))
+    for number, (name, media_type, content) in enumerate(images):
+        book.add_item(epub.EpubItem(uid=f"image-{number}", file_name=name, media_type=media_type,
+                                    content=content))
     if cover is not None:
         book.add_item(epub.EpubItem(uid="cover-image", file_name="images/cover.png",
                                     media_type="image/png", content=cover))

@@ -1,0 +1,84 @@
+"""Images and links of the manuscript → checked against the project sandbox.
+
+Input: the resolved `Book` and the book's root folder. Output: each `Image` bound to a file
+inside the project (and named for the EPUB), each `Link` checked; problems go to the `Report`:
+a missing image (I001), a path outside the project — absolute, `../`, or a symbolic link out —
+(I002), a URL where a file is expected (I003), a file that is not an image (I004), a link with a
+scheme a book may not use, such as `javascript:` or `file:` (L001).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from . import model as m
+from .diagnostics import Report
+
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+               ".svg": "image/svg+xml"}
+LINK_SCHEMES = {"", "http", "https", "mailto"}
+
+
+def check_assets(book: m.Book, root: Path, report: Report) -> list[m.Image]:
+    """Bind every image to its file; returns the images the EPUB must carry (one per file)."""
+    carried: dict[Path, m.Image] = {}
+    for node in _inline_nodes(book):
+        if isinstance(node, m.Image):
+            path = _image_path(node, root, report)
+            if path is None:
+                continue
+            node.path = path
+            first = carried.setdefault(path, node)
+            node.epub_name = first.epub_name or f"images/img{len(carried):03d}{path.suffix.lower()}"
+            first.epub_name = node.epub_name
+        elif isinstance(node, m.Link):
+            scheme = urlsplit(node.href).scheme.lower()
+            if scheme not in LINK_SCHEMES and not re.fullmatch(r"[a-z]", scheme):
+                loc = node.location or m.SourceLocation(book.parts[0].source, 1)
+                report.error(loc.path, loc.line, loc.col, "L001",
+                             f"link to {node.href!r}: a book may link only to web pages (http, https), "
+                             "e-mail addresses and places in the book")
+    return list(carried.values())
+
+
+def _image_path(node: m.Image, root: Path, report: Report) -> Path | None:
+    loc = node.location
+    src = node.src.strip()
+    where = (loc.path, loc.line, loc.col)
+    if urlsplit(src).scheme and not re.fullmatch(r"[a-zA-Z]:[\\/].*", src):
+        report.error(*where, "I003", f"image {src!r} is a URL: copy the image into the book project "
+                     "and refer to it by its path")
+        return None
+    relative = Path(unquote(src))
+    if relative.is_absolute() or ".." in relative.parts:
+        report.error(*where, "I002", f"image {src!r} is outside the book project; use a path inside it, "
+                     "relative to this file")
+        return None
+    candidate = loc.path.parent / relative
+    try:
+        path = candidate.resolve()
+    except (OSError, RuntimeError):
+        path = None
+    if path is None or not path.is_relative_to(root):
+        report.error(*where, "I002", f"image {src!r} leads outside the book project (a symbolic link?)")
+        return None
+    if not path.is_file():
+        report.error(*where, "I001", f"image {src!r} not found (looked for {candidate.relative_to(root)})")
+        return None
+    if path.suffix.lower() not in IMAGE_TYPES:
+        report.error(*where, "I004", f"{src!r} is not an image this book can use "
+                     f"({', '.join(sorted(IMAGE_TYPES))})")
+        return None
+    return path
+
+
+def _inline_nodes(book: m.Book):
+    for part in book.parts:
+        for inlines in m.block_inlines(part.blocks):
+            yield from m.walk_inlines(inlines)
+        for note in part.notes:
+            for inlines in m.block_inlines(note.blocks):
+                yield from m.walk_inlines(inlines)
+
