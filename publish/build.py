@@ -18,7 +18,7 @@ from pathlib import Path
 from . import model as m
 from .assets import check_assets
 from .config import BookConfig, load_config, read_text
-from .diagnostics import BookError, Report
+from .diagnostics import BookError, Report, fail
 from .names import Register, load_register
 from .parse import parse_part
 from .resolve import resolve
@@ -114,11 +114,26 @@ def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] 
     files: dict[str, tuple[Path, bytes, int | None]] = {}
     slug = config.slug
     pdf_bytes = None
-    if {"pdf", "press", "booklet"} & set(formats):
+    if {"pdf", "booklet"} & set(formats):
         progress("writing the PDF")
         pdf_bytes = write_pdf(edition.document, epoch)
         if "pdf" in formats:
             files["pdf"] = (out_dir / f"{slug}.pdf", pdf_bytes, edition.page_count)
+        if "booklet" in formats:
+            from .writers.booklet import write_booklet
+
+            progress("imposing the booklet")
+            booklet = write_booklet(pdf_bytes, config.title, config.author)
+            files["booklet"] = (out_dir / f"{slug}-booklet.pdf", booklet, edition.page_count // 2)
+    if "press" in formats:
+        from .writers.press import PressProfileMissing, write_press
+
+        progress("writing the press file")
+        try:
+            press = write_press(edition.document, config.identifier, config.bleed_mm, epoch)
+        except PressProfileMissing as e:
+            raise fail(config.root / "manuscript" / "book.toml", 1, 1, "E001", str(e)) from None
+        files["press"] = (out_dir / f"{slug}-press.pdf", press, edition.page_count)
     if "epub" in formats:
         progress("writing the EPUB")
         from .epub_edition import make_epub

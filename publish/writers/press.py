@@ -1,0 +1,109 @@
+"""The laid-out pages → the press file: PDF/X-4 with a CMYK output intent, 3 mm bleed, crop marks.
+
+Input: the final WeasyPrint `Document` and the book's timestamp. Output: PDF bytes whose pages
+carry TrimBox (the A5 page), BleedBox (trim + bleed) and a MediaBox large enough for crop marks
+drawn outside the bleed, in black only. The output intent is the Artifex CMYK SWOP profile that
+Ghostscript's data package (Debian `libgs-common`, AGPL) installs; no Python package ships a CMYK
+profile.
+
+WeasyPrint writes PDF/X-4 (text is `device-cmyk(0 0 0 1)`, pure K); pypdf then widens the boxes,
+so the same pages are never laid out twice. WeasyPrint's X-4 writer puts a random DocumentID in
+the XMP: it is derived from the book's identifier instead, so the output is reproducible.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, NameObject, RectangleObject, StreamObject
+
+MM = 72 / 25.4
+CMYK_PROFILES = (Path("/usr/share/color/icc/ghostscript/default_cmyk.icc"),)
+MARK_LENGTH = 6 * MM
+MARK_GAP = 1 * MM  # between the bleed edge and where a mark starts
+
+
+class PressProfileMissing(RuntimeError):
+    """No CMYK ICC profile for the output intent on this machine."""
+
+
+def cmyk_profile() -> Path:
+    for path in CMYK_PROFILES:
+        if path.is_file():
+            return path
+    raise PressProfileMissing(
+        "the press file needs a CMYK ICC profile: install Debian's `libgs-common` "
+        "(see README, 'Set up'), or build without --format press")
+
+
+@contextmanager
+def _stable_document_id(identifier: str):
+    import weasyprint.pdf.metadata as metadata
+
+    original = metadata.uuid4
+    metadata.uuid4 = lambda: uuid.uuid5(uuid.NAMESPACE_URL, identifier)
+    try:
+        yield
+    finally:
+        metadata.uuid4 = original
+
+
+def write_press(document, identifier: str, bleed_mm: float, epoch: int) -> bytes:
+    from weasyprint.css import ColorProfile
+
+    from .pdf import source_date_epoch
+
+    profile_path = cmyk_profile()
+    with profile_path.open("rb") as f:
+        profile = ColorProfile(f, profile_path.as_uri(), "relative-colorimetric", ("c", "m", "y", "k"))
+    saved = dict(document.color_profiles), document.output_intent
+    document.color_profiles["device-cmyk"] = profile
+    document.output_intent = "device-cmyk"
+    try:
+        with _stable_document_id(identifier), source_date_epoch(epoch):
+            pdf = document.write_pdf(pdf_variant="pdf/x-4")
+    finally:
+        document.color_profiles.clear()
+        document.color_profiles.update(saved[0])
+        document.output_intent = saved[1]
+    return add_bleed_and_marks(pdf, bleed_mm * MM)
+
+
+def add_bleed_and_marks(pdf: bytes, bleed: float) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    margin = bleed + MARK_GAP + MARK_LENGTH
+    for page in writer.pages:
+        trim = page.mediabox
+        x0, y0, x1, y1 = (float(v) for v in (trim.left, trim.bottom, trim.right, trim.top))
+        page.trimbox = RectangleObject((x0, y0, x1, y1))
+        page.bleedbox = RectangleObject((x0 - bleed, y0 - bleed, x1 + bleed, y1 + bleed))
+        page.mediabox = RectangleObject((x0 - margin, y0 - margin, x1 + margin, y1 + margin))
+        page.cropbox = page.mediabox
+        _draw_crop_marks(writer, page, (x0, y0, x1, y1), bleed)
+    writer._ID = None
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _draw_crop_marks(writer, page, trim: tuple[float, float, float, float], bleed: float) -> None:
+    """Eight hairlines in pure black, outside the bleed, in line with the trim edges."""
+    x0, y0, x1, y1 = trim
+    start, end = bleed + MARK_GAP, bleed + MARK_GAP + MARK_LENGTH
+    ops = ["q", "0 0 0 1 K", "0.25 w"]
+    for x, y, dx, dy in ((x0, y0, -1, -1), (x1, y0, 1, -1), (x0, y1, -1, 1), (x1, y1, 1, 1)):
+        ops.append(f"{x + dx * start:.3f} {y:.3f} m {x + dx * end:.3f} {y:.3f} l S")
+        ops.append(f"{x:.3f} {y + dy * start:.3f} m {x:.3f} {y + dy * end:.3f} l S")
+    ops.append("Q")
+    # The page's own content stream(s) stay untouched, wrapped in q … Q, the marks drawn after.
+    original = page[NameObject("/Contents")]
+    streams = list(original.get_object()) if isinstance(original.get_object(), ArrayObject) else [original]
+    before, after = StreamObject(), StreamObject()
+    before.set_data(b"q\n")
+    after.set_data(("\nQ\n" + "\n".join(ops) + "\n").encode())
+    page[NameObject("/Contents")] = ArrayObject([writer._add_object(before), *streams,
+                                                 writer._add_object(after)])

@@ -1,0 +1,102 @@
+"""The print outputs: the A5 pamphlet, the press file (PDF/X-4, bleed, crop marks), the booklet."""
+
+from __future__ import annotations
+
+import re
+
+import pypdfium2
+from pdf_reading import fonts, page_texts
+from pypdf import PdfReader
+
+from publish.writers.booklet import imposition
+
+A5 = (419.53, 595.28)
+BLEED = 3 * 72 / 25.4
+
+
+def close(a: float, b: float) -> bool:
+    return abs(a - b) < 0.5
+
+
+def test_page_count_folds_into_sheets(pamphlet):
+    assert len(PdfReader(pamphlet["pdf"]).pages) % 4 == 0
+
+
+def test_every_output_embeds_its_fonts(pamphlet):
+    for kind in ("pdf", "press", "booklet"):
+        used = fonts(pamphlet[kind])
+        assert used and all(embedded for _, embedded in used), (kind, used)
+
+
+def test_press_file_has_trim_bleed_and_crop_marks(pamphlet):
+    reader = PdfReader(pamphlet["press"])
+    assert len(reader.pages) == len(PdfReader(pamphlet["pdf"]).pages)
+    for page in reader.pages:
+        trim, bleed, media = page.trimbox, page.bleedbox, page.mediabox
+        assert close(float(trim.width), A5[0]) and close(float(trim.height), A5[1])
+        assert close(float(bleed.width), A5[0] + 2 * BLEED) and close(float(bleed.height), A5[1] + 2 * BLEED)
+        assert float(media.width) > float(bleed.width) + 10  # room for the marks
+        content = page.get_contents().get_data().decode("latin1")
+        assert content.count(" l S") >= 8  # eight crop-mark hairlines
+
+
+def test_press_file_declares_pdfx4_with_a_cmyk_output_intent(pamphlet):
+    reader = PdfReader(pamphlet["press"])
+    xmp = reader.xmp_metadata.stream.get_data().decode()
+    assert "<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in xmp
+    [intent] = reader.trailer["/Root"]["/OutputIntents"]
+    intent = intent.get_object()
+    assert intent["/S"] == "/GTS_PDFX"
+    profile = intent["/DestOutputProfile"].get_object()
+    assert profile["/N"] == 4  # a CMYK profile
+    assert profile.get_data()[16:20] == b"CMYK"
+
+
+def test_press_file_text_is_pure_black(pamphlet):
+    for page in PdfReader(pamphlet["press"]).pages:
+        content = page.get_contents().get_data().decode("latin1")
+        assert not re.search(r"(?m) (rg|RG)$", content), "an RGB colour is used"
+        for fill in re.findall(r"(?m)^([\d. ]+) scn$", content):
+            c, m, y, k = (float(v) for v in fill.split())
+            if (c, m, y) == (0, 0, 0):
+                assert k == 1
+
+
+def test_imposition_order_for_32_pages():
+    sides = imposition(32)
+    assert sides[:4] == [(32, 1), (2, 31), (30, 3), (4, 29)]
+    assert sorted(n for side in sides for n in side) == list(range(1, 33))
+
+
+def _half_texts(path) -> list[tuple[str, str]]:
+    """The text of the left and right half of each booklet side, read with pdfium."""
+    doc = pypdfium2.PdfDocument(str(path))
+    halves = []
+    for page in doc:
+        width, height = page.get_size()
+        text = page.get_textpage()
+        halves.append((text.get_text_bounded(0, 0, width / 2, height),
+                       text.get_text_bounded(width / 2, 0, width, height)))
+    return halves
+
+
+def _norm(text: str) -> str:
+    """Letters only: the two PDF readers disagree on spaces and on how hyphens come back."""
+    return re.sub(r"[\s\-\x02\u00ad]+", "", text)
+
+
+def test_booklet_sheets_read_back_in_the_right_order(pamphlet):
+    reader = PdfReader(pamphlet["booklet"])
+    pages = page_texts(pamphlet["pdf"])
+    assert len(reader.pages) == len(pages) // 2
+    for page in reader.pages:
+        assert close(float(page.mediabox.width), 841.89) and close(float(page.mediabox.height), 595.28)
+    halves = _half_texts(pamphlet["booklet"])
+    n = len(pages)
+    for sheet, (left, right) in enumerate(halves):
+        front = sheet % 2 == 0
+        k = sheet // 2
+        expected = (n - 2 * k, 1 + 2 * k) if front else (2 + 2 * k, n - 1 - 2 * k)
+        for half, number in zip((left, right), expected, strict=True):
+            assert _norm(half)[:60] == _norm(pages[number - 1])[:60], (sheet, number)
+    assert halves[4][1].startswith("Contents")  # page 5: right half of sheet 3's front (28 | 5)
