@@ -12,87 +12,80 @@ from datetime import UTC, datetime
 
 from . import model as m
 from .assets import IMAGE_TYPES
-from .render import ASSETS, EpubDoc, environment, epub_index, epub_part, epub_title
+from .cover import cover_png
+from .pagination import insert_page_break, page_starts
+from .render import ASSETS, EpubDoc, environment, epub_cover, epub_index, epub_part, epub_title, page_break_marker
 from .writers.epub import write_epub
 
 FONT_FILES = ("SourceSerifPro-Regular.otf", "SourceSerifPro-It.otf", "SourceSerifPro-Semibold.otf")
 
 
-def page_starts(manuscript, edition) -> dict[str, str]:
-    """Main-text block id → the folio of the print page that block opens (first block per page)."""
-    main_blocks = _main_block_ids(manuscript.book)
-    starts: dict[str, str] = {}
-    seen_labels: set[str] = set()
-    for index, page in enumerate(edition.document.pages):
-        label = edition.pages.labels[index] if index < len(edition.pages.labels) else ""
-        if not label or label in seen_labels:
-            continue
-        for anchor in page.anchors:
-            if anchor in main_blocks and anchor not in starts:
-                starts[anchor] = label
-                seen_labels.add(label)
-                break
-    return starts
-
-
-def _main_block_ids(book: m.Book) -> set[str]:
-    ids = set()
+def _main_blocks(book: m.Book) -> dict[str, tuple[m.Part, m.Paragraph | m.Heading | None]]:
+    """Every block of the main text that can open a page, by id (a part's own id: its title)."""
+    blocks: dict[str, tuple[m.Part, m.Paragraph | m.Heading | None]] = {}
     for part in book.parts:
-        ids.add(part.slug)
+        blocks[part.slug] = (part, None)
         stack = list(part.blocks)
         while stack:
             block = stack.pop()
             if isinstance(block, (m.Paragraph, m.Heading)):
-                ids.add(block.id)
+                blocks[block.id] = (part, block)
             elif isinstance(block, m.Quote):
                 stack.extend(block.blocks)
             elif isinstance(block, m.ListBlock):
                 for item in block.items:
                     stack.extend(item)
-    return ids
+    return blocks
 
 
-def _insert_page_breaks(book: m.Book, starts: dict[str, str]) -> dict[str, str]:
-    """Put a page-break marker at the start of each block that opens a print page."""
-    where: dict[str, str] = {}
-    for part in book.parts:
-        if part.slug in starts:
-            where[starts[part.slug]] = part.file_name
-        stack = list(part.blocks)
-        while stack:
-            block = stack.pop()
-            if isinstance(block, (m.Paragraph, m.Heading)) and block.id in starts:
-                block.children.insert(0, m.PageBreak(starts[block.id]))
-                where[starts[block.id]] = part.file_name
-            elif isinstance(block, m.Quote):
-                stack.extend(block.blocks)
-            elif isinstance(block, m.ListBlock):
-                for item in block.items:
-                    stack.extend(item)
-    return where
+def place_page_breaks(book: m.Book, edition) -> tuple[dict[str, str], dict[str, list[str]], dict[str, list[str]]]:
+    """Put a marker where each numbered print page begins: in the text (before the page's first
+    word), at a part's title, or at an index entry. A blank page's marker goes with the next
+    page's. Returns: label → EPUB file; part slug → labels opening at its title; index anchor →
+    labels."""
+    blocks = _main_blocks(book)
+    index_ids = {e.anchor for e in edition.index} | {f"ixg-{e.letter}" for e in edition.index}
+    starts = page_starts(edition.document.pages, set(blocks) | index_ids)
+    files: dict[str, str] = {}
+    at_title: dict[str, list[str]] = {}
+    at_index: dict[str, list[str]] = {}
+    waiting: list[str] = []
+    for number, start in enumerate(starts):
+        label = edition.pages.labels[number] if number < len(edition.pages.labels) else ""
+        if label:
+            waiting.append(label)
+        if start is None or not waiting:
+            continue
+        if start.block in index_ids:
+            at_index.setdefault(start.block, []).extend(waiting)
+            files.update((label, "index.xhtml") for label in waiting)
+        else:
+            part, block = blocks[start.block]
+            for label in waiting:
+                if block is None:
+                    at_title.setdefault(part.slug, []).append(label)
+                else:
+                    insert_page_break(block, start.offset, label)
+                files[label] = part.file_name
+        waiting = []
+    return files, at_title, at_index
 
 
 def make_epub(manuscript, edition, epoch: int, stamp: str) -> bytes:
     config, book = manuscript.config, manuscript.book
-    starts = page_starts(manuscript, edition)
-    files = _insert_page_breaks(book, starts)
-    part_starts = {p.slug: starts.get(p.slug) for p in book.parts}
-    docs: list[EpubDoc] = [epub_title(config, edition.page_count)]
+    files, at_title, at_index = place_page_breaks(book, edition)
+    docs: list[EpubDoc] = [epub_cover(config), epub_title(config, edition.page_count)]
     for part in book.parts:
-        label = part_starts.get(part.slug)
-        marker = ""
-        if label:
-            marker = (f'<span epub:type="pagebreak" role="doc-pagebreak" id="page-{label}" '
-                      f'aria-label="{label}"></span>')
+        marker = "".join(page_break_marker(label) for label in at_title.get(part.slug, []))
         docs.append(epub_part(config, part, marker))
     has_index = bool(config.index_enabled and edition.index)
     if has_index:
-        locators = _locators(book, edition)
-        docs.append(epub_index(config, edition.index, locators))
+        docs.append(epub_index(config, edition.index, _locators(book, edition), at_index))
     pages = [{"label": label, "href": f"{files[label]}#page-{label}"}
              for label in sorted(files, key=int)]
-    toc = [{"href": d.file_name, "title": d.title} for d in docs[1:]]
-    landmarks = [{"type": "titlepage", "href": "title.xhtml", "title": "Title page"},
+    toc = [{"href": d.file_name, "title": d.title} for d in docs[2:]]
+    landmarks = [{"type": "cover", "href": "cover.xhtml", "title": "Cover"},
+                 {"type": "titlepage", "href": "title.xhtml", "title": "Title page"},
                  {"type": "toc", "href": "nav.xhtml#toc", "title": "Contents"},
                  {"type": "bodymatter", "href": book.parts[0].file_name, "title": "Start of the text"}]
     if has_index:
@@ -110,7 +103,8 @@ def make_epub(manuscript, edition, epoch: int, stamp: str) -> bytes:
     modified = datetime.fromtimestamp(epoch, UTC)
     images = [(image.epub_name, IMAGE_TYPES[image.path.suffix.lower()], image.path.read_bytes())
               for image in manuscript.images]
-    return write_epub(config, docs, nav, css, fonts, modified, metadata, images)
+    cover = cover_png(edition.document, epoch)
+    return write_epub(config, docs, nav, css, fonts, modified, metadata, images, cover)
 
 
 def _locators(book: m.Book, edition) -> dict[str, list[dict]]:
@@ -132,18 +126,22 @@ def _locators(book: m.Book, edition) -> dict[str, list[dict]]:
 
 
 def _accessibility(config, has_index: bool, has_pages: bool) -> list[tuple[str, str]]:
-    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
+    """Accessibility metadata (EPUB Accessibility 1.1) true of what is built: a cover image (with
+    a text alternative, like every image), navigation, notes, the index, print page numbers."""
+    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability",
+                "alternativeText"]
     if has_index:
         features.append("index")
     if has_pages:
         features += ["pageNavigation", "printPageNumbers"]
-    meta = [("schema:accessMode", "textual"), ("schema:accessModeSufficient", "textual")]
+    meta = [("schema:accessMode", "textual"), ("schema:accessMode", "visual"),
+            ("schema:accessModeSufficient", "textual")]
     meta += [("schema:accessibilityFeature", f) for f in features]
-    meta += [("schema:accessibilityHazard", "none"),
-             ("schema:accessibilitySummary",
-              "Text-only publication with a navigable table of contents, footnotes linked to and "
-              "from their calls" + (", an index of names" if has_index else "") +
-              (", and the page numbers of the print edition" if has_pages else "") + ".")]
+    summary = ("Text publication (its only pictures, such as the cover, have text alternatives) with a "
+               "navigable table of contents, footnotes linked to and from their calls"
+               + (", an index of names" if has_index else "")
+               + (", and the page numbers of the print edition" if has_pages else "") + ".")
+    meta += [("schema:accessibilityHazard", "none"), ("schema:accessibilitySummary", summary)]
     if has_pages:
         meta.append(("pageBreakSource", f"{config.title}: print edition ({config.trim}, PDF)"))
     return meta

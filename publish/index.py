@@ -45,6 +45,11 @@ class IndexEntry:
         return (fold(self.heading), self.heading)
 
     @property
+    def anchor(self) -> str:
+        """The entry's id in both outputs (a see-reference is named after its own heading)."""
+        return f"ix-{self.key}" if self.key else "ixs-" + "-".join(fold(self.heading).replace(",", "").split())
+
+    @property
     def letter(self) -> str:
         first = fold(self.heading)[:1].upper()
         return first if first.isalpha() else "#"

@@ -86,18 +86,37 @@ def epub_part(config: BookConfig, part: m.Part, page_start: str = "") -> EpubDoc
     return EpubDoc(part.file_name, part.title, epub_page(config, part.title, body, "bodymatter"))
 
 
+def epub_cover(config: BookConfig) -> EpubDoc:
+    alt = f"Cover: {config.title}" + (f", {config.subtitle}" if config.subtitle else "") + f", by {config.author}"
+    body = (f'<section class="cover-page" epub:type="cover"><img role="doc-cover" src="images/cover.png" '
+            f'alt="{Markup.escape(alt)}"/></section>')
+    return EpubDoc("cover.xhtml", "Cover", epub_page(config, "Cover", body))
+
+
 def epub_title(config: BookConfig, page_count: int) -> EpubDoc:
     body = environment(config.root).get_template("epub_title.html.j2").render(
         book=config, date_text=date_text(config.date), fonts=FONTS_NAME, page_count=page_count)
     return EpubDoc("title.xhtml", config.title, epub_page(config, config.title, body, "frontmatter"))
 
 
-def epub_index(config: BookConfig, entries: list[IndexEntry], locators: dict[str, list[dict]]) -> EpubDoc:
+def page_break_marker(label: str) -> str:
+    return (f'<span epub:type="pagebreak" role="doc-pagebreak" id="page-{label}" '
+            f'aria-label="{label}"></span>')
+
+
+def epub_index(config: BookConfig, entries: list[IndexEntry], locators: dict[str, list[dict]],
+               page_breaks: dict[str, list[str]]) -> EpubDoc:
+    """The index as EPUB Indexes 1.0 markup; `page_breaks`: print page labels that begin at an
+    entry or letter group (by its print id)."""
     groups = [(letter, [{"heading": e.heading, "key": e.key, "dates": e.dates, "see": e.see,
-                         "locators": locators.get(e.key, [])} for e in group])
+                         "anchor": e.anchor, "locators": locators.get(e.key, [])} for e in group])
               for letter, group in letter_groups(entries)]
     see_keys = {e.heading: e.key for e in entries if not e.see}
+
+    def breaks(anchor: str) -> Markup:
+        return Markup("".join(page_break_marker(label) for label in page_breaks.get(anchor, [])))
+
     body = environment(config.root).get_template("epub_index.html.j2").render(
-        title=config.index_title, groups=groups, see_keys=see_keys)
+        title=config.index_title, groups=groups, see_keys=see_keys, breaks=breaks)
     return EpubDoc("index.xhtml", config.index_title, epub_page(config, config.index_title, body, "backmatter"))
 

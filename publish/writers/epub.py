@@ -58,6 +58,7 @@ def write_epub(config: BookConfig, docs: list[EpubDoc], nav_xhtml: str, css: str
         book.add_item(epub.EpubItem(uid="cover-image", file_name="images/cover.png",
                                     media_type="image/png", content=cover))
         book.items[-1].properties = ["cover-image"]
+        book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
     items = []
     for doc in docs:
         item = epub.EpubItem(uid="doc-" + doc.file_name.replace(".xhtml", "").replace(".", "-"),
@@ -73,8 +74,8 @@ def write_epub(config: BookConfig, docs: list[EpubDoc], nav_xhtml: str, css: str
     book.add_item(epub.EpubNcx())
     book.toc = [epub.Link(d.file_name, d.title, "toc-" + d.file_name.replace(".xhtml", ""))
                 for d in docs if d.file_name != "cover.xhtml"]
-    # The nav is the book's contents page too, read after the title page.
-    book.spine = items[:1] + [nav] + items[1:]
+    # The nav is the book's contents page too, read after the cover and the title page.
+    book.spine = items[:2] + [nav] + items[2:]
     out = io.BytesIO()
     epub.write_epub(out, book, {"epub3_pages": False, "epub3_landmark": False, "epub2_guide": False,
                                 "raise_exceptions": True, "mtime": modified.astimezone(UTC)})
