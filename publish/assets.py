@@ -22,8 +22,10 @@ LINK_SCHEMES = {"", "http", "https", "mailto"}
 
 
 def check_assets(book: m.Book, root: Path, report: Report) -> list[m.Image]:
-    """Bind every image to its file; returns the images the EPUB must carry (one per file)."""
+    """Bind every image to its file and every link to its target; returns the images the EPUB
+    must carry (one per file)."""
     carried: dict[Path, m.Image] = {}
+    places = _places(book)
     for node in _inline_nodes(book):
         if isinstance(node, m.Image):
             path = _image_path(node, root, report)
@@ -34,12 +36,7 @@ def check_assets(book: m.Book, root: Path, report: Report) -> list[m.Image]:
             node.epub_name = first.epub_name or f"images/img{len(carried):03d}{path.suffix.lower()}"
             first.epub_name = node.epub_name
         elif isinstance(node, m.Link):
-            scheme = urlsplit(node.href).scheme.lower()
-            if scheme not in LINK_SCHEMES and not re.fullmatch(r"[a-z]", scheme):
-                loc = node.location or m.SourceLocation(book.parts[0].source, 1)
-                report.error(loc.path, loc.line, loc.col, "L001",
-                             f"link to {node.href!r}: a book may link only to web pages (http, https), "
-                             "e-mail addresses and places in the book")
+            _check_link(node, places, book, report)
     return list(carried.values())
 
 
@@ -72,6 +69,47 @@ def _image_path(node: m.Image, root: Path, report: Report) -> Path | None:
                      f"({', '.join(sorted(IMAGE_TYPES))})")
         return None
     return path
+
+
+def _check_link(node: m.Link, places: dict[str, str], book: m.Book, report: Report) -> None:
+    loc = node.location or m.SourceLocation(book.parts[0].source, 1)
+    parts = urlsplit(node.href)
+    scheme = parts.scheme.lower()
+    if scheme and scheme not in LINK_SCHEMES:
+        report.error(loc.path, loc.line, loc.col, "L001",
+                     f"link to {node.href!r}: a book may link only to web pages (http, https), "
+                     "e-mail addresses and places in the book (#heading-id)")
+    elif not scheme and node.href.startswith("#") and node.href[1:] in places:
+        node.target_file = places[node.href[1:]]
+    elif not scheme:
+        node.broken = True
+        report.warning(loc.path, loc.line, loc.col, "L002",
+                       f"link to {node.href!r} leads to no place in the book; its text is printed "
+                       "without a link")
+
+
+def _places(book: m.Book) -> dict[str, str]:
+    """Ids a link may point at (headings, notes, mentions) → the EPUB document holding them."""
+    places = {}
+    for part in book.parts:
+        places[part.slug] = part.file_name
+        for note in part.notes:
+            places[note.id] = part.file_name
+        for inlines in m.block_inlines(part.blocks):
+            for node in m.walk_inlines(inlines):
+                if isinstance(node, m.Mention):
+                    places[node.id] = part.file_name
+        stack = list(part.blocks)
+        while stack:
+            block = stack.pop()
+            if isinstance(block, (m.Heading, m.Paragraph)):
+                places[block.id] = part.file_name
+            elif isinstance(block, m.Quote):
+                stack.extend(block.blocks)
+            elif isinstance(block, m.ListBlock):
+                for item in block.items:
+                    stack.extend(item)
+    return places
 
 
 def _inline_nodes(book: m.Book):

@@ -143,6 +143,7 @@ def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] 
     if keep_html:
         files["html"] = (out_dir / "html" / f"{slug}-print.html", edition.html.encode(), None)
     progress("saving")
+    _sweep_leftovers(out_dir)
     result = BuildResult(warnings=report.warnings)
     for kind, (path, data, pages) in files.items():
         write_atomically(path, data)
@@ -155,6 +156,13 @@ def _label(edition, page: int | None) -> str:
     if page is None:
         return "(not found)"
     return edition.pages.labels[page] or f"#{page + 1}"
+
+
+def _sweep_leftovers(out_dir: Path) -> None:
+    """Remove temporary files a killed build left behind (never a finished output)."""
+    if out_dir.is_dir():
+        for leftover in out_dir.glob(".*.tmp"):
+            leftover.unlink(missing_ok=True)
 
 
 def write_atomically(path: Path, data: bytes) -> None:

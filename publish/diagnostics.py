@@ -47,10 +47,14 @@ class Report:
 
     root: Path | None = None
     items: list[Diagnostic] = field(default_factory=list)
+    _seen: set[Diagnostic] = field(default_factory=set, repr=False)
 
     def add(self, path: Path | str, line: int, col: int, severity: str, code: str, message: str) -> None:
-        self.items.append(Diagnostic(display_path(path, self.root), max(line, 1), max(col, 1),
-                                     severity, code, message))
+        diagnostic = Diagnostic(display_path(path, self.root), max(line, 1), max(col, 1), severity, code,
+                                message)
+        if diagnostic not in self._seen:  # the same problem found twice is reported once
+            self._seen.add(diagnostic)
+            self.items.append(diagnostic)
 
     def error(self, path: Path | str, line: int, col: int, code: str, message: str) -> None:
         self.add(path, line, col, ERROR, code, message)

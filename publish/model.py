@@ -51,6 +51,8 @@ class Link:
     title: str
     children: list[Inline]
     location: SourceLocation | None = None
+    target_file: str = ""  # for a link to a place in the book: the EPUB document holding it
+    broken: bool = False  # leads nowhere: rendered as plain text
 
 
 @dataclass

@@ -55,11 +55,20 @@ def slugify(text: str) -> str:
     return slug or "part"
 
 
+PANDOC_TITLE_RE = re.compile(r"\A% *(?P<title>[^\n]*)\n(?:%[^\n]*\n)*")
+
+
 def parse_part(path: Path, text: str, index: int, report: Report) -> m.Part | None:
     """Parse one manuscript file; `None` when its front matter is too broken to go on."""
     lines = text.splitlines()
+    if not text.strip():
+        report.error(path, 1, 1, "M005", "this part is empty: write its text, or remove it from `parts`")
+        return None
     ctx = _Ctx(path, lines, report, index)
     env: dict = {}
+    pandoc_title = PANDOC_TITLE_RE.match(text)
+    if pandoc_title:  # Pandoc's title block (`% Title`, `% Author`, `% Date`): blanked, lines kept
+        text = re.sub(r"[^\n]", " ", pandoc_title.group(0)) + text[pandoc_title.end():]
     tokens = parser().parse(text, env)
     meta: dict = {}
     if tokens and tokens[0].type == "front_matter":
@@ -70,7 +79,7 @@ def parse_part(path: Path, text: str, index: int, report: Report) -> m.Part | No
     body, note_tokens = _split_notes(tokens)
     _collect_notes(note_tokens, env, ctx)
     blocks = _blocks(body, ctx)
-    title = meta.get("title")
+    title = meta.get("title") or (pandoc_title.group("title").strip() if pandoc_title else None)
     if not title and blocks and isinstance(blocks[0], m.Heading) and blocks[0].level == 1:
         title = m.plain_text(blocks.pop(0).children)
     if not title:
@@ -107,12 +116,12 @@ def _front_matter(token: Token, ctx: _Ctx) -> dict | None:
     for key, value in meta.items():
         line, col = ctx.find(f"{key}:", 2)
         if key not in FRONT_MATTER_KEYS:
-            ctx.report.error(ctx.path, line, col, "M003",
-                             f"unknown front matter key `{key}` (known: {', '.join(sorted(FRONT_MATTER_KEYS))})")
+            ctx.report.warning(ctx.path, line, col, "M003",
+                               f"front matter key `{key}` is ignored (known: {', '.join(sorted(FRONT_MATTER_KEYS))})")
         elif not isinstance(value, str):
-            ctx.report.error(ctx.path, line, col, "M003", f"front matter `{key}` must be text")
+            ctx.report.error(ctx.path, line, col, "M006", f"front matter `{key}` must be text")
         elif key == "kind" and value not in KINDS:
-            ctx.report.error(ctx.path, line, col, "M003",
+            ctx.report.error(ctx.path, line, col, "M006",
                              f"`kind` must be one of {', '.join(KINDS)}, not {value!r}")
     return {k: v for k, v in meta.items() if k in FRONT_MATTER_KEYS and isinstance(v, str)}
 

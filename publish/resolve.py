@@ -119,7 +119,7 @@ def _number(book: m.Book, config: BookConfig) -> None:
     number = 0
     mention_no = 0
     block_no = 0
-    used_ids: set[str] = set()
+    used_ids: set[str] = {part.slug for part in book.parts}
     for part in book.parts:
         part.notes = _notes_in_order(part)
         if config.note_numbering == "part":
@@ -135,7 +135,7 @@ def _number(book: m.Book, config: BookConfig) -> None:
             nonlocal mention_no, block_no
             for block in _all_blocks(blocks):
                 if isinstance(block, m.Heading) and not in_note:
-                    base = "h-" + slugify(m.plain_text(block.children))
+                    base = slugify(m.plain_text(block.children))  # as Pandoc names headings
                     block.id = _unique(base, used_ids)
                 elif isinstance(block, (m.Paragraph, m.Heading)):
                     block_no += 1

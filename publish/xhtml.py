@@ -75,8 +75,11 @@ class Renderer:
         if isinstance(node, m.Styled):
             return f"<{node.kind}>{self.inlines(node.children)}</{node.kind}>"
         if isinstance(node, m.Link):
+            if node.broken:
+                return self.inlines(node.children)
             title = f' title="{escape(node.title)}"' if node.title else ""
-            return f'<a href="{escape(node.href)}"{title}>{self.inlines(node.children)}</a>'
+            href = node.target_file + node.href if self.flavour == "epub" and node.target_file else node.href
+            return f'<a href="{escape(href)}"{title}>{self.inlines(node.children)}</a>'
         if isinstance(node, m.Image):
             src = node.path.as_uri() if self.flavour == "print" and node.path else node.epub_name
             return f'<img src="{escape(src)}" alt="{escape(node.alt)}"/>'
