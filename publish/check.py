@@ -60,5 +60,5 @@ def _page_list_agrees(epub: Path, config, report: Report) -> None:
     pages = set(re.findall(r">([^<]+)</a>", page_list))
     for label in re.findall(r'epub:type="index-locator"[^>]*>([^<]+)<', index):
         if label not in pages:
-            report.error(config.names or config.root, 1, 1, "P003",
+            report.error(config.names or config.root, 1, 1, "P004",
                          f"index locator {label} is not a page of the EPUB's page-list")

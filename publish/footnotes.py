@@ -32,23 +32,46 @@ def apply_footnote_patch() -> None:
         return
     from weasyprint.layout import block
 
-    source = textwrap.dedent(inspect.getsource(block._linebox_layout))
+    function = block._linebox_layout
+    source = textwrap.dedent(inspect.getsource(function))
     if source.count(ORIGINAL) != 1:
         raise FootnotePatchError(
             "WeasyPrint's _linebox_layout no longer contains the footnote deferral this build "
             "repairs; pin weasyprint to the tested version or re-measure the repair")
-    code = compile(source.replace(ORIGINAL, PATCHED), inspect.getsourcefile(block), "exec")
-    namespace = block.__dict__
-    exec(code, namespace)  # redefines _linebox_layout in WeasyPrint's own module namespace
+    # Blank lines in front keep tracebacks pointing at the right lines of block.py.
+    padded = "\n" * (function.__code__.co_firstlineno - 1) + source.replace(ORIGINAL, PATCHED)
+    exec(compile(padded, inspect.getsourcefile(block), "exec"), block.__dict__)
+    block._linebox_layout.publish_patched = True
     _applied = True
 
 
 def misplaced_notes(anchor_pages: dict[str, int], notes) -> list[tuple[object, int | None, int | None]]:
     """(note, page of its call, page of its text) for every note not on its call's page."""
+    from .xhtml import is_long
+
     wrong = []
     for note in notes:
+        if is_long(note):  # printed at the end of its part, by design
+            continue
         call = anchor_pages.get(note.refs[0].id)
         body = anchor_pages.get(note.id)
         if call is None or body is None or call != body:
             wrong.append((note, call, body))
     return wrong
+
+
+def overflowing_notes(pages) -> list[tuple[int, list[str]]]:
+    """(page index, ids of the notes on it) for every page whose note area grew above the top of
+    the text area: WeasyPrint cannot split a note (#1833), so part of such a note is lost."""
+    from weasyprint.formatting_structure import boxes
+
+    found = []
+    for index, page in enumerate(pages):
+        page_box = page._page_box
+        top = page_box.content_box_y()
+        for child in page_box.children:
+            if isinstance(child, boxes.FootnoteAreaBox) and child.children and child.position_y < top - 0.5:
+                ids = [box.element.get("id") for box in child.children
+                       if getattr(box, "element", None) is not None and box.element.get("id")]
+                found.append((index, ids))
+    return found

@@ -20,11 +20,12 @@ from markupsafe import escape
 from . import model as m
 from .config import BookConfig, read_text
 from .diagnostics import Report
-from .footnotes import misplaced_notes
+from .footnotes import misplaced_notes, overflowing_notes
 from .index import IndexEntry, build_index
 from .layout import PageMap, make_fetcher, page_map, render
 from .names import Register
 from .render import ASSETS, index_placeholder, print_html, print_index
+from .xhtml import is_long
 
 PAGES_PER_SHEET = 4
 
@@ -84,6 +85,20 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
     first = book.parts[0].slug
     pages = page_map(body.pages, first)
     misplaced = misplaced_notes(pages.anchors, book.notes)
+    for note in book.notes:
+        if is_long(note):
+            loc = note.location
+            report.warning(loc.path, loc.line, loc.col, "P003",
+                           f"note {note.number} is too long for the foot of a page; the PDF prints it "
+                           "at the end of its part (shorten it to keep it at the foot)")
+    notes_by_id = {note.id: note for note in book.notes}
+    for page_index, ids in overflowing_notes(body.pages):
+        label = pages.labels[page_index] or f"#{page_index + 1}"
+        for note in (notes_by_id[i] for i in ids if i in notes_by_id):
+            loc = note.location
+            report.warning(loc.path, loc.line, loc.col, "P002",
+                           f"the notes on page {label} do not fit under its text and run over it: "
+                           f"shorten note {note.number} or move part of it into the text")
     entries = build_index(register, book.mentions, pages) if config.index_enabled else []
     final_pages = list(body.pages)
     if config.index_enabled:

@@ -43,7 +43,7 @@ def print_html(book: m.Book, config: BookConfig, index_html: str, timestamp: str
     """The whole print edition as one HTML document (cover to index)."""
     renderer = Renderer("print", config.note_marker)
     parts = [{"slug": p.slug, "title": p.title, "kind": p.kind, "lang": p.lang,
-              "html": Markup(renderer.blocks(p.blocks))} for p in book.parts]
+              "html": Markup(renderer.blocks(p.blocks) + renderer.long_notes(p.notes))} for p in book.parts]
     return environment(config.root).get_template("print.html.j2").render(
         book=config, parts=parts, index_html=Markup(index_html), timestamp=timestamp,
         date_text=date_text(config.date), fonts=FONTS_NAME)

@@ -102,9 +102,26 @@ class Renderer:
         if self.flavour == "epub":
             return (f'<a class="noteref" href="#{note.id}" id="{ref.id}" epub:type="noteref" '
                     f'role="doc-noteref">{note.number}</a>')
-        if ref is not note.refs[0]:  # a second call of the same note: a plain reference mark
+        if ref is not note.refs[0] or is_long(note):
+            # A second call of the same note, or a note too long for the page foot (printed at
+            # the end of its part): a plain reference mark linking to it.
             return f'<a class="fn-again" id="{ref.id}" href="#{note.id}">{note.number}</a>'
-        return f'<a class="fn-call" id="{ref.id}"></a><span class="fn" id="{note.id}">{self.note_body(note)}</span>'
+        return (f'<a class="fn-call" id="{ref.id}"></a>'
+                f'<span class="fn" id="{note.id}" data-number="{note.number}">{self.note_body(note)}</span>')
+
+    def long_notes(self, notes: list[m.Note]) -> str:
+        """Print: the notes too long for the foot of a page, at the end of their part."""
+        long = [note for note in notes if is_long(note)]
+        if not long:
+            return ""
+        out = ['<section class="long-notes"><h2 class="long-notes-title">Notes</h2>']
+        for note in long:
+            body = self.blocks(note.blocks, shift=2)
+            mark = f'<a class="long-note-number" href="#{note.refs[0].id}">{note.number}.</a> '
+            body = body.replace(">", ">" + mark, 1) if body.startswith("<p") else f"<p>{mark}</p>{body}"
+            out.append(f'<div class="long-note" id="{note.id}">{body}</div>')
+        out.append("</section>")
+        return "\n".join(out)
 
     def note_body(self, note: m.Note) -> str:
         """A note's paragraphs as inline spans (print: it lives inside the calling paragraph)."""
@@ -134,6 +151,14 @@ class Renderer:
                        f'role="doc-footnote">{body}</aside>')
         out.append("</section>")
         return "\n".join(out)
+
+
+LONG_NOTE_CHARS = 1200  # about a third of an A5 text block at the notes' type size
+
+
+def is_long(note: m.Note) -> bool:
+    """Too long for the foot of a page: WeasyPrint cannot split a note across pages."""
+    return sum(len(text) for text in (m.plain_text(inl) for inl in m.block_inlines(note.blocks))) > LONG_NOTE_CHARS
 
 
 def _id(value: str) -> str:

@@ -89,3 +89,47 @@ def test_generated_book_of_100_pages_keeps_notes_on_their_pages(tmp_path):
     assert pages >= 100 and total >= 150
     assert wrong == []
     assert epubcheck_messages(book / "dist" / "test-book.epub") == []
+
+
+def test_per_part_numbering_restarts_in_both_outputs(tmp_path):
+    from conftest import BOOK_TOML, make_book
+
+    part = "---\ntitle: {t}\n---\n\nOne[^a] and two.^[Inline note in {t}.]\n\n[^a]: First note of {t}.\n"
+    toml = BOOK_TOML.format(parts='"one.md", "two.md"') + '\n[notes]\nnumbering = "part"\n'
+    book = make_book(tmp_path, {"one.md": part.format(t="One"), "two.md": part.format(t="Two")}, toml=toml)
+    result = run("build", str(book), "-f", "epub", "-f", "pdf")
+    assert result.exit_code == 0, result.output
+    docs = documents(book / "dist" / "test-book.epub")
+    for name in ("one.xhtml", "two.xhtml"):
+        calls = [a.text for a in docs[name].xpath("//x:a[@epub:type='noteref']", namespaces=NS)]
+        assert calls == ["1", "2"]
+    texts = page_texts(book / "dist" / "test-book.pdf")
+    for title in ("One", "Two"):
+        page = next(t for t in texts if t.startswith(title))
+        assert re.search(r"^1\.\s+First note of " + title, page, re.M)
+        assert re.search(r"^2\.\s+Inline note in " + title, page, re.M)
+
+
+def test_a_note_too_long_for_a_page_is_printed_at_the_end_of_its_part(tmp_path):
+    from conftest import make_book
+
+    long = "A very long note indeed. " * 700 + "The last words."
+    book = make_book(tmp_path, {"one.md": f"---\ntitle: T\n---\n\nA call[^long] here.\n\n[^long]: {long}\n"})
+    result = run("build", str(book), "-f", "pdf")
+    assert result.exit_code == 0
+    assert "one.md:7:1: warning[P003]: note 1 is too long for the foot of a page" in result.output
+    text = re.sub(r"\s+", " ", " ".join(page_texts(book / "dist" / "test-book.pdf")))
+    assert "Notes 1. A very long note" in text and "The last words." in text  # nothing lost
+    assert run("build", str(book), "-f", "pdf", "--strict").exit_code == 1
+
+
+def test_the_footnote_repair_fails_loudly_if_weasyprint_changes():
+    import inspect
+
+    from weasyprint.layout import block
+
+    from publish.footnotes import ORIGINAL, apply_footnote_patch
+
+    assert inspect.getsource(block).count(ORIGINAL) == 1  # the line the repair rewrites is there
+    apply_footnote_patch()
+    assert getattr(block._linebox_layout, "publish_patched", False)

@@ -100,3 +100,21 @@ def test_booklet_sheets_read_back_in_the_right_order(pamphlet):
         for half, number in zip((left, right), expected, strict=True):
             assert _norm(half)[:60] == _norm(pages[number - 1])[:60], (sheet, number)
     assert halves[4][1].startswith("Contents")  # page 5: right half of sheet 3's front (28 | 5)
+
+
+def test_no_more_than_two_hyphenated_line_ends_in_a_row(pamphlet):
+    longest = 0
+    for text in page_texts(pamphlet["pdf"]):
+        run = 0
+        for line in text.splitlines():
+            run = run + 1 if re.search(r"\w-$", line.rstrip()) else 0
+            longest = max(longest, run)
+    assert 0 < longest <= 2
+
+
+def test_text_is_justified_hyphenated_en_gb_with_a_measure_of_60_to_70_characters(pamphlet):
+    texts = page_texts(pamphlet["pdf"])
+    body = [line for t in texts[8:20] for line in t.splitlines() if len(line) > 40]
+    lengths = sorted(len(re.sub(r"\s+", " ", line)) for line in body)
+    median = lengths[len(lengths) // 2]
+    assert 58 <= median <= 72, median
