@@ -140,8 +140,10 @@ def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] 
 
         files["epub"] = (out_dir / f"{slug}.epub",
                          make_epub(manuscript, edition, epoch, stamp), None)
-    if keep_html:
-        files["html"] = (out_dir / "html" / f"{slug}-print.html", edition.html.encode(), None)
+    if keep_html:  # the print HTML with its stylesheets inlined: open it, or render it alone
+        styles = "\n".join(f"<style>\n{css}\n</style>" for css, _ in edition.stylesheets)
+        html = edition.html.replace("</head>", styles + "\n</head>", 1)
+        files["html"] = (out_dir / "html" / f"{slug}-print.html", html.encode(), None)
     progress("saving")
     _sweep_leftovers(out_dir)
     result = BuildResult(warnings=report.warnings)

@@ -8,6 +8,7 @@ one for problems in publish itself).
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -15,6 +16,8 @@ import click
 from . import __version__
 
 FORMATS = ("epub", "pdf", "press", "booklet")
+STEPS = ("reading the manuscript", "laying out the print edition", "writing the PDF", "imposing the booklet",
+         "writing the press file", "writing the EPUB", "saving")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -49,19 +52,43 @@ def build(book_dir: Path, formats: tuple[str, ...], out_dir: Path | None, strict
     Writes <slug>.epub, <slug>.pdf, <slug>-press.pdf and <slug>-booklet.pdf, each replaced
     atomically; if the book has errors, they are listed and nothing is written.
     """
+    from . import state
+
+    formats = tuple(dict.fromkeys(formats or FORMATS))
+    target = out_dir or book_dir / "dist"
+    fingerprint = None if keep_html else state.fingerprint(book_dir, formats, strict)
+    previous = fingerprint and state.up_to_date(target, fingerprint)
+    if previous:
+        for warning in previous["warnings"]:
+            click.secho(warning, err=True, fg="yellow")
+        if not quiet:
+            click.echo(f"up to date: nothing changed since the last build of {target}")
+        return
+
     from .build import build as run_build
 
-    show = (lambda step: None) if quiet or not sys.stderr.isatty() else (
-        lambda step: click.echo(f"… {step}", err=True))
-    result = _guard(lambda: run_build(book_dir, out_dir, formats or FORMATS, strict, keep_html, show),
-                    debug)
+    with _progress(quiet) as show:
+        result = _guard(lambda: run_build(book_dir, out_dir, formats, strict, keep_html, show), debug)
     for warning in result.warnings:
         click.secho(str(warning), err=True, fg="yellow")
+    if fingerprint:
+        state.record(target.resolve(), fingerprint, result.outputs, result.warnings)
     if not quiet:
         for out in result.outputs:
             pages = f", {out.pages} pages" if out.pages else ""
             click.echo(f"wrote {out.path} ({_size(out.size)}{pages})")
         click.echo(f"built in {result.seconds:.1f} s")
+
+
+@contextmanager
+def _progress(quiet: bool):
+    """A progress bar of the build's steps on a terminal; nothing otherwise."""
+    if quiet or not sys.stderr.isatty():
+        yield lambda step: None
+        return
+    with click.progressbar(length=len(STEPS), label="building", file=sys.stderr,
+                           item_show_func=lambda step: step) as bar:
+        yield lambda step: bar.update(1, step)
 
 
 def _guard(action, debug: bool):

@@ -59,7 +59,6 @@ SCHEMA: dict[str, dict[str, Key]] = {
                          "continuous", ("continuous", "part")),
         "annotate": Key(bool, False, "Add the register's annotation as a note at each person's or "
                         "term's first mention.", True),
-        "marker": Key(str, False, "Text placed before editor's notes in the EPUB and PDF.", ""),
     },
     "index": {
         "enabled": Key(bool, False, "Print an index of names at the back of the book.", True),
@@ -97,7 +96,6 @@ class BookConfig:
     imprint_extra: tuple[str, ...] = ()
     note_numbering: str = "continuous"
     annotate: bool = True
-    note_marker: str = ""
     index_enabled: bool = True
     index_title: str = "Index of names"
     trim: str = "A5"
@@ -239,7 +237,6 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
         edition=values["imprint.edition"], rights=values["imprint.rights"],
         notes_by=values["imprint.notes_by"], imprint_extra=tuple(values["imprint.extra"]),
         note_numbering=values["notes.numbering"], annotate=values["notes.annotate"],
-        note_marker=values["notes.marker"],
         index_enabled=values["index.enabled"], index_title=values["index.title"],
         trim=values["print.trim"], bleed_mm=float(values["print.bleed_mm"]),
         settings=values,

@@ -28,7 +28,7 @@ from .diagnostics import Report, fail
 
 PERSON_FIELDS = {"key", "heading", "display", "variants", "dates", "note", "exclude", "index",
                  "see_from"}
-TERM_FIELDS = {"key", "display", "variants", "note", "exclude", "lang"}
+TERM_FIELDS = {"key", "display", "variants", "note", "exclude"}
 WORD = r"[\w\u00C0-\u024F]"
 
 
@@ -46,7 +46,6 @@ class Entry:
     exclude: tuple[str, ...] = ()
     indexed: bool = True
     see_from: tuple[str, ...] = ()
-    lang: str = ""
     line: int = 1
 
 
@@ -136,7 +135,7 @@ def _entry(kind: str, raw: dict, path: Path, line: int, report: Report) -> Entry
                  dates=str(raw.get("dates", "") or ""), note=str(raw.get("note", "") or ""),
                  exclude=tuple(_strings(raw.get("exclude", []))),
                  indexed=bool(raw.get("index", True)), see_from=tuple(_strings(raw.get("see_from", []))),
-                 lang=str(raw.get("lang", "") or ""), line=line)
+                 line=line)
 
 
 def _uninvert(heading: str) -> str:

@@ -41,7 +41,7 @@ def date_text(date: str) -> str:
 
 def print_html(book: m.Book, config: BookConfig, index_html: str, timestamp: str) -> str:
     """The whole print edition as one HTML document (cover to index)."""
-    renderer = Renderer("print", config.note_marker)
+    renderer = Renderer("print")
     parts = [{"slug": p.slug, "title": p.title, "kind": p.kind, "lang": p.lang,
               "html": Markup(renderer.blocks(p.blocks) + renderer.long_notes(p.notes))} for p in book.parts]
     return environment(config.root).get_template("print.html.j2").render(
@@ -76,7 +76,7 @@ def epub_page(config: BookConfig, title: str, body: str, body_type: str = "") ->
 
 
 def epub_part(config: BookConfig, part: m.Part, page_start: str = "") -> EpubDoc:
-    renderer = Renderer("epub", config.note_marker)
+    renderer = Renderer("epub")
     epub_type, role = {"introduction": ("introduction", "doc-introduction"),
                        "appendix": ("appendix", "doc-appendix")}.get(part.kind, ("chapter", "doc-chapter"))
     body = environment(config.root).get_template("epub_part.html.j2").render(

@@ -16,10 +16,9 @@ from . import model as m
 
 
 class Renderer:
-    def __init__(self, flavour: str, note_marker: str = ""):
+    def __init__(self, flavour: str):
         assert flavour in ("print", "epub")
         self.flavour = flavour
-        self.note_marker = note_marker
 
     # ---- blocks ---------------------------------------------------------------------------------
 

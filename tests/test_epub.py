@@ -161,3 +161,24 @@ def test_source_date_epoch_sets_the_timestamps(tmp_path, monkeypatch):
         assert z.namelist()[0] == "mimetype" and z.infolist()[0].compress_type == zipfile.ZIP_STORED
         assert "2023-11-14T22:13:20Z" in z.read("EPUB/content.opf").decode()
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_daisy_ace_reports_no_violations(pamphlet, tmp_path):
+    import json
+    import os
+    import shutil
+    import subprocess
+
+    import pytest
+
+    ace, chromium = shutil.which("ace-cli"), shutil.which("chromium")
+    if not (ace and chromium):
+        pytest.skip("DAISY Ace is not installed (see docs/epub.md: npm install -g @daisy/ace-cli, "
+                    "apt-get install chromium)")
+    env = dict(os.environ, PUPPETEER_EXECUTABLE_PATH=chromium)
+    subprocess.run([ace, "-f", "-o", str(tmp_path / "report"), str(pamphlet["epub"])], env=env,
+                   check=True, capture_output=True, timeout=600)
+    report = json.loads((tmp_path / "report" / "report.json").read_text())
+    assert report["earl:result"]["earl:outcome"] == "pass"
+    violations = [a for item in report["assertions"] for a in item.get("assertions", [])]
+    assert violations == []

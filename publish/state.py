@@ -1,0 +1,59 @@
+"""Builds that have nothing to do finish at once: a fingerprint of everything a build reads.
+
+Input: the book folder, the output folder, the formats asked for. Output: whether the outputs in
+the folder are exactly what a build would write again — same manuscript, styles, publish code,
+formats and SOURCE_DATE_EPOCH, outputs untouched since — and the warnings that build gave.
+Kept in `<out>/.publish-state.json`. Imports nothing heavy: this runs before anything else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+STATE_NAME = ".publish-state.json"
+PACKAGE = Path(__file__).parent
+
+
+def fingerprint(book_dir: Path, formats: tuple[str, ...], strict: bool) -> str:
+    digest = hashlib.sha256()
+    digest.update(repr((sorted(formats), strict, os.environ.get("SOURCE_DATE_EPOCH"))).encode())
+    for folder in (book_dir / "manuscript", book_dir / "styles", PACKAGE):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(folder)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _stamp(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def up_to_date(out_dir: Path, print_: str) -> dict | None:
+    """The recorded build, if its outputs are all there, untouched, for this fingerprint."""
+    try:
+        state = json.loads((out_dir / STATE_NAME).read_text(encoding="utf-8"))
+        if state["fingerprint"] != print_:
+            return None
+        for name, stamp in state["outputs"].items():
+            if _stamp(out_dir / name) != stamp:
+                return None
+        return state
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def record(out_dir: Path, print_: str, outputs: list, warnings: list) -> None:
+    state = {"fingerprint": print_,
+             "outputs": {o.path.name: _stamp(o.path) for o in outputs if o.path.parent == out_dir},
+             "summary": [[o.path.name, o.kind, o.size, o.pages] for o in outputs],
+             "warnings": [str(w) for w in warnings]}
+    tmp = out_dir / (STATE_NAME + ".tmp")
+    tmp.write_text(json.dumps(state, indent=1), encoding="utf-8")
+    tmp.replace(out_dir / STATE_NAME)
