@@ -113,7 +113,16 @@ def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] 
 
     files: dict[str, tuple[Path, bytes, int | None]] = {}
     slug = config.slug
-    pdf_bytes = None
+    press = None
+    if "press" in formats:  # the press file is written by a second process, alongside the rest
+        from .parallel import in_background
+        from .writers.press import PressProfileMissing, cmyk_profile, write_press
+
+        try:
+            cmyk_profile()
+        except PressProfileMissing as e:
+            raise fail(config.root / "manuscript" / "book.toml", 1, 1, "E001", str(e)) from None
+        press = in_background(lambda: write_press(edition.document, config.identifier, config.bleed_mm, epoch))
     if {"pdf", "booklet"} & set(formats):
         progress("writing the PDF")
         pdf_bytes = write_pdf(edition.document, epoch)
@@ -125,21 +134,14 @@ def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] 
             progress("imposing the booklet")
             booklet = write_booklet(pdf_bytes, config.title, config.author)
             files["booklet"] = (out_dir / f"{slug}-booklet.pdf", booklet, edition.page_count // 2)
-    if "press" in formats:
-        from .writers.press import PressProfileMissing, write_press
-
-        progress("writing the press file")
-        try:
-            press = write_press(edition.document, config.identifier, config.bleed_mm, epoch)
-        except PressProfileMissing as e:
-            raise fail(config.root / "manuscript" / "book.toml", 1, 1, "E001", str(e)) from None
-        files["press"] = (out_dir / f"{slug}-press.pdf", press, edition.page_count)
     if "epub" in formats:
         progress("writing the EPUB")
         from .epub_edition import make_epub
 
-        files["epub"] = (out_dir / f"{slug}.epub",
-                         make_epub(manuscript, edition, epoch, stamp), None)
+        files["epub"] = (out_dir / f"{slug}.epub", make_epub(manuscript, edition, epoch, stamp), None)
+    if press is not None:
+        progress("writing the press file")
+        files["press"] = (out_dir / f"{slug}-press.pdf", press(), edition.page_count)
     if keep_html:  # the print HTML with its stylesheets inlined: open it, or render it alone
         styles = "\n".join(f"<style>\n{css}\n</style>" for css, _ in edition.stylesheets)
         html = edition.html.replace("</head>", styles + "\n</head>", 1)

@@ -80,19 +80,41 @@ class PageMap:
         return None if page is None else self.labels[page]
 
 
-def render(html: str, base_url: Path, stylesheets: list[tuple[str, Path]], fetcher):
-    """Lay out `html` with WeasyPrint; `stylesheets` are (CSS, folder its URLs are relative to).
-    Returns the WeasyPrint `Document`."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
+class Stylesheets:
+    """The print CSS, parsed once and shared by every render of the book (the body, then the
+    index): (CSS text, folder its URLs are relative to) pairs, and the fonts they load."""
+
+    def __init__(self, sheets: list[tuple[str, Path]], fetcher):
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.sheets = sheets
+        self.fetcher = fetcher
+        self.font_config = FontConfiguration()
+        self.parsed = [self.parse(text, base) for text, base in sheets]
+
+    def parse(self, text: str, base: Path):
+        from weasyprint import CSS
+
+        return CSS(string=text, base_url=str(base) + "/", url_fetcher=self.fetcher, font_config=self.font_config)
+
+
+def render(html: str, base_url: Path, styles: Stylesheets, extra_css: str = ""):
+    """Lay out `html` with WeasyPrint under `styles` (and `extra_css`, if any); returns the
+    WeasyPrint `Document`."""
+    from weasyprint import HTML
 
     apply_footnote_patch()
-    font_config = FontConfiguration()
-    css = [CSS(string=text, base_url=str(base) + "/", url_fetcher=fetcher, font_config=font_config)
-           for text, base in stylesheets]
-    document = HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher).render(
-        stylesheets=css, font_config=font_config, optimize_images=False)
-    return document
+    css = styles.parsed + ([styles.parse(extra_css, base_url)] if extra_css else [])
+    return HTML(string=html, base_url=str(base_url) + "/", url_fetcher=styles.fetcher).render(
+        stylesheets=css, font_config=styles.font_config, optimize_images=False)
+
+
+def is_blank(page) -> bool:
+    """A laid-out page with nothing on it: no text, no anchors."""
+    from weasyprint.formatting_structure import boxes
+
+    return not page.anchors and not any(isinstance(box, boxes.TextBox) and box.text.strip()
+                                        for box in page._page_box.descendants())
 
 
 def page_map(pages, first_numbered_anchor: str, first_label: int = 1) -> PageMap:

@@ -22,7 +22,7 @@ from .config import BookConfig, read_text
 from .diagnostics import Report
 from .footnotes import misplaced_notes, overflowing_notes
 from .index import IndexEntry, build_index
-from .layout import PageMap, make_fetcher, page_map, render
+from .layout import PageMap, Stylesheets, is_blank, make_fetcher, page_map, render
 from .names import Register
 from .render import ASSETS, index_placeholder, print_html, print_index
 from .xhtml import is_long
@@ -78,9 +78,10 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
             timestamp: str) -> PrintEdition:
     fetcher = make_fetcher([config.root, ASSETS.parent, *font_dirs()], report, book_stylesheet(config))
     sheets = stylesheets(config)
+    styles = Stylesheets(sheets, fetcher)
     placeholder = index_placeholder(config) if config.index_enabled else ""
     html = print_html(book, config, placeholder, timestamp)
-    body = render(html, config.manuscript, sheets, fetcher)
+    body = render(html, config.manuscript, styles)
     report.raise_if_errors()
     first = book.parts[0].slug
     pages = page_map(body.pages, first)
@@ -108,14 +109,16 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
                      f"section.index {{ string-set: book-title {json.dumps(config.title)}, "
                      f"section-title {json.dumps(config.index_title)}; }}")
         index_html = _standalone(config, print_index(config, entries))
-        index_doc = render(index_html, config.manuscript, sheets + [(index_css, ASSETS)], fetcher)
+        index_doc = render(index_html, config.manuscript, styles, index_css)
         final_pages = final_pages[:start] + list(index_doc.pages)
         pages.labels = pages.labels[:start] + [str(folio + i) for i in range(len(index_doc.pages))]
     pad = -len(final_pages) % PAGES_PER_SHEET
-    if pad:
-        blank = render(_standalone(config, '<div class="blank"></div>' * pad), config.manuscript,
-                       sheets + [(".blank { page: cover; break-before: page; }", ASSETS)], fetcher)
-        final_pages += list(blank.pages)
+    if pad:  # blank pages before the back, so the sheets fold: the cover's blank verso, repeated
+        blank = next((page for page in body.pages if is_blank(page)), None)
+        if blank is None:
+            blank = render(_standalone(config, '<div class="blank"></div>'), config.manuscript, styles,
+                           ".blank { page: cover; }").pages[0]
+        final_pages += [blank] * pad
         pages.labels += [""] * pad
     document = body.copy(final_pages)
     return PrintEdition(document, pages, entries, misplaced, html, sheets)

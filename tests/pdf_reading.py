@@ -32,8 +32,12 @@ def fonts(path: Path) -> list[tuple[str, bool]]:
     """(font name, embedded?) for every font used on any page."""
     reader = PdfReader(path)
     found = {}
-    for page in reader.pages:
-        resources = page.get("/Resources") or {}
+    stack = [page.get("/Resources") for page in reader.pages]
+    while stack:
+        resources = (stack.pop() or {})
+        resources = resources.get_object() if hasattr(resources, "get_object") else resources
+        for xobject in (resources.get("/XObject") or {}).values():  # forms drawn on the page
+            stack.append(xobject.get_object().get("/Resources"))
         for font in (resources.get("/Font") or {}).values():
             font = font.get_object()
             descriptors = [font.get("/FontDescriptor")]
