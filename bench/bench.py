@@ -122,7 +122,7 @@ def main() -> None:
         manual = make_book(work / "manual", {"manual.md": (PEER / "pandoc-manual.md").read_text()})
         t, rss = timed([py, "-m", "publish", "build", str(manual), "-q"])
         scale.append(("Pandoc's manual (300 KB of Markdown)", t, rss, _pages(manual)))
-        big = generated_book(work / "big", chapters=56, paragraphs=30)
+        big = generated_book(work / "big", chapters=62, paragraphs=30)  # about 500 pages
         t, rss = timed([py, "-m", "publish", "build", str(big), "-q"])
         scale.append(("generated book with names and notes", t, rss, _pages(big)))
 

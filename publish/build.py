@@ -123,6 +123,7 @@ def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] 
         except PressProfileMissing as e:
             raise fail(config.root / "manuscript" / "book.toml", 1, 1, "E001", str(e)) from None
         press = in_background(lambda: write_press(edition.document, config.identifier, config.bleed_mm, epoch))
+    pdf_bytes = None
     if {"pdf", "booklet"} & set(formats):
         progress("writing the PDF")
         pdf_bytes = write_pdf(edition.document, epoch)
@@ -138,7 +139,8 @@ def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] 
         progress("writing the EPUB")
         from .epub_edition import make_epub
 
-        files["epub"] = (out_dir / f"{slug}.epub", make_epub(manuscript, edition, epoch, stamp), None)
+        files["epub"] = (out_dir / f"{slug}.epub", make_epub(manuscript, edition, epoch, stamp, pdf_bytes),
+                         None)
     if press is not None:
         progress("writing the press file")
         files["press"] = (out_dir / f"{slug}-press.pdf", press(), edition.page_count)
