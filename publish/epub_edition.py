@@ -13,29 +13,11 @@ from datetime import UTC, datetime
 from . import model as m
 from .assets import IMAGE_TYPES
 from .cover import cover_png
-from .pagination import insert_page_break, page_starts
+from .pagination import insert_page_break, main_blocks, page_starts
 from .render import ASSETS, EpubDoc, environment, epub_cover, epub_index, epub_part, epub_title, page_break_marker
 from .writers.epub import write_epub
 
 FONT_FILES = ("SourceSerifPro-Regular.otf", "SourceSerifPro-It.otf", "SourceSerifPro-Semibold.otf")
-
-
-def _main_blocks(book: m.Book) -> dict[str, tuple[m.Part, m.Paragraph | m.Heading | None]]:
-    """Every block of the main text that can open a page, by id (a part's own id: its title)."""
-    blocks: dict[str, tuple[m.Part, m.Paragraph | m.Heading | None]] = {}
-    for part in book.parts:
-        blocks[part.slug] = (part, None)
-        stack = list(part.blocks)
-        while stack:
-            block = stack.pop()
-            if isinstance(block, (m.Paragraph, m.Heading)):
-                blocks[block.id] = (part, block)
-            elif isinstance(block, m.Quote):
-                stack.extend(block.blocks)
-            elif isinstance(block, m.ListBlock):
-                for item in block.items:
-                    stack.extend(item)
-    return blocks
 
 
 def place_page_breaks(book: m.Book, edition) -> tuple[dict[str, str], dict[str, list[str]], dict[str, list[str]]]:
@@ -43,7 +25,7 @@ def place_page_breaks(book: m.Book, edition) -> tuple[dict[str, str], dict[str, 
     word), at a part's title, or at an index entry. A blank page's marker goes with the next
     page's. Returns: label → EPUB file; part slug → labels opening at its title; index anchor →
     labels."""
-    blocks = _main_blocks(book)
+    blocks = main_blocks(book)
     index_ids = {e.anchor for e in edition.index} | {f"ixg-{e.letter}" for e in edition.index}
     starts = page_starts(edition.document.pages, set(blocks) | index_ids)
     files: dict[str, str] = {}

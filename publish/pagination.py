@@ -26,6 +26,24 @@ class PageStart:
     offset: int
 
 
+def main_blocks(book: m.Book) -> dict[str, tuple[m.Part, m.Paragraph | m.Heading | None]]:
+    """Every block of the main text that can open a page, by id (a part's own id: its title)."""
+    blocks: dict[str, tuple[m.Part, m.Paragraph | m.Heading | None]] = {}
+    for part in book.parts:
+        blocks[part.slug] = (part, None)
+        stack = list(part.blocks)
+        while stack:
+            block = stack.pop()
+            if isinstance(block, (m.Paragraph, m.Heading)):
+                blocks[block.id] = (part, block)
+            elif isinstance(block, m.Quote):
+                stack.extend(block.blocks)
+            elif isinstance(block, m.ListBlock):
+                for item in block.items:
+                    stack.extend(item)
+    return blocks
+
+
 def _alnum(text: str) -> int:
     return sum(c.isalnum() for c in text)
 
@@ -117,3 +135,38 @@ def _cut_before_word(text: str, letters: int) -> int:
                 return index
             seen += 1
     return len(text)
+
+
+def lines_per_page(pages, main_blocks: set[str]) -> dict[str, list[tuple[int, int]]]:
+    """Main-text paragraph id → [(page index, lines of it on that page)], in page order."""
+    from weasyprint.formatting_structure import boxes
+
+    found: dict[str, list[tuple[int, int]]] = {}
+    for index, page in enumerate(pages):
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            if isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+                continue
+            element = getattr(box, "element", None)
+            element_id = element.get("id") if element is not None else None
+            lines = sum(isinstance(child, boxes.LineBox) for child in getattr(box, "children", None) or [])
+            if isinstance(box, boxes.BlockBox) and element_id in main_blocks and lines:
+                found.setdefault(element_id, []).append((index, lines))
+                continue
+            stack.extend(reversed(getattr(box, "children", None) or []))
+    return found
+
+
+def widows_and_orphans(pages, main_blocks: set[str]) -> list[tuple[str, str, int]]:
+    """('orphan' | 'widow', paragraph id, page index) for each single line a paragraph leaves
+    alone at the foot of a page (orphan) or at the head of the next (widow)."""
+    problems = []
+    for block, spread in lines_per_page(pages, main_blocks).items():
+        if len(spread) < 2:
+            continue
+        if spread[0][1] == 1:
+            problems.append(("orphan", block, spread[0][0]))
+        if spread[-1][1] == 1:
+            problems.append(("widow", block, spread[-1][0]))
+    return problems

@@ -24,6 +24,7 @@ from .footnotes import misplaced_notes, overflowing_notes
 from .index import IndexEntry, build_index
 from .layout import PageMap, Stylesheets, is_blank, make_fetcher, page_map, render
 from .names import Register
+from .pagination import main_blocks, widows_and_orphans
 from .render import ASSETS, index_placeholder, print_html, print_index
 from .xhtml import is_long
 
@@ -100,6 +101,13 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
             report.warning(loc.path, loc.line, loc.col, "P002",
                            f"the notes on page {label} do not fit under its text and run over it: "
                            f"shorten note {note.number} or move part of it into the text")
+    blocks = main_blocks(book)
+    for kind, block_id, page_index in widows_and_orphans(body.pages, set(blocks)):
+        loc = blocks[block_id][1].location
+        where = "at the foot of" if kind == "orphan" else "at the head of"
+        report.warning(loc.path, loc.line, loc.col, "P005" if kind == "widow" else "P006",
+                       f"a single line of this paragraph stands alone {where} page "
+                       f"{pages.labels[page_index] or '#' + str(page_index + 1)} ({kind})")
     entries = build_index(register, book.mentions, pages) if config.index_enabled else []
     final_pages = list(body.pages)
     if config.index_enabled:

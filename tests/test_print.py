@@ -118,3 +118,18 @@ def test_text_is_justified_hyphenated_en_gb_with_a_measure_of_60_to_70_character
     lengths = sorted(len(re.sub(r"\s+", " ", line)) for line in body)
     median = lengths[len(lengths) // 2]
     assert 58 <= median <= 72, median
+
+
+def test_widows_and_orphans_the_layout_could_not_avoid_are_reported(tmp_path):
+    from conftest import make_book, run
+
+    text = "---\ntitle: T\n---\n\n" + "\n\n".join(
+        " ".join(f"Sentence {i}.{j} of a paragraph that runs on." for j in range(14)) for i in range(12))
+    book = make_book(tmp_path, {"one.md": text})
+    (book / "styles").mkdir()
+    (book / "styles" / "print.css").write_text("p { widows: 1; orphans: 1; }\n")
+    result = run("build", str(book), "-f", "pdf")
+    assert result.exit_code == 0, result.output
+    codes = set(re.findall(r"warning\[(P00[56])\]", result.output))
+    assert codes, result.output  # the layout was allowed single lines: they are reported
+    assert re.search(r"one\.md:\d+:1: warning\[P00[56]\]: a single line of this paragraph", result.output)
