@@ -67,6 +67,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "print": {
         "trim": Key(str, False, "Trim size of the printed book.", "A5", ("A5",)),
         "bleed_mm": Key((int, float), False, "Bleed of the press file, in millimetres.", 3),
+        "chapters": Key(str, False, "Where chapters after the first begin: on a `right`-hand page, on a "
+                        "new `page`, or `run-on` under their heading (for sections of one text).",
+                        "right", ("right", "page", "run-on")),
     },
 }
 
@@ -100,6 +103,7 @@ class BookConfig:
     index_title: str = "Index of names"
     trim: str = "A5"
     bleed_mm: float = 3
+    chapter_break: str = "right"
     settings: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -239,6 +243,7 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
         note_numbering=values["notes.numbering"], annotate=values["notes.annotate"],
         index_enabled=values["index.enabled"], index_title=values["index.title"],
         trim=values["print.trim"], bleed_mm=float(values["print.bleed_mm"]),
+        chapter_break=values["print.chapters"],
         settings=values,
     )
 
