@@ -14,7 +14,17 @@ from . import model as m
 from .assets import IMAGE_TYPES
 from .cover import cover_png
 from .pagination import insert_page_break, main_blocks, page_starts
-from .render import ASSETS, EpubDoc, environment, epub_cover, epub_index, epub_part, epub_title, page_break_marker
+from .render import (
+    ASSETS,
+    EpubDoc,
+    environment,
+    epub_contents,
+    epub_cover,
+    epub_index,
+    epub_part,
+    epub_title,
+    page_break_marker,
+)
 from .writers.epub import write_epub
 
 FONT_FILES = ("SourceSerifPro-Regular.otf", "SourceSerifPro-It.otf", "SourceSerifPro-Semibold.otf")
@@ -67,9 +77,10 @@ def make_epub(manuscript, edition, epoch: int, stamp: str, pdf: bytes | None = N
     pages = [{"label": label, "href": f"{files[label]}#page-{label}"}
              for label in sorted(files, key=int)]
     toc = [{"href": d.file_name, "title": d.title} for d in docs[2:]]
+    docs.insert(2, epub_contents(config, toc))
     landmarks = [{"type": "cover", "href": "cover.xhtml", "title": "Cover"},
                  {"type": "titlepage", "href": "title.xhtml", "title": "Title page"},
-                 {"type": "toc", "href": "nav.xhtml#toc", "title": "Contents"},
+                 {"type": "toc", "href": "contents.xhtml", "title": "Contents"},
                  {"type": "bodymatter", "href": book.parts[0].file_name, "title": "Start of the text"}]
     if has_index:
         landmarks.append({"type": "index", "href": "index.xhtml", "title": config.index_title})

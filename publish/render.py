@@ -93,6 +93,16 @@ def epub_cover(config: BookConfig) -> EpubDoc:
     return EpubDoc("cover.xhtml", "Cover", epub_page(config, "Cover", body))
 
 
+def epub_contents(config: BookConfig, toc: list[dict]) -> EpubDoc:
+    """The contents as a page of the book (the nav document, with its hidden landmarks and
+    page-list, stays out of the reading order)."""
+    items = "\n".join(f'<li><a href="{Markup.escape(i["href"])}">{Markup.escape(i["title"])}</a></li>'
+                      for i in toc)
+    body = (f'<nav class="contents" role="doc-toc" aria-labelledby="contents-title">'
+            f'<h1 id="contents-title">Contents</h1>\n<ol>\n{items}\n</ol>\n</nav>')
+    return EpubDoc("contents.xhtml", "Contents", epub_page(config, "Contents", body, "frontmatter"))
+
+
 def epub_title(config: BookConfig, page_count: int) -> EpubDoc:
     body = environment(config.root).get_template("epub_title.html.j2").render(
         book=config, date_text=date_text(config.date), fonts=FONTS_NAME, page_count=page_count)

@@ -66,7 +66,7 @@ def test_each_page_break_stands_before_the_first_words_of_its_print_page(pamphle
         word_part = next((k for k in range(10) if after[label][k:k + 12] in page[:40]), None)
         assert word_part is not None, (label, after[label], page[:40])
         checked += 1
-    assert checked >= 20
+    assert checked >= 15
 
 
 def test_page_list_links_resolve_and_source_is_named(pamphlet):

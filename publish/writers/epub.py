@@ -73,9 +73,8 @@ def write_epub(config: BookConfig, docs: list[EpubDoc], nav_xhtml: str, css: str
     book.add_item(nav)
     book.add_item(epub.EpubNcx())
     book.toc = [epub.Link(d.file_name, d.title, "toc-" + d.file_name.replace(".xhtml", ""))
-                for d in docs if d.file_name != "cover.xhtml"]
-    # The nav is the book's contents page too, read after the cover and the title page.
-    book.spine = items[:2] + [nav] + items[2:]
+                for d in docs if d.file_name not in ("cover.xhtml", "contents.xhtml")]
+    book.spine = items  # the nav document is not read in order: contents.xhtml is the contents page
     out = io.BytesIO()
     epub.write_epub(out, book, {"epub3_pages": False, "epub3_landmark": False, "epub2_guide": False,
                                 "raise_exceptions": True, "mtime": modified.astimezone(UTC)})
