@@ -99,16 +99,8 @@ def _places(book: m.Book) -> dict[str, str]:
             for node in m.walk_inlines(inlines):
                 if isinstance(node, m.Mention):
                     places[node.id] = part.file_name
-        stack = list(part.blocks)
-        while stack:
-            block = stack.pop()
-            if isinstance(block, (m.Heading, m.Paragraph)):
-                places[block.id] = part.file_name
-            elif isinstance(block, m.Quote):
-                stack.extend(block.blocks)
-            elif isinstance(block, m.ListBlock):
-                for item in block.items:
-                    stack.extend(item)
+        for block in m.text_blocks(part.blocks):
+            places[block.id] = part.file_name
     return places
 
 

@@ -167,6 +167,16 @@ def read_text(path: Path, report_path: Path, root: Path) -> str:
     return text.removeprefix("\ufeff")
 
 
+def read_toml(path: Path, root: Path, code: str) -> tuple[dict, str]:
+    """A TOML file's data and text; invalid TOML is a located error with `code`."""
+    text = read_text(path, path, root)
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as e:
+        line, col, message = _toml_error_position(e)
+        raise fail(path, line, col, code, f"invalid TOML: {message}", root) from None
+
+
 def load_config(book_dir: Path, report: Report) -> BookConfig:
     """Read and validate `book_dir/manuscript/book.toml`; problems go to `report` (then raise)."""
     root = book_dir.resolve()
@@ -175,12 +185,7 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
         raise fail(path, 1, 1, "C001",
                    f"no {MANUSCRIPT_DIR}/{CONFIG_NAME}: is {book_dir} a book project? "
                    "(`publish new DIR` creates one)", root)
-    text = read_text(path, path, root)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        line, col, message = _toml_error_position(e)
-        raise fail(path, line, col, "C002", f"invalid TOML: {message}", root) from None
+    data, text = read_toml(path, root, "C002")
     lines = text.splitlines()
     values: dict[str, Any] = {}
 

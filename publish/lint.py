@@ -32,7 +32,7 @@ def lint(manuscript, report: Report) -> None:
     flagged: set[str] = set()
     for part in book.parts:
         lines = manuscript.sources[part.source]
-        for block in _paragraphs(part.blocks):
+        for block in m.text_blocks(part.blocks):
             for text in _running_text(block.children):
                 _name_like(text, known, flagged, block.location, lines, report)
                 if '"' in text or re.search(r"(?<!\w)'|'(?!\w)", text):
@@ -48,17 +48,6 @@ def lint(manuscript, report: Report) -> None:
         if entry.key not in mentioned:
             report.warning(register.path, entry.line, 1, "K002",
                            f"register entry `{entry.key}` is never mentioned in the book")
-
-
-def _paragraphs(blocks: list[m.Block]):
-    for block in blocks:
-        if isinstance(block, (m.Paragraph, m.Heading)):
-            yield block
-        elif isinstance(block, m.Quote):
-            yield from _paragraphs(block.blocks)
-        elif isinstance(block, m.ListBlock):
-            for item in block.items:
-                yield from _paragraphs(item)
 
 
 def _running_text(nodes: list[m.Inline]):

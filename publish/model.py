@@ -211,6 +211,18 @@ def walk_inlines(nodes: list[Inline]):
             stack.extend(reversed(children))
 
 
+def text_blocks(blocks: list[Block]):
+    """Every heading and paragraph in `blocks`, in reading order (inside quotes and lists too)."""
+    for block in blocks:
+        if isinstance(block, (Heading, Paragraph)):
+            yield block
+        elif isinstance(block, Quote):
+            yield from text_blocks(block.blocks)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from text_blocks(item)
+
+
 def block_inlines(blocks: list[Block]):
     """Each inline list directly held by `blocks` and their sub-blocks, in reading order."""
     stack = list(reversed(blocks))

@@ -17,14 +17,13 @@ How the register says what is *not* a mention:
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import model as m
-from .config import read_text
-from .diagnostics import Report, fail
+from .config import read_toml
+from .diagnostics import Report
 
 PERSON_FIELDS = {"key", "heading", "display", "variants", "dates", "note", "exclude", "index",
                  "see_from"}
@@ -70,14 +69,7 @@ def load_register(path: Path | None, root: Path, report: Report) -> Register:
     """Read the register; a book without one simply has no names. Problems go to `report`."""
     if path is None or not path.exists():
         return Register(path=None)
-    text = read_text(path, path, root)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        from .config import _toml_error_position
-
-        line, col, message = _toml_error_position(e)
-        raise fail(path, line, col, "R000", f"invalid TOML: {message}", root) from None
+    data, text = read_toml(path, root, "R000")
     lines = text.splitlines()
     register = Register(path=path, not_names=tuple(_strings(data.get("not_names", []))))
     tables = [(i, line) for i, line in enumerate(lines, 1) if re.match(r"^\s*\[\[(person|term)\]\]", line)]
@@ -214,5 +206,3 @@ def _locate(piece: str, location: m.SourceLocation, lines: list[str]) -> tuple[i
             return number, col + 1
     return location.line, 1
 
-
-NAME_LIKE = re.compile(rf"(?<!{WORD})(?:[A-ZÀ-Ý][a-zà-ÿőűł]+(?:\s+[A-ZÀ-Ý][a-zà-ÿőűł]+)+)")

@@ -31,16 +31,8 @@ def main_blocks(book: m.Book) -> dict[str, tuple[m.Part, m.Paragraph | m.Heading
     blocks: dict[str, tuple[m.Part, m.Paragraph | m.Heading | None]] = {}
     for part in book.parts:
         blocks[part.slug] = (part, None)
-        stack = list(part.blocks)
-        while stack:
-            block = stack.pop()
-            if isinstance(block, (m.Paragraph, m.Heading)):
-                blocks[block.id] = (part, block)
-            elif isinstance(block, m.Quote):
-                stack.extend(block.blocks)
-            elif isinstance(block, m.ListBlock):
-                for item in block.items:
-                    stack.extend(item)
+        for block in m.text_blocks(part.blocks):
+            blocks[block.id] = (part, block)
     return blocks
 
 

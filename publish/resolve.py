@@ -35,20 +35,9 @@ def resolve(parts: list[m.Part], register: Register, config: BookConfig, report:
 
 def _detect_blocks(blocks: list[m.Block], detector: Detector, part_index: int, in_note: bool,
                    lines: list[str]) -> None:
-    for block in _text_blocks(blocks):
+    for block in m.text_blocks(blocks):
         block.children = find_mentions(block.children, detector, block.location, in_note, part_index,
                                        lines)
-
-
-def _text_blocks(blocks: list[m.Block]):
-    for block in blocks:
-        if isinstance(block, (m.Paragraph, m.Heading)):
-            yield block
-        elif isinstance(block, m.Quote):
-            yield from _text_blocks(block.blocks)
-        elif isinstance(block, m.ListBlock):
-            for item in block.items:
-                yield from _text_blocks(item)
 
 
 def _annotate_first_mentions(book: m.Book, register: Register, config: BookConfig,
@@ -56,7 +45,7 @@ def _annotate_first_mentions(book: m.Book, register: Register, config: BookConfi
     """Give each entry with a `note` a generated note at its first mention in the main text."""
     seen: set[str] = set()
     for part in book.parts:
-        for block in _text_blocks(part.blocks):
+        for block in m.text_blocks(part.blocks):
             if isinstance(block, m.Heading):
                 continue
             block.children = _insert_notes(block.children, register, seen, part, report)
@@ -133,11 +122,11 @@ def _number(book: m.Book, config: BookConfig) -> None:
 
         def visit(blocks: list[m.Block], in_note: bool) -> None:
             nonlocal mention_no, block_no
-            for block in _all_blocks(blocks):
+            for block in m.text_blocks(blocks):
                 if isinstance(block, m.Heading) and not in_note:
                     base = slugify(m.plain_text(block.children))  # as Pandoc names headings
                     block.id = _unique(base, used_ids)
-                elif isinstance(block, (m.Paragraph, m.Heading)):
+                else:
                     block_no += 1
                     block.id = f"b-{block_no}"
             for inlines in m.block_inlines(blocks):
@@ -150,16 +139,6 @@ def _number(book: m.Book, config: BookConfig) -> None:
                         visit(node.note.blocks, True)
 
         visit(part.blocks, False)
-
-
-def _all_blocks(blocks: list[m.Block]):
-    for block in blocks:
-        yield block
-        if isinstance(block, m.Quote):
-            yield from _all_blocks(block.blocks)
-        elif isinstance(block, m.ListBlock):
-            for item in block.items:
-                yield from _all_blocks(item)
 
 
 def _unique(base: str, used: set[str]) -> str:
