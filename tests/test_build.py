@@ -40,6 +40,7 @@ def test_pdf_metadata(pamphlet):
     assert info["/Title"] == "Hungary: The political revolution of sixty years ago"
     assert info["/Author"] == "Clare Doyle"
     assert "1956" in info["/Keywords"] and info["/Subject"]
+    assert PdfReader(pamphlet["pdf"]).trailer["/Root"]["/Lang"] == "en-GB"
 
 
 def test_contents_page_numbers_are_where_the_headings_are_printed(pamphlet):

@@ -133,3 +133,21 @@ def test_widows_and_orphans_the_layout_could_not_avoid_are_reported(tmp_path):
     codes = set(re.findall(r"warning\[(P00[56])\]", result.output))
     assert codes, result.output  # the layout was allowed single lines: they are reported
     assert re.search(r"one\.md:\d+:1: warning\[P00[56]\]: a single line of this paragraph", result.output)
+
+
+def test_every_pdf_is_structurally_sound(pamphlet):
+    import shutil
+    import subprocess
+
+    from pypdf.generic import ArrayObject, IndirectObject
+
+    for kind in ("pdf", "press", "booklet"):
+        reader = PdfReader(pamphlet[kind], strict=True)
+        for page in reader.pages:
+            contents = page.raw_get("/Contents")
+            refs = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
+            assert all(isinstance(ref, IndirectObject) for ref in refs), kind  # streams are never direct
+        qpdf = shutil.which("qpdf")
+        if qpdf:
+            done = subprocess.run([qpdf, "--check", str(pamphlet[kind])], capture_output=True, text=True)
+            assert done.returncode == 0 and "WARNING" not in done.stdout + done.stderr, (kind, done.stdout)

@@ -100,7 +100,7 @@ def _draw_crop_marks(writer, page, trim: tuple[float, float, float, float], blee
         ops.append(f"{x:.3f} {y + dy * start:.3f} m {x:.3f} {y + dy * end:.3f} l S")
     ops.append("Q")
     # The page's own content stream(s) stay untouched, wrapped in q … Q, the marks drawn after.
-    original = page[NameObject("/Contents")]
+    original = page.raw_get("/Contents")  # the reference itself: a stream must stay indirect
     streams = list(original.get_object()) if isinstance(original.get_object(), ArrayObject) else [original]
     before, after = StreamObject(), StreamObject()
     before.set_data(b"q\n")
