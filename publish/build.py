@@ -122,11 +122,12 @@ def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] 
             cmyk_profile()
         except PressProfileMissing as e:
             raise fail(config.root / "manuscript" / "book.toml", 1, 1, "E001", str(e)) from None
-        press = in_background(lambda: write_press(edition.document, config.identifier, config.bleed_mm, epoch))
+        press = in_background(lambda: write_press(edition.document, config.identifier, config.bleed_mm, epoch,
+                                                  edition.pages.labels))
     pdf_bytes = None
     if {"pdf", "booklet"} & set(formats):
         progress("writing the PDF")
-        pdf_bytes = write_pdf(edition.document, epoch)
+        pdf_bytes = write_pdf(edition.document, epoch, edition.pages.labels)
         if "pdf" in formats:
             files["pdf"] = (out_dir / f"{slug}.pdf", pdf_bytes, edition.page_count)
         if "booklet" in formats:

@@ -151,3 +151,15 @@ def test_every_pdf_is_structurally_sound(pamphlet):
         if qpdf:
             done = subprocess.run([qpdf, "--check", str(pamphlet[kind])], capture_output=True, text=True)
             assert done.returncode == 0 and "WARNING" not in done.stdout + done.stderr, (kind, done.stdout)
+
+
+def test_pdf_viewers_show_the_printed_page_numbers(pamphlet):
+    from pdf_reading import folio
+
+    for kind in ("pdf", "press"):
+        labels = PdfReader(pamphlet[kind]).page_labels
+        texts = page_texts(pamphlet["pdf"])
+        assert labels[0] == "i" and "1" in labels
+        for label, text in zip(labels, texts, strict=True):
+            if folio(text):
+                assert label == folio(text), kind

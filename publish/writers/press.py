@@ -52,7 +52,7 @@ def _stable_document_id(identifier: str):
         metadata.uuid4 = original
 
 
-def write_press(document, identifier: str, bleed_mm: float, epoch: int) -> bytes:
+def write_press(document, identifier: str, bleed_mm: float, epoch: int, labels: list[str] | None = None) -> bytes:
     from weasyprint.css import ColorProfile
 
     from .pdf import source_date_epoch
@@ -70,11 +70,15 @@ def write_press(document, identifier: str, bleed_mm: float, epoch: int) -> bytes
         document.color_profiles.clear()
         document.color_profiles.update(saved[0])
         document.output_intent = saved[1]
-    return add_bleed_and_marks(pdf, bleed_mm * MM)
+    return add_bleed_and_marks(pdf, bleed_mm * MM, labels)
 
 
-def add_bleed_and_marks(pdf: bytes, bleed: float) -> bytes:
+def add_bleed_and_marks(pdf: bytes, bleed: float, labels: list[str] | None = None) -> bytes:
+    from .pdf import add_page_labels
+
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    if labels:
+        add_page_labels(writer, labels)
     margin = bleed + MARK_GAP + MARK_LENGTH
     for page in writer.pages:
         trim = page.mediabox
