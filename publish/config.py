@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -104,15 +104,10 @@ class BookConfig:
     trim: str = "A5"
     bleed_mm: float = 3
     chapter_break: str = "right"
-    settings: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def manuscript(self) -> Path:
         return self.root / MANUSCRIPT_DIR
-
-    @property
-    def year(self) -> str:
-        return self.date[:4]
 
 
 def _key_position(lines: list[str], table: str, key: str) -> tuple[int, int]:
@@ -249,7 +244,6 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
         index_enabled=values["index.enabled"], index_title=values["index.title"],
         trim=values["print.trim"], bleed_mm=float(values["print.bleed_mm"]),
         chapter_break=values["print.chapters"],
-        settings=values,
     )
 
 

@@ -102,20 +102,23 @@ def make_epub(manuscript, edition, epoch: int, stamp: str, pdf: bytes | None = N
 
 
 def _locators(book: m.Book, edition) -> dict[str, list[dict]]:
-    """Per person: one locator per print page, linking to the first mention on that page."""
+    """Per person: one locator per print page, linking to the first mention on that page, marked
+    `n` (as in the print index) when the page mentions the person only in notes."""
     out: dict[str, list[dict]] = {}
     files = {p.index: p.file_name for p in book.parts}
     for entry in edition.index:
         if entry.see:
             continue
-        seen = set()
+        by_label: dict[str, dict] = {}
         for mention in entry.mentions:
             label = edition.pages.label_of(mention.id)
-            if not label or label in seen:
+            if not label:
                 continue
-            seen.add(label)
-            out.setdefault(entry.key, []).append(
-                {"href": f"{files[mention.part_index]}#{mention.id}", "label": label})
+            if label not in by_label:  # a page's first mention; `n` while all its mentions are in notes
+                by_label[label] = {"href": f"{files[mention.part_index]}#{mention.id}", "label": label,
+                                   "note_only": True}
+                out.setdefault(entry.key, []).append(by_label[label])
+            by_label[label]["note_only"] &= mention.in_note
     return out
 
 

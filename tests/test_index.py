@@ -144,6 +144,8 @@ def test_epub_index_locators_point_at_mentions_labelled_with_print_pages(pamphle
             assert target is not None, a.get("href")
             assert "".join(target.itertext()) in spellings[heading]
             labels.append(a.text)
+            # `n` after the link exactly where the print index has it (mentions only in notes)
+            assert (a.tail or "").startswith("n") == expand(pdf_entries[heading])[a.text], (heading, a.text)
         assert set(labels) == set(expand(pdf_entries[heading]))
 
 
