@@ -114,7 +114,7 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
         start = pages.page_of("index")
         folio = int(pages.labels[start])
         index_css = (f"@page :nth(1 of main) {{ counter-reset: page {folio}; }}\n"
-                     f"section.index {{ string-set: book-title {json.dumps(config.title)}, "
+                     f"section.index {{ string-set: running-title {json.dumps(config.title)}, "
                      f"section-title {json.dumps(config.index_title)}; }}")
         index_html = _standalone(config, print_index(config, entries))
         index_doc = render(index_html, config.manuscript, styles, index_css)

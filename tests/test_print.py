@@ -163,3 +163,29 @@ def test_pdf_viewers_show_the_printed_page_numbers(pamphlet):
         for label, text in zip(labels, texts, strict=True):
             if folio(text):
                 assert label == folio(text), kind
+
+
+def test_running_heads_book_title_left_section_right_none_where_a_section_opens(pamphlet):
+    from pdf_reading import folio
+
+    sections = ["Stalinism in practice", "Hungary ignites", "Russian soldiers come over", "Festival of revolution",
+                "Troops withdraw", "Programme for workers’ democracy", "Second invasion"]
+    book = "Hungary: The political revolution of sixty years ago"
+    seen_heads = 0
+    current = None
+    for text in page_texts(pamphlet["pdf"]):
+        number = folio(text)
+        if not number or text.startswith("Index of names"):
+            continue
+        lines = [line.strip() for line in text.splitlines()]
+        opening = [s for s in sections if s in lines]
+        if opening:
+            assert book not in lines and all(lines.count(s) == 1 for s in opening), number
+            current = opening[-1]
+        elif current and int(number) % 2 == 0:
+            assert book in lines, number  # left page: the book's title
+            seen_heads += 1
+        elif current:
+            assert current in lines, number  # right page: the current section's title
+            seen_heads += 1
+    assert seen_heads >= 5
