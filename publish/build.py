@@ -11,6 +11,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -100,30 +101,52 @@ def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] 
     epoch, stamp = timestamp(config)
 
     from .print_edition import lay_out
-    from .writers.pdf import write_pdf
 
     progress("laying out the print edition")
     edition = lay_out(manuscript.book, config, manuscript.register, report, stamp)
-    for note, call_page, note_page in edition.misplaced:
-        loc = note.location
-        report.warning(loc.path, loc.line, loc.col, "P001",
-                       f"note {note.number} is on page {_label(edition, note_page)}, its call on page "
-                       f"{_label(edition, call_page)}")
     report.raise_if_errors(strict)
+    with _press_writer(formats, edition, config, epoch) as press:
+        files = _write_outputs(manuscript, edition, formats, out_dir, epoch, stamp, progress)
+        if "press" in formats:
+            progress("writing the press file")
+            files["press"] = (out_dir / f"{config.slug}-press.pdf", press.result(), edition.page_count)
+    if keep_html:  # the print HTML with its stylesheets inlined: open it, or render it alone
+        styles = "\n".join(f"<style>\n{css}\n</style>" for css, _ in edition.stylesheets)
+        html = edition.html.replace("</head>", styles + "\n</head>", 1)
+        files["html"] = (out_dir / "html" / f"{config.slug}-print.html", html.encode(), None)
+    progress("saving")
+    _sweep_leftovers(out_dir)
+    result = BuildResult(warnings=report.warnings)
+    for kind, (path, data, pages) in files.items():
+        write_atomically(path, data)
+        result.outputs.append(Output(path, kind, len(data), pages))
+    result.seconds = time.perf_counter() - started
+    return result
 
+
+def _press_writer(formats: tuple[str, ...], edition, config: BookConfig, epoch: int):
+    """The press file, written by a second process while the parent writes the rest."""
+    from .parallel import Background
+
+    if "press" not in formats:
+        return nullcontext(None)
+    from .writers.press import PressProfileMissing, cmyk_profile, write_press
+
+    try:
+        cmyk_profile()
+    except PressProfileMissing as e:
+        raise fail(config.root / "manuscript" / "book.toml", 1, 1, "E001", str(e)) from None
+    return Background(lambda: write_press(edition.document, config.identifier, config.bleed_mm, epoch,
+                                          edition.pages.labels))
+
+
+def _write_outputs(manuscript: Manuscript, edition, formats: tuple[str, ...], out_dir: Path, epoch: int,
+                   stamp: str, progress) -> dict[str, tuple[Path, bytes, int | None]]:
+    """The A5 PDF, the booklet and the EPUB, as bytes by kind (nothing is written yet)."""
+    from .writers.pdf import write_pdf
+
+    config, slug = manuscript.config, manuscript.config.slug
     files: dict[str, tuple[Path, bytes, int | None]] = {}
-    slug = config.slug
-    press = None
-    if "press" in formats:  # the press file is written by a second process, alongside the rest
-        from .parallel import in_background
-        from .writers.press import PressProfileMissing, cmyk_profile, write_press
-
-        try:
-            cmyk_profile()
-        except PressProfileMissing as e:
-            raise fail(config.root / "manuscript" / "book.toml", 1, 1, "E001", str(e)) from None
-        press = in_background(lambda: write_press(edition.document, config.identifier, config.bleed_mm, epoch,
-                                                  edition.pages.labels))
     pdf_bytes = None
     if {"pdf", "booklet"} & set(formats):
         progress("writing the PDF")
@@ -140,29 +163,8 @@ def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] 
         progress("writing the EPUB")
         from .epub_edition import make_epub
 
-        files["epub"] = (out_dir / f"{slug}.epub", make_epub(manuscript, edition, epoch, stamp, pdf_bytes),
-                         None)
-    if press is not None:
-        progress("writing the press file")
-        files["press"] = (out_dir / f"{slug}-press.pdf", press(), edition.page_count)
-    if keep_html:  # the print HTML with its stylesheets inlined: open it, or render it alone
-        styles = "\n".join(f"<style>\n{css}\n</style>" for css, _ in edition.stylesheets)
-        html = edition.html.replace("</head>", styles + "\n</head>", 1)
-        files["html"] = (out_dir / "html" / f"{slug}-print.html", html.encode(), None)
-    progress("saving")
-    _sweep_leftovers(out_dir)
-    result = BuildResult(warnings=report.warnings)
-    for kind, (path, data, pages) in files.items():
-        write_atomically(path, data)
-        result.outputs.append(Output(path, kind, len(data), pages))
-    result.seconds = time.perf_counter() - started
-    return result
-
-
-def _label(edition, page: int | None) -> str:
-    if page is None:
-        return "(not found)"
-    return edition.pages.labels[page] or f"#{page + 1}"
+        files["epub"] = (out_dir / f"{slug}.epub", make_epub(manuscript, edition, epoch, stamp, pdf_bytes), None)
+    return files
 
 
 def _sweep_leftovers(out_dir: Path) -> None:

@@ -36,7 +36,6 @@ class PrintEdition:
     document: object  # weasyprint.Document holding the final pages
     pages: PageMap
     index: list[IndexEntry]
-    misplaced: list
     html: str
     stylesheets: list[tuple[str, Path]]
 
@@ -86,7 +85,11 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
     report.raise_if_errors()
     first = book.parts[0].slug
     pages = page_map(body.pages, first)
-    misplaced = misplaced_notes(pages.anchors, book.notes)
+    for note, call_page, note_page in misplaced_notes(pages.anchors, book.notes):
+        loc = note.location
+        report.warning(loc.path, loc.line, loc.col, "P001",
+                       f"note {note.number} is on page {_label(pages, note_page)}, its call on page "
+                       f"{_label(pages, call_page)}")
     for note in book.notes:
         if is_long(note):
             loc = note.location
@@ -129,7 +132,13 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
         final_pages += [blank] * pad
         pages.labels += [""] * pad
     document = body.copy(final_pages)
-    return PrintEdition(document, pages, entries, misplaced, html, sheets)
+    return PrintEdition(document, pages, entries, html, sheets)
+
+
+def _label(pages: PageMap, page: int | None) -> str:
+    if page is None:
+        return "(not found)"
+    return pages.labels[page] or f"#{page + 1}"
 
 
 def _standalone(config: BookConfig, body: str) -> str:

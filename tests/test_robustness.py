@@ -174,3 +174,18 @@ def test_pamphlet_manuscript_is_not_touched_by_a_build():
     result = run("build", str(ROOT), "-q", "-f", "epub", "--out", str(ROOT / "dist"))
     assert result.exit_code == 0
     assert {p: p.read_bytes() for p in (ROOT / "manuscript").iterdir()} == before
+
+
+def test_a_writer_process_is_stopped_when_the_build_fails_first():
+    import os
+
+    from publish.parallel import Background
+
+    with pytest.raises(RuntimeError), Background(lambda: b"x" * 10_000_000) as writer:
+        pid = writer.pid
+        raise RuntimeError("the EPUB writer failed")
+    if pid:  # forked: the child is gone, reaped, not left blocked on its pipe
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+    with Background(lambda: b"bytes from the child") as writer:
+        assert writer.result() == b"bytes from the child"
