@@ -115,10 +115,8 @@ class Renderer:
             return ""
         out = ['<section class="long-notes"><h2 class="long-notes-title">Notes</h2>']
         for note in long:
-            body = self.blocks(note.blocks, shift=2)
             mark = f'<a class="long-note-number" href="#{note.refs[0].id}">{note.number}.</a> '
-            body = body.replace(">", ">" + mark, 1) if body.startswith("<p") else f"<p>{mark}</p>{body}"
-            out.append(f'<div class="long-note" id="{note.id}">{body}</div>')
+            out.append(f'<div class="long-note" id="{note.id}">{self.numbered_note(note, mark)}</div>')
         out.append("</section>")
         return "\n".join(out)
 
@@ -140,16 +138,19 @@ class Renderer:
         for note in notes:
             back = (f'<a class="backlink" href="#{note.refs[0].id}" role="doc-backlink" '
                     f'title="Back to the text">{note.number}.</a> ')
-            body = self.blocks(note.blocks, shift=2)
-            if body.startswith("<p"):
-                close = body.index(">") + 1
-                body = body[:close] + back + body[close:]
-            else:
-                body = f"<p>{back}</p>" + body
             out.append(f'<aside class="footnote" id="{note.id}" epub:type="footnote" '
-                       f'role="doc-footnote">{body}</aside>')
+                       f'role="doc-footnote">{self.numbered_note(note, back)}</aside>')
         out.append("</section>")
         return "\n".join(out)
+
+    def numbered_note(self, note: m.Note, mark: str) -> str:
+        """A note's blocks with `mark` (its number, a link back to the call) opening the first
+        paragraph, or in a paragraph of its own when the note does not open with one."""
+        body = self.blocks(note.blocks, shift=2)
+        if body.startswith("<p"):
+            close = body.index(">") + 1
+            return body[:close] + mark + body[close:]
+        return f"<p>{mark}</p>{body}"
 
 
 LONG_NOTE_CHARS = 1200  # about a third of an A5 text block at the notes' type size
