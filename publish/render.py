@@ -17,7 +17,7 @@ from markupsafe import Markup
 from . import model as m
 from .config import BookConfig
 from .index import IndexEntry, letter_groups
-from .xhtml import Renderer
+from .xhtml import Renderer, page_break_marker
 
 PACKAGE = Path(__file__).parent
 TEMPLATES = PACKAGE / "templates"
@@ -107,11 +107,6 @@ def epub_title(config: BookConfig, page_count: int) -> EpubDoc:
     body = environment(config.root).get_template("epub_title.html.j2").render(
         book=config, date_text=date_text(config.date), fonts=FONTS_NAME, page_count=page_count)
     return EpubDoc("title.xhtml", config.title, epub_page(config, config.title, body, "frontmatter"))
-
-
-def page_break_marker(label: str) -> str:
-    return (f'<span epub:type="pagebreak" role="doc-pagebreak" id="page-{label}" '
-            f'aria-label="{label}"></span>')
 
 
 def epub_index(config: BookConfig, entries: list[IndexEntry], locators: dict[str, list[dict]],

@@ -91,9 +91,7 @@ class Renderer:
         if isinstance(node, m.NoteRef):
             return self.note_ref(node)
         if isinstance(node, m.PageBreak):
-            label = escape(node.label)
-            return (f'<span epub:type="pagebreak" role="doc-pagebreak" id="page-{label}" '
-                    f'aria-label="{label}"></span>')
+            return page_break_marker(node.label)
         raise TypeError(node)
 
     def note_ref(self, ref: m.NoteRef) -> str:
@@ -151,6 +149,13 @@ class Renderer:
             close = body.index(">") + 1
             return body[:close] + mark + body[close:]
         return f"<p>{mark}</p>{body}"
+
+
+def page_break_marker(label: str) -> str:
+    """Where a page of the print edition begins (EPUB)."""
+    label = escape(label)
+    return (f'<span epub:type="pagebreak" role="doc-pagebreak" id="page-{label}" '
+            f'aria-label="{label}"></span>')
 
 
 LONG_NOTE_CHARS = 1200  # about a third of an A5 text block at the notes' type size
