@@ -7,6 +7,12 @@ sat on its call's page in measurements (engine-notes.md). The patch rewrites tha
 if WeasyPrint's source no longer has it, `apply_footnote_patch` raises so tests fail loudly.
 The promise rests on `misplaced_notes`, which reads where every call and note really landed.
 
+Speed: WeasyPrint measures the note area by laying out *every* note of the page again each time a
+note is added (half of the pamphlet's layout time). `apply_footnote_patch` also installs
+`measured_footnote_area`, which lays out each note once, remembers its height, and adds the
+heights up — the same arithmetic WeasyPrint's block layout does for notes that are blocks without
+margins. Any other note (inline notes, notes with margins) goes through WeasyPrint's own code.
+
 Input: the laid-out pages' anchors and the book's notes. Output: the notes not on their call's
 page (and the pages involved), for a located warning (an error under --strict).
 """
@@ -42,7 +48,62 @@ def apply_footnote_patch() -> None:
     padded = "\n" * (function.__code__.co_firstlineno - 1) + source.replace(ORIGINAL, PATCHED)
     exec(compile(padded, inspect.getsourcefile(block), "exec"), block.__dict__)
     block._linebox_layout.publish_patched = True
+    from weasyprint.layout import LayoutContext
+
+    LayoutContext._update_footnote_area = measured_footnote_area(LayoutContext._update_footnote_area)
     _applied = True
+
+
+def measured_footnote_area(weasyprint_update):
+    """A replacement for `LayoutContext._update_footnote_area` (resize the page's note area after a
+    note was added or removed; return whether the notes overflow it) that lays out each note only
+    once. Falls back to `weasyprint_update` for anything it cannot add up exactly."""
+    from math import inf
+
+    from weasyprint.formatting_structure import build
+    from weasyprint.layout.block import block_level_layout
+
+    def lay_out_area(context, area, children):
+        saved = area.children
+        area.children = children
+        try:
+            copy = build.create_anonymous_boxes(area.deepcopy())
+        finally:
+            area.children = saved
+        return block_level_layout(context, copy, -inf, None, area.page)[0]
+
+    def note_height(context, area, frame, note) -> float | None:
+        heights = note.__dict__.setdefault("publish_heights", {})
+        key = (frame.width, frame.page.height)
+        if key not in heights:
+            laid = lay_out_area(context, area, [note])
+            child = laid.children[0] if len(laid.children) == 1 else None
+            simple = (child is not None and child.element is note.element and child.element_tag == note.element_tag
+                      and child.margin_top == 0 and child.margin_bottom == 0)
+            heights[key] = child.margin_height() if simple else None
+        return heights[key]
+
+    def update(context) -> bool:
+        area = context.current_footnote_area
+        notes = context.current_page_footnotes
+        if not notes or context.in_column:
+            return weasyprint_update(context)
+        frame = area.__dict__.get("publish_frame")
+        if frame is None:
+            frame = area.publish_frame = lay_out_area(context, area, [])
+        heights = [note_height(context, area, frame, note) for note in notes]
+        if None in heights or frame.children:
+            return weasyprint_update(context)
+        if area.height != "auto":
+            context.page_bottom += area.margin_height()
+        area.children = notes
+        content = sum(heights)
+        area.height = max(min(content, frame.max_height), frame.min_height)
+        context.page_bottom -= area.height + (frame.margin_height() - frame.height)
+        return content > area.height + frame.padding_bottom + frame.border_bottom_width
+
+    update.publish_weasyprint = weasyprint_update
+    return update
 
 
 def misplaced_notes(anchor_pages: dict[str, int], notes) -> list[tuple[object, int | None, int | None]]:

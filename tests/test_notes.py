@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import run
+from conftest import ROOT, run
 from epub_reading import NS, by_id, documents, epubcheck_messages
 from generated import generated_book
 from pdf_reading import destinations, page_texts
@@ -133,3 +133,50 @@ def test_the_footnote_repair_fails_loudly_if_weasyprint_changes():
     assert inspect.getsource(block).count(ORIGINAL) == 1  # the line the repair rewrites is there
     apply_footnote_patch()
     assert getattr(block._linebox_layout, "publish_patched", False)
+
+
+
+@pytest.mark.parametrize("note_css", ["", ".fn { margin-top: 2pt; }"])
+def test_note_area_measured_once_per_note_agrees_with_weasyprints_own_measure(tmp_path, monkeypatch, note_css):
+    """After every note added to a page, the note area's height, the height left for the text and
+    the overflow flag are the same as WeasyPrint's own measure (which lays out all of the page's
+    notes again each time); notes with margins are left to WeasyPrint's own code."""
+    import shutil
+
+    from weasyprint.layout import LayoutContext
+
+    import publish.footnotes as footnotes
+    from publish.build import read_book
+    from publish.print_edition import lay_out
+
+    footnotes.apply_footnote_patch()
+    weasyprint_own = LayoutContext._update_footnote_area.publish_weasyprint
+    handed_back, compared, differing = [0], [0], []
+
+    def own_counted(context):
+        handed_back[0] += 1
+        return weasyprint_own(context)
+
+    measured = footnotes.measured_footnote_area(own_counted)
+
+    def compare(context):
+        area = context.current_footnote_area
+        before = (context.page_bottom, area.height)
+        mine = (measured(context), context.page_bottom, area.height)
+        context.page_bottom, area.height = before
+        theirs = (weasyprint_own(context), context.page_bottom, area.height)
+        compared[0] += 1
+        if mine[0] != theirs[0] or any(abs(a - b) > 1e-6 for a, b in zip(mine[1:], theirs[1:], strict=True)):
+            differing.append((mine, theirs))
+        return theirs[0]
+
+    book = tmp_path / "book"
+    shutil.copytree(ROOT / "manuscript", book / "manuscript")
+    if note_css:
+        (book / "styles").mkdir()
+        (book / "styles" / "print.css").write_text(note_css)
+    monkeypatch.setattr(LayoutContext, "_update_footnote_area", compare)
+    manuscript = read_book(book)
+    lay_out(manuscript.book, manuscript.config, manuscript.register, manuscript.report, "2016-10-01T00:00:00Z")
+    assert compared[0] >= 74 and differing == []
+    assert handed_back[0] == (compared[0] if note_css else 0)
