@@ -11,7 +11,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -105,11 +105,16 @@ def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] 
     progress("laying out the print edition")
     edition = lay_out(manuscript.book, config, manuscript.register, report, stamp)
     report.raise_if_errors(strict)
-    with _press_writer(formats, edition, config, epoch) as press:
-        files = _write_outputs(manuscript, edition, formats, out_dir, epoch, stamp, progress)
-        if "press" in formats:
+    with ExitStack() as stack:  # the press file and the EPUB in two child processes, the rest here
+        children = {kind: stack.enter_context(writer)
+                    for kind, writer in _background_writers(formats, manuscript, edition, epoch, stamp).items()}
+        files = _write_outputs(manuscript, edition, formats, out_dir, epoch, progress)
+        if "epub" in children:
+            progress("writing the EPUB")
+            files["epub"] = (out_dir / f"{config.slug}.epub", children["epub"].result(), None)
+        if "press" in children:
             progress("writing the press file")
-            files["press"] = (out_dir / f"{config.slug}-press.pdf", press.result(), edition.page_count)
+            files["press"] = (out_dir / f"{config.slug}-press.pdf", children["press"].result(), edition.page_count)
     if keep_html:  # the print HTML with its stylesheets inlined: open it, or render it alone
         styles = "\n".join(f"<style>\n{css}\n</style>" for css, _ in edition.stylesheets)
         html = edition.html.replace("</head>", styles + "\n</head>", 1)
@@ -124,30 +129,36 @@ def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] 
     return result
 
 
-def _press_writer(formats: tuple[str, ...], edition, config: BookConfig, epoch: int):
-    """The press file, written by a second process while the parent writes the rest."""
+def _background_writers(formats: tuple[str, ...], manuscript: Manuscript, edition, epoch: int, stamp: str) -> dict:
+    """The press file and the EPUB, each written by a child process while the parent writes the
+    A5 PDF and the booklet (they share nothing but the laid-out pages)."""
     from .parallel import Background
 
-    if "press" not in formats:
-        return nullcontext(None)
-    from .writers.press import PressProfileMissing, cmyk_profile, write_press
+    writers = {}
+    config = manuscript.config
+    if "press" in formats:
+        from .writers.press import PressProfileMissing, cmyk_profile, write_press
 
-    try:
-        cmyk_profile()
-    except PressProfileMissing as e:
-        raise fail(config.root / "manuscript" / "book.toml", 1, 1, "E001", str(e)) from None
-    return Background(lambda: write_press(edition.document, config.identifier, config.bleed_mm, epoch,
-                                          edition.pages.labels))
+        try:
+            cmyk_profile()
+        except PressProfileMissing as e:
+            raise fail(config.root / "manuscript" / "book.toml", 1, 1, "E001", str(e)) from None
+        writers["press"] = Background(lambda: write_press(edition.document, config.identifier, config.bleed_mm,
+                                                          epoch, edition.pages.labels))
+    if "epub" in formats:
+        from .epub_edition import make_epub
+
+        writers["epub"] = Background(lambda: make_epub(manuscript, edition, epoch, stamp))
+    return writers
 
 
 def _write_outputs(manuscript: Manuscript, edition, formats: tuple[str, ...], out_dir: Path, epoch: int,
-                   stamp: str, progress) -> dict[str, tuple[Path, bytes, int | None]]:
-    """The A5 PDF, the booklet and the EPUB, as bytes by kind (nothing is written yet)."""
+                   progress) -> dict[str, tuple[Path, bytes, int | None]]:
+    """The A5 PDF and the booklet, as bytes by kind (nothing is written yet)."""
     from .writers.pdf import write_pdf
 
     config, slug = manuscript.config, manuscript.config.slug
     files: dict[str, tuple[Path, bytes, int | None]] = {}
-    pdf_bytes = None
     if {"pdf", "booklet"} & set(formats):
         progress("writing the PDF")
         pdf_bytes = write_pdf(edition.document, epoch, edition.pages.labels)
@@ -159,11 +170,6 @@ def _write_outputs(manuscript: Manuscript, edition, formats: tuple[str, ...], ou
             progress("imposing the booklet")
             booklet = write_booklet(pdf_bytes, config.title, config.author)
             files["booklet"] = (out_dir / f"{slug}-booklet.pdf", booklet, edition.page_count // 2)
-    if "epub" in formats:
-        progress("writing the EPUB")
-        from .epub_edition import make_epub
-
-        files["epub"] = (out_dir / f"{slug}.epub", make_epub(manuscript, edition, epoch, stamp, pdf_bytes), None)
     return files
 
 

@@ -1,7 +1,7 @@
 """The print edition's cover page → the EPUB's cover image (pypdfium2), so both share one design.
 
-Input: the print PDF's bytes when already written, else the laid-out pages (page 1 is the cover).
-Output: PNG bytes, 1,700 px high.
+Input: the laid-out pages (page 1 is the cover) and the book's timestamp. Output: PNG bytes,
+1,700 px high, drawn from a one-page PDF of that page.
 """
 
 from __future__ import annotations
@@ -11,16 +11,14 @@ import io
 COVER_HEIGHT_PX = 1700
 
 
-def cover_png(document, epoch: int, pdf: bytes | None = None) -> bytes:
+def cover_png(document, epoch: int) -> bytes:
     import pypdfium2
 
     from .writers.pdf import write_pdf
 
-    if pdf is None:
-        pdf = write_pdf(document.copy([document.pages[0]]), epoch)
-    page = pypdfium2.PdfDocument(pdf)[0]
+    page = pypdfium2.PdfDocument(write_pdf(document.copy([document.pages[0]]), epoch))[0]
     scale = COVER_HEIGHT_PX / page.get_size()[1]
     image = page.render(scale=scale).to_pil().convert("RGB")
     out = io.BytesIO()
-    image.save(out, format="PNG", compress_level=9)
+    image.save(out, format="PNG", compress_level=6)
     return out.getvalue()

@@ -63,8 +63,8 @@ def place_page_breaks(book: m.Book, edition) -> tuple[dict[str, str], dict[str, 
     return files, at_title, at_index
 
 
-def make_epub(manuscript, edition, epoch: int, stamp: str, pdf: bytes | None = None) -> bytes:
-    """The EPUB; `pdf`, the print PDF if already written, supplies the cover image."""
+def make_epub(manuscript, edition, epoch: int, stamp: str) -> bytes:
+    """The EPUB, its cover image drawn from the print edition's cover page."""
     config, book = manuscript.config, manuscript.book
     files, at_title, at_index = place_page_breaks(book, edition)
     docs: list[EpubDoc] = [epub_cover(config), epub_title(config, edition.page_count)]
@@ -97,7 +97,7 @@ def make_epub(manuscript, edition, epoch: int, stamp: str, pdf: bytes | None = N
     modified = datetime.fromtimestamp(epoch, UTC)
     images = [(image.epub_name, IMAGE_TYPES[image.path.suffix.lower()], image.path.read_bytes())
               for image in manuscript.images]
-    cover = cover_png(edition.document, epoch, pdf)
+    cover = cover_png(edition.document, epoch)
     return write_epub(config, docs, nav, css, fonts, modified, metadata, images, cover)
 
 

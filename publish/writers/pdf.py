@@ -3,7 +3,8 @@
 Input: the final WeasyPrint `Document` and each page's folio. Output: PDF bytes with metadata,
 bookmarks, links, fonts embedded and subset, and page labels, so that a PDF viewer calls each page
 what its folio says (the unnumbered front matter i, ii, …; the text 1, 2, …). fontTools stamps the
-subset fonts with the time unless SOURCE_DATE_EPOCH is set, so it is set while writing.
+subset fonts with the time unless SOURCE_DATE_EPOCH is set, so it is set while writing. The page
+labels go into WeasyPrint's PDF before it is written (no second pass over the file).
 """
 
 from __future__ import annotations
@@ -26,27 +27,30 @@ def source_date_epoch(epoch: int):
 
 
 def write_pdf(document, epoch: int, labels: list[str] | None = None, **options) -> bytes:
+    finisher = (lambda _document, pdf: _label_pages(pdf, labels)) if labels else None
     with source_date_epoch(epoch):
-        pdf = document.write_pdf(**options)
-    return label_pages(pdf, labels) if labels else pdf
+        return document.write_pdf(finisher=finisher, **options)
 
 
-def label_pages(pdf: bytes, labels: list[str], writer=None) -> bytes:
-    """Page labels from the folios: roman numerals before page 1, then decimal numbers."""
-    import io
+def label_ranges(labels: list[str]) -> list[tuple[int, str, int]]:
+    """(first page index, numbering style, first number) for each run of page labels: roman
+    numerals before the page labelled 1, then decimal numbers from 1."""
+    first = labels.index("1") if "1" in labels else 0
+    return ([(0, "r", 1)] if first else []) + [(first, "D", 1)]
 
-    from pypdf import PdfReader, PdfWriter
 
-    writer = writer or PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    add_page_labels(writer, labels)
-    writer._ID = None  # no random file identifier: the same book gives the same bytes
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+def _label_pages(pdf, labels: list[str]) -> None:
+    """The page labels in WeasyPrint's PDF before it is written (a pydyf finisher)."""
+    import pydyf
+
+    numbers = pydyf.Array()
+    for start, style, number in label_ranges(labels):
+        numbers.extend([start, pydyf.Dictionary({"S": f"/{style}", "St": number})])
+    pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": numbers})
 
 
 def add_page_labels(writer, labels: list[str]) -> None:
-    first = labels.index("1") if "1" in labels else 0
-    if first:
-        writer.set_page_label(0, first - 1, style="/r")
-    writer.set_page_label(first, len(writer.pages) - 1, style="/D", start=1)
+    """The same page labels in a pypdf `PdfWriter`."""
+    ranges = label_ranges(labels)
+    for (start, style, number), following in zip(ranges, [*ranges[1:], (len(writer.pages), "", 0)], strict=True):
+        writer.set_page_label(start, following[0] - 1, style=f"/{style}", start=number)
