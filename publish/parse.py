@@ -2,7 +2,7 @@
 
 Input: the file's text and its position in the book. Output: a `Part` whose notes are in the
 order they are first called, plus diagnostics (front matter, undefined / unused / duplicate
-notes, raw HTML) in the `Report`. Labels of notes are scoped to the file.
+notes, raw HTML left out — see rawhtml) in the `Report`. Labels of notes are scoped to the file.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import yaml
 from markdown_it.token import Token
 
 from . import model as m
+from . import rawhtml
 from .diagnostics import Report
 from .markdown import parser
 
@@ -35,11 +36,16 @@ class _Ctx:
         self.notes: dict[int, m.Note] = {}
         self.called: list[m.Note] = []
         self.line = 1  # line of the block being converted, for inline diagnostics
+        self.env: dict = {}  # markdown-it's environment (footnote labels), for HTML blocks
 
     def loc(self, token: Token | None = None) -> m.SourceLocation:
         if token is not None and token.map:
             return m.SourceLocation(self.path, token.map[0] + 1)
         return m.SourceLocation(self.path, self.line)
+
+    def warn_at(self, token: Token, code: str, message: str) -> None:
+        """A warning located where the text of `token` (raw HTML) first appears."""
+        self.report.warning(self.path, *self.find(token.content.strip(), self.line), code, message)
 
     def find(self, needle: str, start_line: int) -> tuple[int, int]:
         """Line and column of `needle` at or after `start_line` (fallback: `start_line`, 1)."""
@@ -65,7 +71,7 @@ def parse_part(path: Path, text: str, index: int, report: Report) -> m.Part | No
         report.error(path, 1, 1, "M005", "this part is empty: write its text, or remove it from `parts`")
         return None
     ctx = _Ctx(path, lines, report, index)
-    env: dict = {}
+    env = ctx.env
     pandoc_title = PANDOC_TITLE_RE.match(text)
     if pandoc_title:  # Pandoc's title block (`% Title`, `% Author`, `% Date`): blanked, lines kept
         text = re.sub(r"[^\n]", " ", pandoc_title.group(0)) + text[pandoc_title.end():]
@@ -233,9 +239,7 @@ def _blocks(tokens: list[Token], ctx: _Ctx) -> list[m.Block]:
             blocks.append(m.Rule())
             i += 1
         elif t.type == "html_block":
-            ctx.report.warning(ctx.path, ctx.line, 1, "H001",
-                               "raw HTML is not passed through; it is printed as text")
-            blocks.append(m.CodeBlock(t.content))
+            blocks.extend(_html_block(t, ctx))
             i += 1
         elif t.type == "table_open":
             j = _closing(tokens, i)
@@ -272,9 +276,29 @@ _STYLED = {"em_open": "em", "strong_open": "strong", "s_open": "s"}
 
 
 def _inlines(token: Token, ctx: _Ctx) -> list[m.Inline]:
+    return _convert_inlines(rawhtml.drop_unsafe(token.children or [], ctx.warn_at), ctx)
+
+
+def _convert_inlines(tokens: list[Token], ctx: _Ctx) -> list[m.Inline]:
     root: list[m.Inline] = []
     stack: list[list[m.Inline]] = [root]
-    for t in token.children or []:
+    owners: list[str] = [""]  # who opened each level: "md" (Markdown) or an HTML tag's name
+    links = [0]  # links open around the current level (HTML could nest one in another)
+
+    def open_level(node: m.Inline, children: list[m.Inline], owner: str) -> None:
+        stack.append(children)
+        owners.append(owner)
+        links.append(links[-1] + isinstance(node, m.Link))
+
+    def close_level(owner: str) -> None:
+        if owner in owners[1:]:  # HTML left open inside closes with it, as in a browser
+            while owners.pop() != owner:
+                stack.pop()
+                links.pop()
+            stack.pop()
+            links.pop()
+
+    for t in tokens:
         out = stack[-1]
         kind = t.type
         if kind == "text":
@@ -288,20 +312,21 @@ def _inlines(token: Token, ctx: _Ctx) -> list[m.Inline]:
         elif kind in _STYLED:
             node = m.Styled(_STYLED[kind], [])
             out.append(node)
-            stack.append(node.children)
+            open_level(node, node.children, "md")
+        elif kind == "link_open" and links[-1]:  # inside an HTML link: its text only
+            open_level(m.Text(""), out, "md")
         elif kind == "link_open":
             href = str(t.attrGet("href") or "")
             line, col = ctx.find(href, ctx.line)
             node = m.Link(href, str(t.attrGet("title") or ""), [], m.SourceLocation(ctx.path, line, col))
             out.append(node)
-            stack.append(node.children)
+            open_level(node, node.children, "md")
         elif kind == "span_open":
             node = _span(t, ctx)
             out.append(node)
-            stack.append(node.children)
+            open_level(node, node.children, "md")
         elif kind.endswith("_close"):
-            if len(stack) > 1:
-                stack.pop()
+            close_level("md")
         elif kind == "image":
             src = str(t.attrGet("src") or "")
             line, col = ctx.find(src, ctx.line)
@@ -316,11 +341,49 @@ def _inlines(token: Token, ctx: _Ctx) -> list[m.Inline]:
                 ctx.called.append(note)
             out.append(ref)
         elif kind == "html_inline":
-            line, col = ctx.find(t.content, ctx.line)
-            ctx.report.warning(ctx.path, line, col, "H001",
-                               "raw HTML is not passed through; it is printed as text")
-            out.append(m.Text(t.content))
+            tag = rawhtml.parse_tag(t.content)
+            if tag is None:
+                continue
+            if tag.closing:
+                close_level(tag.name)
+                continue
+            if tag.name == "a" and links[-1]:  # a link inside a link: its text only
+                open_level(m.Text(""), out, tag.name)
+                continue
+            node, children = rawhtml.node_for(tag, lambda code, message, t=t: ctx.warn_at(t, code, message))
+            if isinstance(node, m.Link):
+                line, col = ctx.find(t.content, ctx.line)
+                node.location = m.SourceLocation(ctx.path, line, col)
+            if isinstance(node, m.Rule):
+                ctx.warn_at(t, "H001", "<hr> inside a paragraph is left out: write a rule (***) on a line of its own")
+            elif node is not None:
+                out.append(node)
+            if children is not None and not t.content.rstrip().endswith("/>"):
+                open_level(node, children, tag.name)
     return root
+
+
+def _html_block(t: Token, ctx: _Ctx) -> list[m.Block]:
+    """An HTML block → paragraphs of the inline HTML and text it holds (see rawhtml)."""
+    tokens = rawhtml.drop_unsafe(parser().parseInline(t.content, ctx.env)[0].children or [], ctx.warn_at)
+    pieces: list[list[Token] | m.Rule] = [[]]  # the tokens of each paragraph, and the rules between
+    for token in tokens:
+        tag = rawhtml.parse_tag(token.content) if token.type == "html_inline" else None
+        if tag is not None and tag.ends_paragraph:
+            node = None if tag.closing else rawhtml.node_for(
+                tag, lambda code, message, token=token: ctx.warn_at(token, code, message))[0]
+            pieces += [node, []] if isinstance(node, m.Rule) else [[]]
+        else:
+            pieces[-1].append(token)
+    blocks: list[m.Block] = []
+    for piece in pieces:
+        if isinstance(piece, m.Rule):
+            blocks.append(piece)
+            continue
+        children = _convert_inlines(piece, ctx)
+        if any(n.text.strip() if isinstance(n, m.Text) else not isinstance(n, m.Break) for n in children):
+            blocks.append(m.Paragraph(children, ctx.loc(t)))
+    return blocks
 
 
 def _text(text: str, out: list[m.Inline], ctx: _Ctx) -> None:

@@ -144,3 +144,60 @@ def test_unknown_key_in_name_markup(tmp_path):
 
 def test_bad_command_line_exits_2(tmp_path):
     assert run("build", "--format", "docx").exit_code == 2
+
+
+def test_html_with_a_markdown_meaning_is_kept_and_the_rest_left_out_with_a_warning(tmp_path):
+    from epub_reading import documents
+    from pdf_reading import page_texts
+
+    text = ('---\ntitle: One\n---\n\n'
+            'H<sub>2</sub>O, mc<sup>2</sup>, <i>italic</i>, <b>bold</b>, a <span lang="hu">szó</span>,\n'
+            'a line<br>break, <font color="red">red</font> and <a href="https://example.org">a link</a>.\n'
+            '<!-- a note to self -->\n\n'
+            '<div style="color: red">\nA pasted <em>block</em>.\n<p>Its second paragraph.</p>\n</div>\n\n'
+            '<!--\nA comment\nover lines\n-->\n\n'
+            '<table><tr><td>cell one</td><td>cell two</td></tr></table>\n')
+    book = make_book(tmp_path, {"one.md": text})
+    result = run("build", str(book), "-f", "epub", "-f", "pdf")
+    assert result.exit_code == 0, result.output
+    assert {(d["line"], d["col"], d["code"]) for d in diagnostics(result.output)} == {
+        ("6", "18", "H001"),  # <font>: left out, its text kept
+        ("9", "1", "H001"),  # the style attribute
+        ("19", "1", "H001"),  # <table>, once for the whole table
+    }, result.output
+    body = documents(book / "dist" / "test-book.epub")["one.xhtml"]
+    xhtml = etree_text(body)
+    for kept in ("H<sub>2</sub>O", "mc<sup>2</sup>", "<em>italic</em>", "<strong>bold</strong>",
+                 '<span lang="hu" xml:lang="hu">szó</span>', "a line<br/>", "red and <a href=\"https://example.org\">"):
+        assert kept in xhtml
+    paragraphs = [p for p in body.iter("{http://www.w3.org/1999/xhtml}p")]
+    texts = [" ".join("".join(p.itertext()).split()) for p in paragraphs]
+    assert texts[1:] == ["A pasted block.", "Its second paragraph.", "cell one", "cell two"]
+    assert "note to self" not in xhtml and "comment" not in xhtml and "<font" not in xhtml
+    printed = " ".join(" ".join(page_texts(book / "dist" / "test-book.pdf")).split())
+    assert "A pasted block. Its second paragraph. cell one cell two" in printed
+    assert "<" not in printed and "note to self" not in printed
+
+
+def etree_text(element) -> str:
+    from lxml import etree
+
+    return etree.tostring(element, encoding="unicode")
+
+
+def test_html_links_never_nest_and_unclosed_html_closes_with_its_paragraph(tmp_path):
+    from epub_reading import documents, epubcheck_messages
+
+    text = ('---\ntitle: One\n---\n\n'
+            'A [markdown <a href="https://b.example">inner</a> link](https://a.example) and\n'
+            '<a href="https://c.example">html [md inside](https://d.example) link</a>, <a name="top">anchor</a>,\n'
+            '<b>unclosed *emph <i>deep</i> text* tail.\n\nNext paragraph.\n')
+    book = make_book(tmp_path, {"one.md": text})
+    result = run("build", str(book), "-f", "epub")
+    assert result.exit_code == 0 and diagnostics(result.output) == [], result.output
+    body = documents(book / "dist" / "test-book.epub")["one.xhtml"]
+    xhtml = etree_text(body)
+    assert '<a href="https://a.example">markdown inner link</a>' in xhtml
+    assert '<a href="https://c.example">html md inside link</a>, anchor,' in xhtml
+    assert "tail.</strong></p>" in xhtml and "b.example" not in xhtml and "d.example" not in xhtml
+    assert epubcheck_messages(book / "dist" / "test-book.epub") == []

@@ -67,15 +67,29 @@ def test_image_inside_the_project_is_used_in_both_outputs(tmp_path):
     assert epubcheck_messages(book / "dist" / "test-book.epub") == []
 
 
-def test_raw_html_is_never_passed_through(tmp_path):
-    text = chapter('<script>alert(1)</script>\n\nA <a rel="attachment" href="file:///etc/hostname">x</a>.')
+def test_an_html_attachment_link_is_refused_where_it_is_written(tmp_path):
+    text = chapter('A <a rel="attachment" href="file:///etc/hostname">x</a>.')
+    [d] = build_fails(make_book(tmp_path, {"one.md": text}), "L001")
+    assert (d["line"], d["col"]) == ("5", "3")
+
+
+def test_scripts_frames_forms_and_handlers_never_reach_the_outputs(tmp_path):
+    text = chapter('<script>alert(1)</script>\n\nA <b onclick="steal()">bold</b> word.\n\n'
+                   '<iframe src="http://127.0.0.1:9/"></iframe>\n\n<form><input name="q"> Search</form>\n\n'
+                   '<object data="file:///etc/passwd"></object><embed src="x.swf">\n\nThe end.')
     book = make_book(tmp_path, {"one.md": text})
     result = run("build", str(book), "-f", "epub", "-f", "pdf")
     assert result.exit_code == 0, result.output
-    assert {d["code"] for d in diagnostics(result.output)} == {"H001"}
+    found = {(d["line"], d["code"]) for d in diagnostics(result.output)}
+    assert found == {("5", "H002"), ("7", "H002"), ("9", "H002"), ("11", "H002"), ("13", "H002")}, result.output
     import zipfile
 
     with zipfile.ZipFile(book / "dist" / "test-book.epub") as z:
-        xhtml = z.read("EPUB/one.xhtml").decode()
-    assert "<script" not in xhtml and "&lt;script&gt;" in xhtml
-    assert b"/EmbeddedFile" not in (book / "dist" / "test-book.pdf").read_bytes()
+        every_file = "".join(z.read(name).decode() for name in z.namelist()
+                             if name.endswith((".xhtml", ".opf", ".ncx", ".css")))
+    for unsafe in ("<script", "onclick", "<iframe", "<form", "<input", "<object", "<embed", "alert(1)", "Search"):
+        assert unsafe not in every_file
+    assert "<strong>bold</strong> word" in every_file and "The end." in every_file
+    assert epubcheck_messages(book / "dist" / "test-book.epub") == []
+    pdf = (book / "dist" / "test-book.pdf").read_bytes()
+    assert b"/EmbeddedFile" not in pdf and b"/JavaScript" not in pdf
