@@ -28,6 +28,22 @@ ROOT = Path(__file__).resolve().parent.parent
 PEER = ROOT.parent / "shared" / "peer"
 sys.path.insert(0, str(ROOT / "tests"))
 
+COUNT_LAYOUTS = """
+import sys
+from pathlib import Path
+import publish.layout, publish.print_edition
+from publish.build import build
+calls = []
+original = publish.layout.render
+def counted(html, base_url, styles, extra_css=""):
+    document = original(html, base_url, styles, extra_css)
+    calls.append(len(document.pages))
+    return document
+publish.print_edition.render = counted
+build(Path(sys.argv[1]), Path(sys.argv[2]))
+print(" ".join(map(str, calls)))
+"""
+
 MEASURE = """
 import resource, runpy, sys
 sys.argv = sys.argv[1:]
@@ -126,7 +142,11 @@ def main() -> None:
         t, rss = timed([py, "-m", "publish", "build", str(big), "-q"])
         scale.append(("generated book with names and notes", t, rss, _pages(big)))
 
+    passes = subprocess.run([py, "-c", COUNT_LAYOUTS, str(pamphlet), str(work / "passes")], check=True,
+                            capture_output=True, text=True).stdout.split()
     print(report(rows, scale, full, floor, pandoc_time, runs))
+    print(f"\nWeasyPrint layouts in a build of the pamphlet: {len(passes)} "
+          f"(pages laid out by each: {', '.join(passes)}).")
     shutil.rmtree(work, ignore_errors=True)
 
 
