@@ -107,6 +107,8 @@ MARKDOWN_PIECES = st.sampled_from([
     "[^a]", "[^a]: ", "^[", "{.name key=x}", "{.not-name}", "<b>", "</b>", "<script>", "&amp;", "\\",
     "---\n", "|", "| --- |", "![x](y.png)", "http://a.b", "\t", "    ", "\x00", "\u202e", "é", "’",
     "Stalin", "word", "Word", " ", ".", "\r\n", "\ufeff",
+    "<!--", "-->", "<a href=\"#x\">", "<a href=\"javascript:x\">", "</a>", "<div>", "</div>", "<hr>", "<sup>",
+    "</sup>", "<br>", " onclick=\"x\"", "<span lang=hu>", "</span>", "<img src=y.png>", "<iframe>", "</iframe>",
 ])
 
 
