@@ -3,6 +3,7 @@ traceback, never a hang; a killed build leaves the earlier outputs intact."""
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -112,9 +113,13 @@ MARKDOWN_PIECES = st.sampled_from([
 ])
 
 
-@settings(max_examples=12, deadline=60_000, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                     HealthCheck.too_slow])
-@given(body=st.one_of(st.lists(MARKDOWN_PIECES, max_size=60).map("".join), st.binary(max_size=300)))
+MARKDOWN = st.lists(MARKDOWN_PIECES, max_size=60).map("".join)
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))  # more for a long local run
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=60_000,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(body=st.one_of(MARKDOWN.map(TITLE.__add__), MARKDOWN, st.binary(max_size=300)))
 def test_fuzzed_manuscripts_build_or_fail_cleanly(tmp_path_factory, body):
     book = make_book(tmp_path_factory.mktemp("fuzz"), {"one.md": "x"},
                      names='[[person]]\nkey = "s"\nheading = "Stalin, J"\nvariants = ["Stalin"]\n')
