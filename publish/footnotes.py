@@ -51,7 +51,54 @@ def apply_footnote_patch() -> None:
     from weasyprint.layout import LayoutContext
 
     LayoutContext._update_footnote_area = measured_footnote_area(LayoutContext._update_footnote_area)
+    LayoutContext.__init__ = _with_pending_notes(LayoutContext.__init__)
     _applied = True
+
+
+class PendingNotes(list):
+    """WeasyPrint's list of the notes not yet placed, with membership by identity in constant time.
+
+    For every line it lays out, WeasyPrint asks whether each box of the line is a pending note
+    (`box.footnote in context.footnotes`): a scan of the whole list, so a book of 10,000 notes spent
+    most of its time there. Boxes compare by identity, so a count of identities answers the same."""
+
+    def __init__(self, items=()):
+        super().__init__(items)
+        self._count: dict[int, int] = {}
+        for item in self:
+            self._count[id(item)] = self._count.get(id(item), 0) + 1
+
+    def __contains__(self, item) -> bool:
+        return id(item) in self._count
+
+    def append(self, item) -> None:
+        super().append(item)
+        self._count[id(item)] = self._count.get(id(item), 0) + 1
+
+    def remove(self, item) -> None:
+        super().remove(item)
+        left = self._count[id(item)] - 1
+        if left:
+            self._count[id(item)] = left
+        else:
+            del self._count[id(item)]
+
+    def copy(self) -> PendingNotes:
+        return PendingNotes(self)
+
+    def _unsupported(self, *args, **kwargs):
+        raise NotImplementedError("PendingNotes supports append, remove, copy and `in` only")
+
+    extend = insert = pop = clear = sort = reverse = __iadd__ = __setitem__ = __delitem__ = _unsupported
+
+
+def _with_pending_notes(weasyprint_init):
+    def init(self, *args, **kwargs):
+        weasyprint_init(self, *args, **kwargs)
+        self.footnotes = PendingNotes()
+
+    init.publish_weasyprint = weasyprint_init
+    return init
 
 
 def measured_footnote_area(weasyprint_update):

@@ -97,9 +97,11 @@ def _generated_note(entry: Entry, location: m.SourceLocation, part: m.Part, repo
 
 def _notes_in_order(part: m.Part) -> list[m.Note]:
     order: list[m.Note] = []
+    seen: set[int] = set()  # by identity: comparing notes field by field is slow, and not the question
     for inlines in m.block_inlines(part.blocks):
         for node in m.walk_inlines(inlines):
-            if isinstance(node, m.NoteRef) and node.note not in order:
+            if isinstance(node, m.NoteRef) and id(node.note) not in seen:
+                seen.add(id(node.note))
                 order.append(node.note)
     return order
 
