@@ -102,6 +102,23 @@ def test_booklet_sheets_read_back_in_the_right_order(pamphlet):
     assert halves[4][1].startswith("Contents")  # page 5: right half of sheet 3's front (28 | 5)
 
 
+def test_booklet_shares_the_books_fonts_and_stays_about_its_size(pamphlet):
+    """Each page is placed once as a compressed form with the book's own resources: every font is
+    one object however many pages use it, and the booklet is not much bigger than the A5 PDF."""
+    reader = PdfReader(pamphlet["booklet"])
+    objects_by_font: dict[str, set[int]] = {}
+    for page in reader.pages:
+        for form in page["/Resources"]["/XObject"].values():
+            form = form.get_object()
+            assert form.get("/Filter") == "/FlateDecode"
+            fonts = form["/Resources"].get_object().get("/Font")
+            for name in fonts.get_object() if fonts is not None else ():
+                reference = fonts.get_object().raw_get(name)
+                objects_by_font.setdefault(reference.get_object()["/BaseFont"], set()).add(reference.idnum)
+    assert len(objects_by_font) >= 3 and all(len(ids) == 1 for ids in objects_by_font.values()), objects_by_font
+    assert pamphlet["booklet"].stat().st_size < 1.3 * pamphlet["pdf"].stat().st_size
+
+
 def test_no_more_than_two_hyphenated_line_ends_in_a_row(pamphlet):
     longest = 0
     for text in page_texts(pamphlet["pdf"]):

@@ -73,4 +73,4 @@ def _as_form(writer: PdfWriter, page) -> IndirectObject:
                  NameObject("/BBox"): ArrayObject(FloatObject(v) for v in page.mediabox),
                  NameObject("/Resources"): writer._add_object(page["/Resources"].get_object().clone(writer))
                  if "/Resources" in page else DictionaryObject()})
-    return writer._add_object(form)
+    return writer._add_object(form.flate_encode())  # compressed, as the page's own content was

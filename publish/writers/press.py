@@ -110,4 +110,4 @@ def _draw_crop_marks(writer, page, trim: tuple[float, float, float, float], blee
     before.set_data(b"q\n")
     after.set_data(("\nQ\n" + "\n".join(ops) + "\n").encode())
     page[NameObject("/Contents")] = ArrayObject([writer._add_object(before), *streams,
-                                                 writer._add_object(after)])
+                                                 writer._add_object(after.flate_encode())])
