@@ -105,16 +105,14 @@ def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] 
     progress("laying out the print edition")
     edition = lay_out(manuscript.book, config, manuscript.register, report, stamp)
     report.raise_if_errors(strict)
-    with ExitStack() as stack:  # the press file and the EPUB in two child processes, the rest here
+    _check_press_profile(formats, config)
+    with ExitStack() as stack:  # the EPUB in a child process, the PDFs here
         children = {kind: stack.enter_context(writer)
                     for kind, writer in _background_writers(formats, manuscript, edition, epoch, stamp).items()}
         files = _write_outputs(manuscript, edition, formats, out_dir, epoch, progress)
         if "epub" in children:
             progress("writing the EPUB")
             files["epub"] = (out_dir / f"{config.slug}.epub", children["epub"].result(), None)
-        if "press" in children:
-            progress("writing the press file")
-            files["press"] = (out_dir / f"{config.slug}-press.pdf", children["press"].result(), edition.page_count)
     if keep_html:  # the print HTML with its stylesheets inlined: open it, or render it alone
         styles = "\n".join(f"<style>\n{css}\n</style>" for css, _ in edition.stylesheets)
         html = edition.html.replace("</head>", styles + "\n</head>", 1)
@@ -130,38 +128,43 @@ def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] 
 
 
 def _background_writers(formats: tuple[str, ...], manuscript: Manuscript, edition, epoch: int, stamp: str) -> dict:
-    """The press file and the EPUB, each written by a child process while the parent writes the
-    A5 PDF and the booklet (they share nothing but the laid-out pages)."""
+    """The EPUB, written by a child process while the parent writes the PDFs (they share nothing
+    but the laid-out pages)."""
     from .parallel import Background
 
-    writers = {}
-    config = manuscript.config
+    if "epub" not in formats:
+        return {}
+    from .epub_edition import make_epub
+
+    return {"epub": Background(lambda: make_epub(manuscript, edition, epoch, stamp))}
+
+
+def _check_press_profile(formats: tuple[str, ...], config: BookConfig) -> None:
     if "press" in formats:
-        from .writers.press import PressProfileMissing, cmyk_profile, write_press
+        from .writers.press import PressProfileMissing, cmyk_profile
 
         try:
             cmyk_profile()
         except PressProfileMissing as e:
             raise fail(config.root / "manuscript" / "book.toml", 1, 1, "E001", str(e)) from None
-        writers["press"] = Background(lambda: write_press(edition.document, config.identifier, config.bleed_mm,
-                                                          epoch, edition.pages.labels))
-    if "epub" in formats:
-        from .epub_edition import make_epub
-
-        writers["epub"] = Background(lambda: make_epub(manuscript, edition, epoch, stamp))
-    return writers
 
 
 def _write_outputs(manuscript: Manuscript, edition, formats: tuple[str, ...], out_dir: Path, epoch: int,
                    progress) -> dict[str, tuple[Path, bytes, int | None]]:
-    """The A5 PDF and the booklet, as bytes by kind (nothing is written yet)."""
+    """The A5 PDF, the press file and the booklet, as bytes by kind (nothing is written yet). The
+    press file is a twin of the A5 PDF, made from the same PDF objects in the same write."""
     from .writers.pdf import write_pdf
 
     config, slug = manuscript.config, manuscript.config.slug
     files: dict[str, tuple[Path, bytes, int | None]] = {}
-    if {"pdf", "booklet"} & set(formats):
+    if {"pdf", "booklet", "press"} & set(formats):
         progress("writing the PDF")
-        pdf_bytes = write_pdf(edition.document, epoch, edition.pages.labels)
+        press = None
+        if "press" in formats:
+            from .writers.press import PressVariant
+
+            press = PressVariant(config.identifier)
+        pdf_bytes = write_pdf(edition.document, epoch, edition.pages.labels, also=press)
         if "pdf" in formats:
             files["pdf"] = (out_dir / f"{slug}.pdf", pdf_bytes, edition.page_count)
         if "booklet" in formats:
@@ -170,6 +173,12 @@ def _write_outputs(manuscript: Manuscript, edition, formats: tuple[str, ...], ou
             progress("imposing the booklet")
             booklet = write_booklet(pdf_bytes, config.title, config.author)
             files["booklet"] = (out_dir / f"{slug}-booklet.pdf", booklet, edition.page_count // 2)
+        if press is not None:
+            from .writers.press import finish_press
+
+            progress("writing the press file")
+            files["press"] = (out_dir / f"{slug}-press.pdf", finish_press(press.raw, config.bleed_mm),
+                              edition.page_count)
     return files
 
 

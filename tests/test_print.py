@@ -50,6 +50,16 @@ def test_press_file_declares_pdfx4_with_a_cmyk_output_intent(pamphlet):
     profile = intent["/DestOutputProfile"].get_object()
     assert profile["/N"] == 4  # a CMYK profile
     assert profile.get_data()[16:20] == b"CMYK"
+    assert reader.pdf_header == "%PDF-1.6"  # PDF/X-4 is based on PDF 1.6
+    assert reader.metadata["/Trapped"] == "/False" and len(reader.trailer["/ID"]) == 2  # both required
+
+
+def test_press_file_is_the_a5_pdf_s_pages(pamphlet):
+    """The same pages, painted once: each press page draws the A5 page's content unchanged."""
+    a5, press = PdfReader(pamphlet["pdf"]), PdfReader(pamphlet["press"])
+    for page, twin in zip(a5.pages, press.pages, strict=True):
+        assert page.get_contents().get_data().strip() in twin.get_contents().get_data()
+    assert "/OutputIntents" not in a5.trailer["/Root"] and "/Metadata" not in a5.trailer["/Root"]
 
 
 def test_press_file_text_is_pure_black(pamphlet):

@@ -26,8 +26,16 @@ def source_date_epoch(epoch: int):
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
-def write_pdf(document, epoch: int, labels: list[str] | None = None, **options) -> bytes:
-    finisher = (lambda _document, pdf: _label_pages(pdf, labels)) if labels else None
+def write_pdf(document, epoch: int, labels: list[str] | None = None, also=None, **options) -> bytes:
+    """The PDF's bytes. `also(document, pdf)`, if given, is called with WeasyPrint's finished PDF
+    objects just before they are written, to make a twin of the same pages (the press file)."""
+
+    def finisher(document, pdf) -> None:
+        if labels:
+            _label_pages(pdf, labels)
+        if also is not None:
+            also(document, pdf)
+
     with source_date_epoch(epoch):
         return document.write_pdf(finisher=finisher, **options)
 
@@ -47,10 +55,3 @@ def _label_pages(pdf, labels: list[str]) -> None:
     for start, style, number in label_ranges(labels):
         numbers.extend([start, pydyf.Dictionary({"S": f"/{style}", "St": number})])
     pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": numbers})
-
-
-def add_page_labels(writer, labels: list[str]) -> None:
-    """The same page labels in a pypdf `PdfWriter`."""
-    ranges = label_ranges(labels)
-    for (start, style, number), following in zip(ranges, [*ranges[1:], (len(writer.pages), "", 0)], strict=True):
-        writer.set_page_label(start, following[0] - 1, style=f"/{style}", start=number)

@@ -6,9 +6,11 @@ drawn outside the bleed, in black only. The output intent is the Artifex CMYK SW
 Ghostscript's data package (Debian `libgs-common`, AGPL) installs; no Python package ships a CMYK
 profile.
 
-WeasyPrint writes PDF/X-4 (text is `device-cmyk(0 0 0 1)`, pure K); pypdf then widens the boxes,
-so the same pages are never laid out twice. WeasyPrint's X-4 writer puts a random DocumentID in
-the XMP: it is derived from the book's identifier instead, so the output is reproducible.
+The PDF/X-4 file is written from the very PDF objects WeasyPrint made for the A5 PDF (text is
+`device-cmyk(0 0 0 1)`, pure K), with what WeasyPrint's `pdf/x-4` variant adds; pypdf then widens
+the boxes. The pages are laid out once and painted once for both files. WeasyPrint's X-4 writer
+puts a random DocumentID in the XMP: it is derived from the book's identifier instead, so the
+output is reproducible.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pypdf.generic import ArrayObject, NameObject, RectangleObject, StreamObject
 
 MM = 72 / 25.4
 CMYK_PROFILES = (Path("/usr/share/color/icc/ghostscript/default_cmyk.icc"),)
+PROFILE_DESCRIPTION = "Artifex CMYK SWOP Profile"  # the profile's own `desc` tag
 MARK_LENGTH = 6 * MM
 MARK_GAP = 1 * MM  # between the bleed edge and where a mark starts
 
@@ -52,33 +55,61 @@ def _stable_document_id(identifier: str):
         metadata.uuid4 = original
 
 
-def write_press(document, identifier: str, bleed_mm: float, epoch: int, labels: list[str] | None = None) -> bytes:
-    from weasyprint.css import ColorProfile
+class PressVariant:
+    """The PDF/X-4 twin of the A5 PDF, written from the same PDF objects (a WeasyPrint finisher,
+    see `writers.pdf.write_pdf`): the pages are painted and their fonts subset once for both files.
 
-    from .pdf import source_date_epoch
+    Called with WeasyPrint's finished `pydyf.PDF` just before the A5 file is written, it adds what
+    WeasyPrint's own `pdf/x-4` variant adds — the CMYK output intent and profile, the PDF/X XMP
+    metadata, `Trapped` — writes that file (PDF 1.6, with a file identifier), then takes every
+    addition back so that the A5 PDF is written exactly as without it. `raw` holds the press file
+    before `add_bleed_and_marks`."""
 
-    profile_path = cmyk_profile()
-    with profile_path.open("rb") as f:
-        profile = ColorProfile(f, profile_path.as_uri(), "relative-colorimetric", ("c", "m", "y", "k"))
-    saved = dict(document.color_profiles), document.output_intent
-    document.color_profiles["device-cmyk"] = profile
-    document.output_intent = "device-cmyk"
-    try:
-        with _stable_document_id(identifier), source_date_epoch(epoch):
-            pdf = document.write_pdf(pdf_variant="pdf/x-4")
-    finally:
-        document.color_profiles.clear()
-        document.color_profiles.update(saved[0])
-        document.output_intent = saved[1]
-    return add_bleed_and_marks(pdf, bleed_mm * MM, labels)
+    def __init__(self, identifier: str):
+        self.identifier = identifier
+        self.raw: bytes | None = None
+
+    def __call__(self, document, pdf) -> None:
+        import pydyf
+        from weasyprint.pdf.pdfx import VARIANTS
+
+        profile_path = cmyk_profile()
+        objects, info, catalog = len(pdf.objects), dict(pdf.info), dict(pdf.catalog)
+        metadata = (document.metadata.modified, document.metadata.created)
+        try:
+            profile = pydyf.Stream([profile_path.read_bytes()], pydyf.Dictionary({"N": 4}), compress=True)
+            pdf.add_object(profile)
+            pdf.catalog["OutputIntents"] = pydyf.Array([pydyf.Dictionary({
+                "Type": "/OutputIntent", "S": "/GTS_PDFX",
+                "OutputConditionIdentifier": pydyf.String("Custom"),  # not a registered condition: see the profile
+                "Info": pydyf.String(PROFILE_DESCRIPTION), "DestOutputProfile": profile.reference})])
+            make_pdfx4, properties = VARIANTS["pdf/x-4"]
+            with _stable_document_id(self.identifier):
+                make_pdfx4(pdf, document, None, None, True)
+            out = io.BytesIO()
+            pdf.write(out, properties["pdf_version"], properties["pdf_identifier"], True)
+            self.raw = out.getvalue()
+        finally:  # the A5 file must not see any of it
+            del pdf.objects[objects:]
+            pdf.info.clear()
+            pdf.info.update(info)
+            pdf.catalog.clear()
+            pdf.catalog.update(catalog)
+            pdf.current_position, pdf.xref_position = 0, None
+            document.metadata.modified, document.metadata.created = metadata
 
 
-def add_bleed_and_marks(pdf: bytes, bleed: float, labels: list[str] | None = None) -> bytes:
-    from .pdf import add_page_labels
+def finish_press(raw: bytes, bleed_mm: float) -> bytes:
+    """The press file: the PDF/X-4 twin with its bleed and crop marks."""
+    return add_bleed_and_marks(raw, bleed_mm * MM)
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    if labels:
-        add_page_labels(writer, labels)
+
+def add_bleed_and_marks(pdf: bytes, bleed: float) -> bytes:
+    """The pages widened for bleed and crop marks. The file keeps its PDF version (PDF/X-4 is
+    PDF 1.6) and its identifier (a hash of its content: reproducible), both required by PDF/X."""
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=reader)
+    writer.pdf_header = reader.pdf_header
     margin = bleed + MARK_GAP + MARK_LENGTH
     for page in writer.pages:
         trim = page.mediabox
@@ -88,7 +119,6 @@ def add_bleed_and_marks(pdf: bytes, bleed: float, labels: list[str] | None = Non
         page.mediabox = RectangleObject((x0 - margin, y0 - margin, x1 + margin, y1 + margin))
         page.cropbox = page.mediabox
         _draw_crop_marks(writer, page, (x0, y0, x1, y1), bleed)
-    writer._ID = None
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
