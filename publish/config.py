@@ -74,6 +74,14 @@ SCHEMA: dict[str, dict[str, Key]] = {
 }
 
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# BCP 47: a 2- or 3-letter language (ISO 639: en, hu, pol), or x-/i- forms, then subtags (GB, Latn…).
+# Longer first subtags are valid syntax but name no language, and catch `English` or `Magyar`.
+LANGUAGE_TAG_RE = re.compile(r"([A-Za-z]{2,3}|[xXiI])(-[A-Za-z0-9]{1,8})*")
+
+
+def is_language_tag(value: str) -> bool:
+    """Whether `value` is written like a language tag (`en-GB`, `hu`, `pt-BR`), as EPUB requires."""
+    return bool(LANGUAGE_TAG_RE.fullmatch(value))
 
 
 @dataclass(frozen=True)
@@ -251,6 +259,10 @@ def _check_values(values: dict[str, Any], path: Path, where, report: Report, roo
     if isinstance(values.get("date"), str) and values["date"] and not DATE_RE.match(values["date"]):
         report.error(path, *where("", "date"), "C006",
                      f"`date` must look like 2016, 2016-10 or 2016-10-23, not {values['date']!r}")
+    language = values.get("language")
+    if isinstance(language, str) and language and not is_language_tag(language):
+        report.error(path, *where("", "language"), "C006",
+                     f"`language` must be a language tag such as en-GB or hu, not {language!r}")
     slug = values.get("slug")
     if isinstance(slug, str) and slug and not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", slug):
         report.error(path, *where("", "slug"), "C006",

@@ -15,6 +15,7 @@ from markdown_it.token import Token
 
 from . import model as m
 from . import rawhtml
+from .config import is_language_tag
 from .diagnostics import Report
 from .markdown import parser
 
@@ -129,6 +130,9 @@ def _front_matter(token: Token, ctx: _Ctx) -> dict | None:
         elif key == "kind" and value not in KINDS:
             ctx.report.error(ctx.path, line, col, "M006",
                              f"`kind` must be one of {', '.join(KINDS)}, not {value!r}")
+        elif key == "lang" and not is_language_tag(value):
+            ctx.report.error(ctx.path, line, col, "M006",
+                             f"`lang` must be a language tag such as hu or pt-BR, not {value!r}")
     return {k: v for k, v in meta.items() if k in FRONT_MATTER_KEYS and isinstance(v, str)}
 
 
@@ -350,6 +354,8 @@ def _convert_inlines(tokens: list[Token], ctx: _Ctx) -> list[m.Inline]:
             if tag.name == "a" and links[-1]:  # a link inside a link: its text only
                 open_level(m.Text(""), out, tag.name)
                 continue
+            if "lang" in tag.attrs:
+                tag.attrs["lang"] = _language(tag.attrs["lang"], ctx)
             node, children = rawhtml.node_for(tag, lambda code, message, t=t: ctx.warn_at(t, code, message))
             if isinstance(node, m.Link):
                 line, col = ctx.find(t.content, ctx.line)
@@ -404,6 +410,16 @@ def _span(t: Token, ctx: _Ctx) -> m.Mention | m.Span:
         line, col = ctx.find("{.name", ctx.line)
         return m.Mention(key=key, children=[], location=m.SourceLocation(ctx.path, line, col),
                          explicit=True)
-    return m.Span([], lang=str(t.attrGet("lang") or ""),
+    return m.Span([], lang=_language(str(t.attrGet("lang") or ""), ctx),
                   classes=tuple(c for c in classes if c != "not-name"),
                   no_mention="not-name" in classes)
+
+
+def _language(value: str, ctx: _Ctx) -> str:
+    """A span's language, or "" (with warning M007) when it is not written like a language tag."""
+    if value and not is_language_tag(value):
+        ctx.report.warning(ctx.path, *ctx.find(value, ctx.line), "M007",
+                           f"{value!r} is not a language tag such as hu or pt-BR: the span is kept "
+                           "without a language")
+        return ""
+    return value

@@ -5,7 +5,7 @@ book can say in Markdown is kept; nothing else reaches the outputs:
 
 - inline tags with a Markdown meaning become that node: `<i>`/`<em>`, `<b>`/`<strong>`, `<sup>`,
   `<sub>`, `<s>`/`<del>`, `<small>`, `<u>`/`<ins>`, `<cite>`, `<q>`, `<abbr>`, `<code>`/`<kbd>`,
-  `<span lang=… class=…>`, `<a href=… title=…>` (checked like a Markdown link), `<br>`;
+  `<span lang=…>`, `<a href=… title=…>` (checked like a Markdown link), `<br>`;
 - `<hr>` in an HTML block is a rule (`***`);
 - `<p>`, `<div>` and the other block wrappers end a paragraph (an HTML block becomes paragraphs;
   Markdown inside it is read, as Pandoc does);
@@ -103,8 +103,8 @@ def node_for(tag: Tag, warn: Warn) -> tuple[m.Inline | m.Rule | None, list[m.Inl
     if tag.name == "wbr":
         return None, None
     lang = tag.attrs.get("lang", "")
-    if tag.name == "span":
-        span = m.Span([], lang=lang, classes=tuple(tag.attrs.get("class", "").split()))
+    if tag.name == "span":  # its language only: a web page's classes mean nothing in the book's styles
+        span = m.Span([], lang=lang)
         return span, span.children
     if tag.name == "a":  # without href, an anchor for a web page's own links: its text only
         link = m.Link(tag.attrs["href"], tag.attrs.get("title", ""), []) if "href" in tag.attrs else None

@@ -201,3 +201,21 @@ def test_html_links_never_nest_and_unclosed_html_closes_with_its_paragraph(tmp_p
     assert '<a href="https://c.example">html md inside link</a>, anchor,' in xhtml
     assert "tail.</strong></p>" in xhtml and "b.example" not in xhtml and "d.example" not in xhtml
     assert epubcheck_messages(book / "dist" / "test-book.epub") == []
+
+
+def test_languages_must_be_language_tags(tmp_path):
+    """EPUB requires language tags: a wrong one is located, in book.toml and front matter (errors)
+    and on a span (kept without a language: warning), and the EPUB stays valid."""
+    from epub_reading import epubcheck_messages
+
+    toml = BOOK_TOML.format(parts='"one.md"').replace('language = "en-GB"', 'language = "English"')
+    [d] = build_fails(make_book(tmp_path / "a", {"one.md": "# One\n\nText.\n"}, toml=toml), "C006")
+    assert d["line"] == "3" and "English" in d["msg"]
+    [d] = build_fails(make_book(tmp_path / "b", {"one.md": "---\ntitle: One\nlang: Magyar\n---\n\nText.\n"}), "M006")
+    assert (d["line"], d["col"]) == ("3", "1")
+    book = make_book(tmp_path / "c", {"one.md": "# One\n\nA [szó]{lang=Hungarian} and <span lang='x y'>it</span>.\n"})
+    result = run("build", str(book), "-f", "epub")
+    assert result.exit_code == 0, result.output
+    assert {(d["line"], d["col"], d["code"]) for d in diagnostics(result.output)} == {
+        ("3", "14", "M007"), ("3", "41", "M007")}, result.output  # where each value is
+    assert epubcheck_messages(book / "dist" / "test-book.epub") == []
