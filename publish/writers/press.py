@@ -1,8 +1,9 @@
 """The laid-out pages → the press file: PDF/X-4 with a CMYK output intent, 3 mm bleed, crop marks.
 
-Input: the final WeasyPrint `Document` and the book's timestamp. Output: PDF bytes whose pages
-carry TrimBox (the A5 page), BleedBox (trim + bleed) and a MediaBox large enough for crop marks
-drawn outside the bleed, in black only. The output intent is the Artifex CMYK SWOP profile that
+Input: WeasyPrint's finished PDF objects of the A5 edition (`PressVariant`, called while
+`writers.pdf.write_pdf` writes the A5 PDF), then the bleed. Output: PDF bytes whose pages carry
+TrimBox (the A5 page), BleedBox (trim + bleed) and a MediaBox large enough for crop marks drawn
+outside the bleed, in black only. The output intent is the Artifex CMYK SWOP profile that
 Ghostscript's data package (Debian `libgs-common`, AGPL) installs; no Python package ships a CMYK
 profile.
 
