@@ -117,6 +117,9 @@ def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] 
         styles = "\n".join(f"<style>\n{css}\n</style>" for css, _ in edition.stylesheets)
         html = edition.html.replace("</head>", styles + "\n</head>", 1)
         files["html"] = (out_dir / "html" / f"{config.slug}-print.html", html.encode(), None)
+        if "epub" in files:  # and the EPUB's documents, as they are in the EPUB
+            for name, data in _epub_sources(files["epub"][1]):
+                files[f"epub-html:{name}"] = (out_dir / "html" / "epub" / name, data, None)
     progress("saving")
     _sweep_leftovers(out_dir)
     result = BuildResult(warnings=report.warnings)
@@ -180,6 +183,16 @@ def _write_outputs(manuscript: Manuscript, edition, formats: tuple[str, ...], ou
             files["press"] = (out_dir / f"{slug}-press.pdf", finish_press(press.raw, config.bleed_mm),
                               edition.page_count)
     return files
+
+
+def _epub_sources(epub: bytes) -> list[tuple[str, bytes]]:
+    """The XHTML, CSS and package documents inside an EPUB (path below its OPF folder, bytes)."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(epub)) as z:
+        return [(name.split("/", 1)[1], z.read(name)) for name in z.namelist()
+                if name.startswith("EPUB/") and name.endswith((".xhtml", ".css", ".opf", ".ncx"))]
 
 
 def _sweep_leftovers(out_dir: Path) -> None:

@@ -7,6 +7,7 @@ one for problems in publish itself).
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,7 +43,8 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings (e.g. a note that could not be kept "
               "on its call's page) as errors: nothing is written.")
 @click.option("--html", "keep_html", is_flag=True,
-              help="Also keep the intermediate print HTML in dist/html/ for debugging CSS.")
+              help="Also keep the intermediate print HTML in dist/html/, and the EPUB's XHTML in "
+                   "dist/html/epub/, for debugging CSS.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems, no progress or summary.")
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 def build(book_dir: Path, formats: tuple[str, ...], out_dir: Path | None, strict: bool,
@@ -74,9 +76,15 @@ def build(book_dir: Path, formats: tuple[str, ...], out_dir: Path | None, strict
     if fingerprint:
         state.record(target.resolve(), fingerprint, result.outputs, result.warnings)
     if not quiet:
+        sources = [out for out in result.outputs if out.kind.startswith("epub-html:")]
         for out in result.outputs:
-            pages = f", {out.pages} pages" if out.pages else ""
-            click.echo(f"wrote {out.path} ({_size(out.size)}{pages})")
+            if out not in sources:
+                pages = f", {out.pages} pages" if out.pages else ""
+                click.echo(f"wrote {out.path} ({_size(out.size)}{pages})")
+        if sources:
+            folder = sources[0].path.parent
+            click.echo(f"wrote {folder}{os.sep} (the EPUB's {len(sources)} documents, "
+                       f"{_size(sum(out.size for out in sources))})")
         click.echo(f"built in {result.seconds:.1f} s")
 
 

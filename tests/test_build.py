@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from copy import deepcopy
 
-from conftest import ROOT, run
+from conftest import ROOT, copy_pamphlet, run
 from epub_reading import EPUB_TYPE, NS, documents, epubcheck_messages, package
 from pdf_reading import destinations, folio, fonts, page_texts
 from pypdf import PdfReader
@@ -157,3 +157,24 @@ def test_epub_notes_and_index_use_structural_semantics(pamphlet):
     docs = documents(pamphlet["epub"])
     assert docs["index.xhtml"].xpath("//x:section[@epub:type='index'][@role='doc-index']", namespaces=NS)
     assert any(r.find(f".//{{{NS['x']}}}body").get(EPUB_TYPE) == "bodymatter" for r in docs.values())
+
+
+def test_html_option_keeps_the_print_html_and_the_epubs_documents(tmp_path):
+    import zipfile
+
+    from lxml import etree
+
+    book = copy_pamphlet(tmp_path)
+    result = run("build", str(book), "--html", "-f", "epub", "-f", "pdf")
+    assert result.exit_code == 0, result.output
+    html = book / "dist" / "html"
+    assert "<style>" in (html / "hungary-56-print.html").read_text(encoding="utf-8")
+    with zipfile.ZipFile(book / "dist" / "hungary-56.epub") as z:
+        members = {n.split("/", 1)[1]: z.read(n) for n in z.namelist() if n.endswith((".xhtml", ".css", ".opf"))}
+    assert len(members) > 10
+    for name, data in members.items():
+        kept = (html / "epub" / name).read_bytes()
+        assert kept == data
+        if name.endswith(".xhtml"):
+            etree.fromstring(kept)  # well-formed, as in the EPUB
+    assert f"wrote {html / 'epub'}/ (the EPUB's" in result.output
