@@ -44,9 +44,13 @@ class _Ctx:
             return m.SourceLocation(self.path, token.map[0] + 1)
         return m.SourceLocation(self.path, self.line)
 
+    def at(self, token: Token) -> m.SourceLocation:
+        """Where the text of an inline `token` (raw HTML) first appears, from the current block on."""
+        return m.SourceLocation(self.path, *self.find(token.content.strip(), self.line))
+
     def warn_at(self, token: Token, code: str, message: str) -> None:
-        """A warning located where the text of `token` (raw HTML) first appears."""
-        self.report.warning(self.path, *self.find(token.content.strip(), self.line), code, message)
+        where = self.at(token)
+        self.report.warning(where.path, where.line, where.col, code, message)
 
     def find(self, needle: str, start_line: int) -> tuple[int, int]:
         """Line and column of `needle` at or after `start_line` (fallback: `start_line`, 1)."""
@@ -358,13 +362,12 @@ def _convert_inlines(tokens: list[Token], ctx: _Ctx) -> list[m.Inline]:
                 tag.attrs["lang"] = _language(tag.attrs["lang"], ctx)
             node, children = rawhtml.node_for(tag, lambda code, message, t=t: ctx.warn_at(t, code, message))
             if isinstance(node, m.Link):
-                line, col = ctx.find(t.content, ctx.line)
-                node.location = m.SourceLocation(ctx.path, line, col)
+                node.location = ctx.at(t)
             if isinstance(node, m.Rule):
                 ctx.warn_at(t, "H001", "<hr> inside a paragraph is left out: write a rule (***) on a line of its own")
             elif node is not None:
                 out.append(node)
-            if children is not None and not t.content.rstrip().endswith("/>"):
+            if children is not None and not tag.empty:
                 open_level(node, children, tag.name)
     return root
 

@@ -58,14 +58,16 @@ class Tag:
     name: str  # lower case
     closing: bool
     attrs: dict[str, str] = field(default_factory=dict)
+    self_closing: bool = False  # written `<x/>`
 
     @property
     def unsafe(self) -> bool:
         return self.name in UNSAFE
 
     @property
-    def void(self) -> bool:
-        return self.name in VOID
+    def empty(self) -> bool:
+        """An element with no content to come, so no closing tag: `<br>`, `<img>`, `<span/>`."""
+        return self.name in VOID or self.self_closing
 
     @property
     def ends_paragraph(self) -> bool:
@@ -78,11 +80,11 @@ def parse_tag(text: str) -> Tag | None:
     match = TAG_RE.match(text.strip())
     if not match:
         return None
-    closing, name, rest, _ = match.groups()
+    closing, name, rest, slash = match.groups()
     attrs = {}
     for key, value in ATTR_RE.findall(rest):
         attrs.setdefault(key.lower(), html.unescape(value[1:-1] if value[:1] in "\"'" else value))
-    return Tag(name.lower(), bool(closing), attrs)
+    return Tag(name.lower(), bool(closing), attrs, bool(slash))
 
 
 Warn = Callable[[str, str], None]  # (code, message)
@@ -143,8 +145,8 @@ def drop_unsafe(tokens: list, warn_at: Callable[[object, str, str], None]) -> li
         if tag and tag.unsafe:
             if not tag.closing:
                 warn_at(token, "H002", f"<{tag.name}> is never part of a book: it is left out"
-                                       + ("" if tag.void else " with its content"))
-                if not tag.void and not token.content.rstrip().endswith("/>"):
+                                       + ("" if tag.empty else " with its content"))
+                if not tag.empty:
                     skipping = (tag.name, 1)
             continue
         kept.append(token)
