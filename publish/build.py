@@ -11,7 +11,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -106,13 +106,11 @@ def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] 
     edition = lay_out(manuscript.book, config, manuscript.register, report, stamp)
     report.raise_if_errors(strict)
     _check_press_profile(formats, config)
-    with ExitStack() as stack:  # the EPUB in a child process, the PDFs here
-        children = {kind: stack.enter_context(writer)
-                    for kind, writer in _background_writers(formats, manuscript, edition, epoch, stamp).items()}
+    with _epub_writer(formats, manuscript, edition, epoch, stamp) as epub:  # a child process
         files = _write_outputs(manuscript, edition, formats, out_dir, epoch, progress)
-        if "epub" in children:
+        if epub is not None:
             progress("writing the EPUB")
-            files["epub"] = (out_dir / f"{config.slug}.epub", children["epub"].result(), None)
+            files["epub"] = (out_dir / f"{config.slug}.epub", epub.result(), None)
     if keep_html:  # the print HTML with its stylesheets inlined: open it, or render it alone
         styles = "\n".join(f"<style>\n{css}\n</style>" for css, _ in edition.stylesheets)
         html = edition.html.replace("</head>", styles + "\n</head>", 1)
@@ -130,16 +128,15 @@ def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] 
     return result
 
 
-def _background_writers(formats: tuple[str, ...], manuscript: Manuscript, edition, epoch: int, stamp: str) -> dict:
+def _epub_writer(formats: tuple[str, ...], manuscript: Manuscript, edition, epoch: int, stamp: str):
     """The EPUB, written by a child process while the parent writes the PDFs (they share nothing
-    but the laid-out pages)."""
+    but the laid-out pages); no writer when the EPUB is not wanted."""
+    if "epub" not in formats:
+        return nullcontext(None)
+    from .epub_edition import make_epub
     from .parallel import Background
 
-    if "epub" not in formats:
-        return {}
-    from .epub_edition import make_epub
-
-    return {"epub": Background(lambda: make_epub(manuscript, edition, epoch, stamp))}
+    return Background(lambda: make_epub(manuscript, edition, epoch, stamp))
 
 
 def _check_press_profile(formats: tuple[str, ...], config: BookConfig) -> None:
@@ -177,10 +174,10 @@ def _write_outputs(manuscript: Manuscript, edition, formats: tuple[str, ...], ou
             booklet = write_booklet(pdf_bytes, config.title, config.author)
             files["booklet"] = (out_dir / f"{slug}-booklet.pdf", booklet, edition.page_count // 2)
         if press is not None:
-            from .writers.press import finish_press
+            from .writers.press import add_bleed_and_marks
 
             progress("writing the press file")
-            files["press"] = (out_dir / f"{slug}-press.pdf", finish_press(press.raw, config.bleed_mm),
+            files["press"] = (out_dir / f"{slug}-press.pdf", add_bleed_and_marks(press.raw, config.bleed_mm),
                               edition.page_count)
     return files
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import inspect
 import textwrap
+from collections import Counter
 
 ORIGINAL = "report = not context.in_column and can_break_now and not could_break_before"
 PATCHED = "report = False  # publish: never defer footnotes for widows/orphans"
@@ -63,24 +64,22 @@ class PendingNotes(list):
     most of its time there. Boxes compare by identity, so a count of identities answers the same."""
 
     def __init__(self, items=()):
-        super().__init__(items)
-        self._count: dict[int, int] = {}
-        for item in self:
-            self._count[id(item)] = self._count.get(id(item), 0) + 1
+        super().__init__()
+        self._count: Counter[int] = Counter()
+        for item in items:
+            self.append(item)
 
     def __contains__(self, item) -> bool:
         return id(item) in self._count
 
     def append(self, item) -> None:
         super().append(item)
-        self._count[id(item)] = self._count.get(id(item), 0) + 1
+        self._count[id(item)] += 1
 
     def remove(self, item) -> None:
         super().remove(item)
-        left = self._count[id(item)] - 1
-        if left:
-            self._count[id(item)] = left
-        else:
+        self._count[id(item)] -= 1
+        if not self._count[id(item)]:
             del self._count[id(item)]
 
     def copy(self) -> PendingNotes:

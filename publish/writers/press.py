@@ -100,14 +100,11 @@ class PressVariant:
             document.metadata.modified, document.metadata.created = metadata
 
 
-def finish_press(raw: bytes, bleed_mm: float) -> bytes:
-    """The press file: the PDF/X-4 twin with its bleed and crop marks."""
-    return add_bleed_and_marks(raw, bleed_mm * MM)
-
-
-def add_bleed_and_marks(pdf: bytes, bleed: float) -> bytes:
-    """The pages widened for bleed and crop marks. The file keeps its PDF version (PDF/X-4 is
-    PDF 1.6) and its identifier (a hash of its content: reproducible), both required by PDF/X."""
+def add_bleed_and_marks(pdf: bytes, bleed_mm: float) -> bytes:
+    """The press file: the PDF/X-4 twin's pages widened for bleed and crop marks. The file keeps
+    its PDF version (PDF/X-4 is PDF 1.6) and its identifier (a hash of its content:
+    reproducible), both required by PDF/X."""
+    bleed = bleed_mm * MM
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter(clone_from=reader)
     writer.pdf_header = reader.pdf_header
