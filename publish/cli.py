@@ -76,13 +76,14 @@ def build(book_dir: Path, formats: tuple[str, ...], out_dir: Path | None, strict
     if fingerprint:
         state.record(target.resolve(), fingerprint, result.outputs, result.warnings)
     if not quiet:
-        sources = [out for out in result.outputs if out.kind.startswith("epub-html:")]
+        sources, outputs = [], []  # the EPUB's documents kept by --html are summed up in one line
         for out in result.outputs:
-            if out not in sources:
-                pages = f", {out.pages} pages" if out.pages else ""
-                click.echo(f"wrote {out.path} ({_size(out.size)}{pages})")
+            (sources if out.kind.startswith("epub-html:") else outputs).append(out)
+        for out in outputs:
+            pages = f", {out.pages} pages" if out.pages else ""
+            click.echo(f"wrote {out.path} ({_size(out.size)}{pages})")
         if sources:
-            folder = sources[0].path.parent
+            folder = os.path.commonpath([out.path for out in sources])  # css/ may come first
             click.echo(f"wrote {folder}{os.sep} (the EPUB's {len(sources)} documents, "
                        f"{_size(sum(out.size for out in sources))})")
         click.echo(f"built in {result.seconds:.1f} s")
