@@ -23,6 +23,7 @@ from .diagnostics import BookError, Report, fail
 from .names import Register, load_register
 from .parse import parse_part
 from .resolve import resolve
+from .state import last_commit_time
 
 FORMATS = ("epub", "pdf", "press", "booklet")
 
@@ -80,10 +81,14 @@ def read_book(book_dir: Path, report: Report | None = None) -> Manuscript:
 
 
 def timestamp(config: BookConfig) -> tuple[int, str]:
-    """The outputs' fixed time: SOURCE_DATE_EPOCH if set, else the book's date (UTC midnight)."""
+    """The outputs' time (PDF ModDate, EPUB `dcterms:modified`): SOURCE_DATE_EPOCH if set, else the
+    time of the last commit that touched the manuscript, else the book's date (UTC midnight). Fixed
+    for given inputs, so builds stay reproducible; the book's `date` keeps meaning its publication."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         moment = datetime.fromtimestamp(int(epoch), UTC)
+    elif (committed := last_commit_time(config.manuscript)) is not None:
+        moment = datetime.fromtimestamp(committed, UTC)
     else:
         year, month, day = (config.date.split("-") + ["01", "01"])[:3]
         moment = datetime(int(year), int(month), int(day), tzinfo=UTC)

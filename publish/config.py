@@ -37,8 +37,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "subtitle": Key(str, False, "A subtitle, shown under the title.", ""),
         "author": Key(str, True, "The author, as credited on the cover."),
         "language": Key(str, True, "BCP 47 language tag of the text, e.g. `en-GB`."),
-        "date": Key(str, True, "Publication date, `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; also the fixed "
-                    "timestamp of reproducible outputs unless SOURCE_DATE_EPOCH is set."),
+        "date": Key(str, True, "Publication date, `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (of the first publication, when "
+                    "`[imprint] source` names one). The outputs' own time stamp is SOURCE_DATE_EPOCH, else the "
+                    "manuscript's last commit, else this date."),
         "publisher": Key(str, True, "The publisher, as on the title page and imprint."),
         "identifier": Key(str, True, "A stable unique identifier (`urn:uuid:…` or `urn:isbn:…`)."),
         "slug": Key(str, True, "Base name of the output files (`<slug>.epub`, `<slug>.pdf`, …)."),
@@ -47,12 +48,22 @@ SCHEMA: dict[str, dict[str, Key]] = {
                            ""),
         "keywords": Key(list, False, "Keywords for the PDF and EPUB metadata.", []),
         "names": Key(str, False, "The name register, relative to `manuscript/`.", "names.toml"),
+        "isbn": Key(str, False, "ISBN-13 of the printed book (hyphens allowed); checked, and printed with its "
+                    "barcode on the back cover.", ""),
     },
     "imprint": {
+        "source": Key(str, False, "Where the text comes from, when it was published before (printed first on the "
+                      "imprint page; the book's `date` is then that first publication's).", ""),
         "edition": Key(str, False, "Edition statement printed on the imprint page.", ""),
         "rights": Key(str, False, "Copyright or licence statement.", ""),
         "notes_by": Key(str, False, "Who wrote the editor's notes (printed on the imprint page).", ""),
         "extra": Key(list, False, "Further lines for the imprint page.", []),
+    },
+    "back_cover": {
+        "enabled": Key(bool, False, "End the printed book with a back cover.", True),
+        "blurb": Key(str, False, "Text of the back cover; the book's `description` when not given.", ""),
+        "address": Key(str, False, "The publisher's address or website, printed under its name.", ""),
+        "price": Key(str, False, "Price printed on the back cover, e.g. `£3.00`.", ""),
     },
     "notes": {
         "numbering": Key(str, False, "`continuous` through the book, or restart in each `part`.",
@@ -84,6 +95,15 @@ def is_language_tag(value: str) -> bool:
     return bool(LANGUAGE_TAG_RE.fullmatch(value))
 
 
+def is_isbn13(value: str) -> bool:
+    """An ISBN-13, hyphens or spaces allowed: prefix 978/979 and the EAN-13 check digit."""
+    digits = value.replace("-", "").replace(" ", "")
+    if not re.fullmatch(r"97[89]\d{10}", digits):
+        return False
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits[:12]))
+    return (10 - total % 10) % 10 == int(digits[12])
+
+
 @dataclass(frozen=True)
 class BookConfig:
     """The validated contents of book.toml; every table flattened into one typed record."""
@@ -105,6 +125,12 @@ class BookConfig:
     rights: str = ""
     notes_by: str = ""
     imprint_extra: tuple[str, ...] = ()
+    source: str = ""
+    isbn: str = ""
+    back_cover: bool = True
+    blurb: str = ""
+    publisher_address: str = ""
+    price: str = ""
     note_numbering: str = "continuous"
     annotate: bool = True
     index_enabled: bool = True
@@ -248,6 +274,9 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
         names=root / MANUSCRIPT_DIR / values["names"],
         edition=values["imprint.edition"], rights=values["imprint.rights"],
         notes_by=values["imprint.notes_by"], imprint_extra=tuple(values["imprint.extra"]),
+        source=values["imprint.source"], isbn=values["isbn"],
+        back_cover=values["back_cover.enabled"], blurb=values["back_cover.blurb"],
+        publisher_address=values["back_cover.address"], price=values["back_cover.price"],
         note_numbering=values["notes.numbering"], annotate=values["notes.annotate"],
         index_enabled=values["index.enabled"], index_title=values["index.title"],
         trim=values["print.trim"], bleed_mm=float(values["print.bleed_mm"]),
@@ -267,6 +296,11 @@ def _check_values(values: dict[str, Any], path: Path, where, report: Report, roo
     if isinstance(slug, str) and slug and not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", slug):
         report.error(path, *where("", "slug"), "C006",
                      f"`slug` must be lower-case letters, digits, '-', '_' or '.', not {slug!r}")
+    isbn = values.get("isbn")
+    if isinstance(isbn, str) and isbn and not is_isbn13(isbn):
+        report.error(path, *where("", "isbn"), "C006",
+                     f"`isbn` {isbn!r} is not a valid ISBN-13 (13 digits from 978 or 979, hyphens allowed, "
+                     "with a correct check digit)")
     for key in ("names",):
         _check_inside(values.get(key), path, where("", key), report, root, key)
     parts = values.get("parts") or []

@@ -102,24 +102,13 @@ def make_epub(manuscript, edition, epoch: int, stamp: str) -> bytes:
 
 
 def _locators(book: m.Book, edition) -> dict[str, list[dict]]:
-    """Per person: one locator per print page, linking to the first mention on that page, marked
-    `n` (as in the print index) when the page mentions the person only in notes."""
-    out: dict[str, list[dict]] = {}
+    """Per person: the print index's own locators (`index.Locator`), each linking to the mention
+    it stands for in the EPUB's documents."""
     files = {p.index: p.file_name for p in book.parts}
-    for entry in edition.index:
-        if entry.see:
-            continue
-        by_label: dict[str, dict] = {}
-        for mention in entry.mentions:
-            label = edition.pages.label_of(mention.id)
-            if not label:
-                continue
-            if label not in by_label:  # a page's first mention; `n` while all its mentions are in notes
-                by_label[label] = {"href": f"{files[mention.part_index]}#{mention.id}", "label": label,
-                                   "note_only": True}
-                out.setdefault(entry.key, []).append(by_label[label])
-            by_label[label]["note_only"] &= mention.in_note
-    return out
+    where = {x.id: f"{files[x.part_index]}#{x.id}" for x in book.mentions}
+    return {entry.key: [{"first": loc.first, "last": loc.last, "suffix": loc.suffix, "href": where[loc.anchor],
+                         "last_href": where[loc.last_anchor]} for loc in entry.pages]
+            for entry in edition.index if not entry.see}
 
 
 def _accessibility(config, has_index: bool, has_pages: bool) -> list[tuple[str, str]]:

@@ -5,9 +5,11 @@ Input: the register, the book's mentions (each with an anchor id) and the print 
 letters, with "see" cross-references from spellings the text uses that an index user would look
 up elsewhere (`Kopaksi, Sandor, see Kopácsi, Sándor`).
 
-PDF locators: one per page however many mentions it has; consecutive pages merged into ranges
-(`12–14`); a page whose mentions are all in notes marked `n` (`12n`). EPUB locators: one link per
-mention, to the exact place, labelled with the print page number.
+Locators (Chicago 16.111–16.117), the same for the PDF and the EPUB: one per page that mentions the
+person in the text, however many mentions it has, consecutive pages merged into a range (`12–14`:
+the person is mentioned on every page of it); a page that names the person only in notes gets one
+locator per note, naming it (`12n45`). Each locator links to the mention it stands for: in the PDF
+to its place on the page, in the EPUB to the same words.
 """
 
 from __future__ import annotations
@@ -21,14 +23,24 @@ from .names import Entry, Register, fold
 
 
 @dataclass
-class PageRef:
-    """A PDF locator: `first`(–`last`) pages, `anchor` a mention on the first page."""
+class Locator:
+    """One locator: page `first` (to `last`, for a range), or note `note` on page `first`; `anchor`
+    (and `last_anchor`) the ids of the mentions it links to."""
 
     first: str
     last: str
     anchor: str
     last_anchor: str
-    note_only: bool
+    note: int = 0
+
+    @property
+    def suffix(self) -> str:
+        """What follows the page number: `n45` for note 45."""
+        return f"n{self.note}" if self.note else ""
+
+    @property
+    def text(self) -> str:
+        return (self.first if self.last == self.first else f"{self.first}–{self.last}") + self.suffix
 
 
 @dataclass
@@ -38,7 +50,7 @@ class IndexEntry:
     dates: str = ""
     see: str = ""  # a cross-reference entry points at this heading
     mentions: list[m.Mention] = field(default_factory=list)
-    pages: list[PageRef] = field(default_factory=list)
+    pages: list[Locator] = field(default_factory=list)
 
     @property
     def sort_key(self) -> tuple[str, str]:
@@ -109,28 +121,31 @@ def _surname(heading: str) -> str:
     return heading.split(",")[0].strip()
 
 
-def page_refs(mentions: list[m.Mention], pages: PageMap) -> list[PageRef]:
-    """One locator per page (first mention on it), consecutive text pages merged into ranges."""
+def page_refs(mentions: list[m.Mention], pages: PageMap) -> list[Locator]:
+    """The locators of one person's mentions, in page order (see the module's docstring)."""
     per_page: dict[int, list[m.Mention]] = {}
     for mention in mentions:
         page = pages.page_of(mention.id)
         if page is not None:
             per_page.setdefault(page, []).append(mention)
-    items = []
+    refs: list[Locator] = []
+    previous_text_page = -2
     for page in sorted(per_page):
         found = per_page[page]
-        note_only = all(x.in_note for x in found)
-        items.append((page, note_only, found[0].id))
-    refs: list[PageRef] = []
-    for item in items:
-        page, note_only, anchor = item
-        last = refs[-1] if refs else None
-        if (last and not note_only and not last.note_only
-                and pages.anchors.get(last.last_anchor, -2) == page - 1):
-            last.last, last.last_anchor = pages.labels[page], anchor
-            continue
         label = pages.labels[page]
-        refs.append(PageRef(label, label, anchor, anchor, note_only))
+        in_text = [x for x in found if not x.in_note]
+        if not in_text:
+            first_in_note: dict[int, m.Mention] = {}
+            for mention in found:
+                first_in_note.setdefault(mention.note, mention)
+            refs.extend(Locator(label, label, x.id, x.id, number) for number, x in sorted(first_in_note.items()))
+            continue
+        last = refs[-1] if refs else None
+        if last is not None and not last.note and previous_text_page == page - 1:
+            last.last, last.last_anchor = label, in_text[0].id
+        else:
+            refs.append(Locator(label, label, in_text[0].id, in_text[0].id))
+        previous_text_page = page
     return refs
 
 

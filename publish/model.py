@@ -85,6 +85,7 @@ class Mention:
     id: str = ""
     in_note: bool = False
     part_index: int = 0
+    note: int = 0  # the number of the note holding the mention (0 in the text)
 
 
 @dataclass

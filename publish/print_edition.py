@@ -1,7 +1,8 @@
 """Resolved book → the laid-out print edition: pages, where everything landed, and the index.
 
 Input: the `Book`, its config and register. Output: `PrintEdition` — the final pages (a WeasyPrint
-`Document` made of the body's pages, the index's pages and blank pages up to a multiple of 4), the
+`Document` made of the body's pages, the index's pages, blank pages up to a multiple of 4 and the
+back cover), the
 `PageMap` of the body, the index entries, and the notes that could not be kept on their call's page.
 
 One layout pass for the book: it is laid out once with the index's opening page (so the contents
@@ -112,7 +113,9 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
                        f"a single line of this paragraph stands alone {where} page "
                        f"{pages.labels[page_index] or '#' + str(page_index + 1)} ({kind})")
     entries = build_index(register, book.mentions, pages) if config.index_enabled else []
-    final_pages = list(body.pages)
+    back = list(body.pages[-1:]) if config.back_cover else []  # the back cover: always the last page
+    final_pages = list(body.pages[:len(body.pages) - len(back)])
+    pages.labels = pages.labels[:len(final_pages)]
     if config.index_enabled:
         start = pages.page_of("index")
         folio = int(pages.labels[start])
@@ -123,14 +126,16 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
         index_doc = render(index_html, config.manuscript, styles, index_css)
         final_pages = final_pages[:start] + list(index_doc.pages)
         pages.labels = pages.labels[:start] + [str(folio + i) for i in range(len(index_doc.pages))]
-    pad = -len(final_pages) % PAGES_PER_SHEET
-    if pad:  # blank pages before the back, so the sheets fold: the cover's blank verso, repeated
+    pad = -(len(final_pages) + len(back)) % PAGES_PER_SHEET
+    if pad:  # blank pages before the back cover, so the sheets fold: the cover's blank verso, repeated
         blank = next((page for page in body.pages if is_blank(page)), None)
         if blank is None:
             blank = render(_standalone(config, '<div class="blank"></div>'), config.manuscript, styles,
                            ".blank { page: cover; }").pages[0]
         final_pages += [blank] * pad
         pages.labels += [""] * pad
+    final_pages += back
+    pages.labels += [""] * len(back)
     document = body.copy(final_pages)
     return PrintEdition(document, pages, entries, html, sheets)
 

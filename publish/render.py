@@ -15,6 +15,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import model as m
+from .barcode import barcode_html
 from .config import BookConfig
 from .index import IndexEntry, letter_groups
 from .xhtml import Renderer, page_break_marker
@@ -27,8 +28,18 @@ FONTS_NAME = "Source Serif Pro (SIL Open Font License)"
 
 def environment(book_root: Path) -> Environment:
     loaders = [FileSystemLoader(str(book_root / "styles" / "templates")), FileSystemLoader(str(TEMPLATES))]
-    return Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=False, keep_trailing_newline=True)
+    env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=False, keep_trailing_newline=True)
+    env.filters["inline"] = inline_markdown
+    return env
+
+
+def inline_markdown(text: str) -> Markup:
+    """A book.toml string as inline XHTML: `*Title*` in italics, everything else escaped text
+    (raw HTML is not markup here)."""
+    from markdown_it import MarkdownIt
+
+    return Markup(MarkdownIt("commonmark", {"html": False}).renderInline(text))
 
 
 def date_text(date: str) -> str:
@@ -46,12 +57,14 @@ def print_html(book: m.Book, config: BookConfig, index_html: str, timestamp: str
               "html": Markup(renderer.blocks(p.blocks) + renderer.long_notes(p.notes))} for p in book.parts]
     return environment(config.root).get_template("print.html.j2").render(
         book=config, parts=parts, index_html=Markup(index_html), timestamp=timestamp,
-        date_text=date_text(config.date), fonts=FONTS_NAME)
+        date_text=date_text(config.date), fonts=FONTS_NAME,
+        barcode=barcode_html(config.isbn) if config.isbn else "")
 
 
 def print_index(config: BookConfig, entries: list[IndexEntry]) -> str:
     return environment(config.root).get_template("index_print.html.j2").render(
-        title=config.index_title, groups=letter_groups(entries))
+        title=config.index_title, groups=letter_groups(entries),
+        see_anchors={e.heading: e.anchor for e in entries if not e.see})
 
 
 def index_placeholder(config: BookConfig) -> str:

@@ -8,6 +8,7 @@ Input: the parts (in reading order), the register, the config. Output: the `Book
 from __future__ import annotations
 
 from . import model as m
+from .calls import place_calls
 from .config import BookConfig
 from .diagnostics import Report
 from .markdown import parser
@@ -24,6 +25,9 @@ def resolve(parts: list[m.Part], register: Register, config: BookConfig, report:
         _detect_blocks(part.blocks, detector, part.index, False, lines)
     if config.annotate:
         _annotate_first_mentions(book, register, config, report)
+    for part in parts:
+        for block in m.text_blocks(part.blocks):
+            block.children = place_calls(block.children)
     for part in parts:
         lines = sources[part.source]
         for note in _notes_in_order(part):
@@ -122,10 +126,10 @@ def _number(book: m.Book, config: BookConfig) -> None:
             for k, ref in enumerate(note.refs):
                 ref.id = f"{note.id.replace('fn-', 'fnref-')}" + (f"-{k + 1}" if k else "")
 
-        def visit(blocks: list[m.Block], in_note: bool) -> None:
+        def visit(blocks: list[m.Block], note: m.Note | None) -> None:
             nonlocal mention_no, block_no
             for block in m.text_blocks(blocks):
-                if isinstance(block, m.Heading) and not in_note:
+                if isinstance(block, m.Heading) and note is None:
                     base = slugify(m.plain_text(block.children))  # as Pandoc names headings
                     block.id = _unique(base, used_ids)
                 else:
@@ -136,11 +140,12 @@ def _number(book: m.Book, config: BookConfig) -> None:
                     if isinstance(node, m.Mention):
                         mention_no += 1
                         node.id = f"m-{mention_no}"
+                        node.note = note.number if note is not None else 0
                         book.mentions.append(node)
                     elif isinstance(node, m.NoteRef) and node is node.note.refs[0]:
-                        visit(node.note.blocks, True)
+                        visit(node.note.blocks, node.note)
 
-        visit(part.blocks, False)
+        visit(part.blocks, None)
 
 
 def _unique(base: str, used: set[str]) -> str:

@@ -2,7 +2,8 @@
 
 Input: the book folder, the output folder, the formats asked for. Output: whether the outputs in
 the folder are exactly what a build would write again — same manuscript, styles, publish code,
-formats and SOURCE_DATE_EPOCH, outputs untouched since — and the warnings that build gave.
+formats and time stamp (SOURCE_DATE_EPOCH or the manuscript's last commit), outputs untouched
+since — and the warnings that build gave.
 Kept in `<out>/.publish-state.json`. Imports nothing heavy: this runs before anything else.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
 from pathlib import Path
 
 STATE_NAME = ".publish-state.json"
@@ -19,7 +21,8 @@ PACKAGE = Path(__file__).parent
 
 def fingerprint(book_dir: Path, formats: tuple[str, ...], strict: bool) -> str:
     digest = hashlib.sha256()
-    digest.update(repr((sorted(formats), strict, os.environ.get("SOURCE_DATE_EPOCH"))).encode())
+    moment = os.environ.get("SOURCE_DATE_EPOCH") or last_commit_time(book_dir / "manuscript")
+    digest.update(repr((sorted(formats), strict, moment)).encode())
     for folder in (book_dir / "manuscript", book_dir / "styles", PACKAGE):
         if not folder.is_dir():
             continue
@@ -28,6 +31,17 @@ def fingerprint(book_dir: Path, formats: tuple[str, ...], strict: bool) -> str:
                 digest.update(str(path.relative_to(folder)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def last_commit_time(folder: Path) -> int | None:
+    """Seconds since the epoch of the last commit touching `folder`; None outside a git work tree."""
+    try:
+        done = subprocess.run(["git", "log", "-1", "--format=%ct", "--", "."], cwd=folder, capture_output=True,
+                              text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    value = done.stdout.strip()
+    return int(value) if done.returncode == 0 and value.isdigit() else None
 
 
 def _stamp(path: Path) -> list[int]:

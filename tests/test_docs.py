@@ -32,8 +32,38 @@ def test_every_editors_note_is_traced_to_the_fact_sheet():
     labels = set()
     for path in (ROOT / "manuscript").glob("*.md"):
         labels |= set(re.findall(r"^\[\^(ed-[\w-]+)\]:", path.read_text(), re.M))
-    traced = set(re.findall(r"^\| `(ed-[\w-]+)` \|", (DOCS / "editorial-notes.md").read_text(), re.M))
+    traced = set(re.findall(r"^\| \d+ \| `(ed-[\w-]+)` \|", (DOCS / "editorial-notes.md").read_text(), re.M))
     assert labels and labels == traced
+
+
+def test_editorial_table_matches_the_built_book(pamphlet):
+    """Each row's number, call and text, read back from the built EPUB."""
+    from epub_reading import NS, documents
+
+    rows = re.findall(r"^\| (\d+) \| `ed-[\w-]+` \| “(.+?)” \| (.+?) \| .+ \|$",
+                      (DOCS / "editorial-notes.md").read_text(), re.M)
+    assert len(rows) >= 30
+    notes, called_after = {}, {}
+    for root in documents(pamphlet["epub"]).values():
+        for aside in root.xpath("//x:aside[@epub:type='footnote']", namespaces=NS):
+            number, _, text = " ".join("".join(aside.itertext()).split()).partition(". ")
+            notes[number] = text
+        for call in root.xpath("//x:a[@epub:type='noteref']", namespaces=NS):
+            paragraph = call.getparent()
+            while paragraph.tag != f"{{{NS['x']}}}p":
+                paragraph = paragraph.getparent()
+            before = []
+            for node in paragraph.iter():
+                if node is call:
+                    break
+                if node.tag == f"{{{NS['x']}}}a" and node.get(f"{{{NS['epub']}}}type") == "noteref":
+                    before.append(node.tail or "")  # another call: its number is not text
+                    continue
+                before += [node.text or "", node.tail or ""] if node is not paragraph else [node.text or ""]
+            called_after[call.text] = " ".join("".join(before).split())
+    for number, said, note in rows:
+        assert notes[number] == note, number
+        assert called_after[number].endswith(said), (number, called_after[number][-80:])
 
 
 def test_guide_pages_exist_and_links_between_them_resolve():

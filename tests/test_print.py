@@ -197,7 +197,7 @@ def test_running_heads_book_title_left_section_right_none_where_a_section_opens(
 
     sections = ["Stalinism in practice", "Hungary ignites", "Russian soldiers come over", "Festival of revolution",
                 "Troops withdraw", "Programme for workers’ democracy", "Second invasion"]
-    book = "Hungary: The political revolution of sixty years ago"
+    book = "Hungary ’56"  # also the title of the first article's opening section
     seen_heads = 0
     current = None
     for text in page_texts(pamphlet["pdf"]):
@@ -206,8 +206,10 @@ def test_running_heads_book_title_left_section_right_none_where_a_section_opens(
             continue
         lines = [line.strip() for line in text.splitlines()]
         opening = [s for s in sections if s in lines]
+        if "‘Hungary ’56’ was the most dramatic" in " ".join(lines):
+            opening.insert(0, book)
         if opening:
-            assert book not in lines and all(lines.count(s) == 1 for s in opening), number
+            assert lines.count(book) == (book in opening) and all(lines.count(s) == 1 for s in opening), number
             current = opening[-1]
         elif current and int(number) % 2 == 0:
             assert book in lines, number  # left page: the book's title

@@ -1,0 +1,208 @@
+"""The pamphlet as a careful publisher releases it: what the edition says about itself, notes that
+give facts without arguing, each fact once, the back cover, the build's own time stamp.
+
+Everything is read back from the built EPUB (lxml) and PDF (pypdf's text), never from publish's model.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from datetime import UTC, datetime
+
+import pytest
+from conftest import ROOT, copy_pamphlet, run
+from epub_reading import NS, documents, package
+from pdf_reading import page_texts
+from pypdf import PdfReader
+
+
+def epub_text(epub) -> str:
+    """Every text of the EPUB a reader or a store sees: the documents and the package's metadata."""
+    texts = [" ".join("".join(root.itertext()).split()) for root in documents(epub).values()]
+    with zipfile.ZipFile(epub) as z:
+        for name in z.namelist():
+            if name.endswith((".opf", ".ncx")):
+                texts.append(" ".join("".join(z.read(name).decode()).split()))
+    return "\n".join(texts)
+
+
+def pdf_text(pdf) -> str:
+    texts = [" ".join(t.split()) for t in page_texts(pdf)]
+    info = PdfReader(pdf).metadata
+    return "\n".join(texts + [str(v) for v in info.values()])
+
+
+def footnotes(epub) -> dict[int, str]:
+    """Note number → the note's text as printed (without its number)."""
+    notes = {}
+    for root in documents(epub).values():
+        for aside in root.xpath("//x:aside[@epub:type='footnote']", namespaces=NS):
+            number, _, text = " ".join("".join(aside.itertext()).split()).partition(". ")
+            notes[int(number)] = text
+    return notes
+
+
+GONE = [
+    "founded no party of his own",          # note 45: Nagy was on the new party's founding executive
+    "reproduced as first published",        # the edition reproduces extracts
+    "the two articles collected here",      # Clare Doyle's note
+    "Clare Doyle's articles",
+    "did not give the instructions",        # note on Andropov argued with the author
+    "so it did not yet exist",              # Warsaw Pact: a correction inside a glossary note
+    "had been ousted in October 1964",      # the goulash note answered the author
+    "::",
+    "Taaffe w[",
+]
+
+
+@pytest.mark.parametrize("kind", ["epub", "pdf"])
+def test_phrases_the_edit_removed_are_gone(pamphlet, kind):
+    text = epub_text(pamphlet["epub"]) if kind == "epub" else pdf_text(pamphlet["pdf"])
+    for phrase in GONE:
+        assert phrase not in text, phrase
+    assert "Taaffe w " not in text and not re.search(r"Taaffe w\b(?!’)", text)  # only quoted in the note
+    assert "Peter Taaffe […]" in text
+
+
+def test_the_title_is_true_in_2026_and_the_source_is_recorded(pamphlet):
+    meta = package(pamphlet["epub"]).find("opf:metadata", NS)
+    assert meta.findtext("dc:title", namespaces=NS) == "Hungary ’56"
+    assert PdfReader(pamphlet["pdf"]).metadata["/Title"] == "Hungary ’56"
+    texts = [" ".join(t.split()) for t in page_texts(pamphlet["pdf"])]
+    cover, title_page, imprint = texts[0], texts[2], texts[3]
+    assert "sixty years ago" not in cover + title_page
+    for text in (imprint, epub_text(pamphlet["epub"])):
+        assert "‘Hungary: The political revolution of sixty years ago’" in text  # the source's headline
+        assert "extracts" in text and "October 2016" in text
+        assert "were added by the editors" in text
+        assert "notes and index by the editors" in text
+    assert meta.findtext("dc:date", namespaces=NS).startswith("2016")  # the source's date stays 2016
+
+
+def test_missing_notes_are_present(pamphlet):
+    notes = "\n".join(footnotes(pamphlet["epub"]).values())
+    for needed in ("Hungarian Working People’s Party (MDP)", "900,000 members is not verified",
+                   "Revolutionary Military Council of the army", "the title used here was not found",
+                   "ÁVH guards fired on the crowd", "25 October, the third day",
+                   "came over with him could not be verified", "restored the old name, Dunapentele, on 24 October"):
+        assert needed in notes, needed
+
+
+def test_kopacsi_notes_agree_and_nagy_is_on_the_founding_executive(pamphlet):
+    notes = footnotes(pamphlet["epub"])
+    kopacsi = [t for t in notes.values() if "Kopácsi" in t]
+    assert any("Revolutionary Armed Forces Committee" in t and "30 October" in t for t in kopacsi)
+    assert any("National Guard on 3 November" in t for t in kopacsi)
+    assert not any("Patriotic Revolutionary Militia" in t and "deputy commander of the new" in t for t in kopacsi)
+    party = next(t for t in notes.values() if "founding executive" in t)
+    assert "Nagy" in party and "Kádár" in party and "1 November" in party
+
+
+def test_notes_are_short_and_say_each_fact_once(pamphlet):
+    notes = footnotes(pamphlet["epub"])
+    assert len(notes) >= 70
+    long = {n: len(t.split()) for n, t in notes.items() if len(t.split()) > 40}
+    assert not long
+    # The repeats the edit removed: one note per fact.
+    for fact in ("Central Workers’ Council of Greater Budapest", "five tanks", "socialism with a human face",
+                 "popular uprising", "7 October 1989", "Corvin Passage"):
+        assert sum(fact in t for t in notes.values()) == 1, fact
+
+
+def test_titles_are_italic_in_notes(pamphlet):
+    italic = set()
+    for root in documents(pamphlet["epub"]).values():
+        for aside in root.xpath("//x:aside[@epub:type='footnote']", namespaces=NS):
+            italic |= {" ".join("".join(e.itertext()).split()) for e in aside.iter(f"{{{NS['x']}}}em")}
+    for title in ("Militant", "Daily Worker", "The Hungarian Revolution", "Hungarian Tragedy", "Morning Star"):
+        assert title in italic, title
+
+
+@pytest.mark.parametrize("kind", ["epub", "pdf"])
+def test_no_straight_apostrophe_or_quote_in_any_text(pamphlet, kind):
+    if kind == "epub":
+        texts = ["".join(root.itertext()) for root in documents(pamphlet["epub"]).values()]
+        meta = package(pamphlet["epub"]).find("opf:metadata", NS)
+        texts += ["".join(e.itertext()) for e in meta]
+    else:
+        texts = page_texts(pamphlet["pdf"]) + [str(v) for v in PdfReader(pamphlet["pdf"]).metadata.values()]
+    bad = [t[max(0, i - 30):i + 30] for t in texts for i in (m.start() for m in re.finditer("['\"]", t))]
+    assert not bad
+
+
+def test_no_call_before_punctuation_and_no_two_calls_together(pamphlet):
+    for name, root in documents(pamphlet["epub"]).items():
+        for call in root.xpath("//x:a[@epub:type='noteref']", namespaces=NS):
+            tail = call.tail or ""
+            assert not re.match(r"[.,;:!?…’”]", tail), (name, call.text, tail[:20])
+            following = call.getnext()
+            if following is not None and not tail.strip():
+                assert following.get(f"{{{NS['epub']}}}type") != "noteref", (name, call.text)
+    text = " ".join(" ".join(t.split()) for t in page_texts(pamphlet["pdf"]))
+    assert not re.search(r"[a-zőű]\d{1,2}[.,;:’”]\d", text)  # Nagy14.15
+    assert "‘Red Csepel’,60" in text or re.search(r"‘Red Csepel’,\d+", text)
+
+
+def test_the_last_page_is_the_back_cover(pamphlet):
+    texts = page_texts(pamphlet["pdf"])
+    assert len(texts) % 4 == 0
+    last = " ".join(texts[-1].split())
+    assert last.startswith("Hungary ’56 Clare Doyle On 23 October 1956")
+    assert last.endswith("COMMITTEE FOR A WORKERS’ INTERNATIONAL socialistworld.net")
+    index = max(i for i, t in enumerate(texts) if t.startswith("Index of names"))
+    assert all(not t.strip() for t in texts[index + 1:-1])  # blank pages go before the back cover
+
+
+def test_time_stamps_are_the_builds_not_the_sources(pamphlet):
+    committed = subprocess.run(["git", "log", "-1", "--format=%ct", "--", "manuscript"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+    if not committed:
+        pytest.skip("the project is not a git work tree")
+    moment = datetime.fromtimestamp(int(committed), UTC)
+    meta = package(pamphlet["epub"]).find("opf:metadata", NS)
+    modified = meta.xpath("opf:meta[@property='dcterms:modified']", namespaces=NS)[0].text
+    assert modified == moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert PdfReader(pamphlet["pdf"]).metadata["/ModDate"].startswith("D:" + moment.strftime("%Y%m%d%H%M%S"))
+
+
+def _book_with(tmp_path, **keys):
+    book = copy_pamphlet(tmp_path / "book")
+    path = book / "manuscript" / "book.toml"
+    text = path.read_text(encoding="utf-8")
+    for key, value in keys.items():
+        text = text.replace('slug = "hungary-56"\n', f'slug = "hungary-56"\n{key} = "{value}"\n')
+    path.write_text(text, encoding="utf-8")
+    return book
+
+
+def test_an_isbn_is_printed_as_a_barcode_a_reader_can_scan(tmp_path):
+    import pypdfium2
+    import zxingcpp
+
+    book = _book_with(tmp_path, isbn="978-0-306-40615-7")
+    result = run("build", str(book), "-f", "pdf", "-q")
+    assert result.exit_code == 0, result.output
+    pdf = pypdfium2.PdfDocument(book / "dist" / "hungary-56.pdf")
+    image = pdf[len(pdf) - 1].render(scale=600 / 72).to_pil()
+    found = zxingcpp.read_barcodes(image)
+    assert [(b.format.name, b.text) for b in found] == [("EAN13", "9780306406157")]
+    last = " ".join(page_texts(book / "dist" / "hungary-56.pdf")[-1].split())
+    assert "ISBN 978-0-306-40615-7" in last
+
+
+def test_a_wrong_isbn_is_a_located_error(tmp_path):
+    book = _book_with(tmp_path, isbn="978-0-306-40615-6")
+    (book / "dist").mkdir()
+    (book / "dist" / "old.txt").write_text("earlier output")
+    result = run("build", str(book))
+    assert result.exit_code == 1
+    line = next(i for i, t in enumerate((book / "manuscript" / "book.toml").read_text().splitlines(), 1)
+                if t.startswith("isbn"))
+    assert f"manuscript/book.toml:{line}:1: error[C006]: `isbn` '978-0-306-40615-6' is not a valid ISBN-13" \
+        in result.output
+    assert "Traceback" not in result.output
+    assert [p.name for p in (book / "dist").iterdir()] == ["old.txt"]
+    shutil.rmtree(book)
