@@ -20,6 +20,7 @@ from . import model as m
 from .assets import check_assets
 from .config import BookConfig, load_config, read_text
 from .diagnostics import BookError, Report, fail
+from .hyphenate import EXCEPTIONS_NAME, Exceptions
 from .names import Register, load_register
 from .parse import parse_part
 from .resolve import resolve
@@ -53,6 +54,7 @@ class Manuscript:
     report: Report
     sources: dict
     images: list
+    hyphenation: Exceptions
 
 
 def read_book(book_dir: Path, report: Report | None = None) -> Manuscript:
@@ -61,6 +63,7 @@ def read_book(book_dir: Path, report: Report | None = None) -> Manuscript:
     report = report or Report(root)
     config = load_config(book_dir, report)
     register = load_register(config.names, root, report)
+    hyphenation = Exceptions.load(config.manuscript / EXCEPTIONS_NAME, report)
     sources: dict[Path, list[str]] = {}
     parts: list[m.Part] = []
     for index, path in enumerate(config.parts):
@@ -77,7 +80,7 @@ def read_book(book_dir: Path, report: Report | None = None) -> Manuscript:
     book = resolve(parts, register, config, report, sources)
     images = check_assets(book, root, report)
     report.raise_if_errors()
-    return Manuscript(config, register, book, report, sources, images)
+    return Manuscript(config, register, book, report, sources, images, hyphenation)
 
 
 def timestamp(config: BookConfig) -> tuple[int, str]:
@@ -108,7 +111,7 @@ def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] 
     from .print_edition import lay_out
 
     progress("laying out the print edition")
-    edition = lay_out(manuscript.book, config, manuscript.register, report, stamp)
+    edition = lay_out(manuscript.book, config, manuscript.register, report, stamp, manuscript.hyphenation)
     report.raise_if_errors(strict)
     _check_press_profile(formats, config)
     with _epub_writer(formats, manuscript, edition, epoch, stamp) as epub:  # a child process

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from . import model as m
 from .assets import IMAGE_TYPES
 from .cover import cover_png
+from .hyphenate import Hyphenator
 from .pagination import insert_page_break, main_blocks, page_starts
 from .render import (
     ASSETS,
@@ -70,7 +71,7 @@ def make_epub(manuscript, edition, epoch: int, stamp: str) -> bytes:
     docs: list[EpubDoc] = [epub_cover(config), epub_title(config, edition.page_count)]
     for part in book.parts:
         marker = "".join(page_break_marker(label) for label in at_title.get(part.slug, []))
-        docs.append(epub_part(config, part, marker))
+        docs.append(epub_part(config, part, marker, Hyphenator(config.language, manuscript.hyphenation)))
     has_index = bool(config.index_enabled and edition.index)
     if has_index:
         docs.append(epub_index(config, edition.index, _locators(book, edition), at_index))

@@ -22,6 +22,7 @@ from . import model as m
 from .config import BookConfig, read_text
 from .diagnostics import Report
 from .footnotes import misplaced_notes, overflowing_notes
+from .hyphenate import Exceptions, Hyphenator
 from .index import IndexEntry, build_index
 from .layout import PageMap, Stylesheets, is_blank, make_fetcher, page_map, render
 from .names import Register
@@ -76,12 +77,12 @@ def stylesheets(config: BookConfig) -> list[tuple[str, Path]]:
 
 
 def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report,
-            timestamp: str) -> PrintEdition:
+            timestamp: str, hyphenation: Exceptions | None = None) -> PrintEdition:
     fetcher = make_fetcher([config.root, ASSETS.parent, *font_dirs()], report, book_stylesheet(config))
     sheets = stylesheets(config)
     styles = Stylesheets(sheets, fetcher)
     placeholder = index_placeholder(config) if config.index_enabled else ""
-    html = print_html(book, config, placeholder, timestamp)
+    html = print_html(book, config, placeholder, timestamp, Hyphenator(config.language, hyphenation))
     body = render(html, config.manuscript, styles)
     report.raise_if_errors()
     first = book.parts[0].slug

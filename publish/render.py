@@ -17,6 +17,7 @@ from markupsafe import Markup
 from . import model as m
 from .barcode import barcode_html
 from .config import BookConfig
+from .hyphenate import Hyphenator
 from .index import IndexEntry, letter_groups
 from .xhtml import Renderer, page_break_marker
 
@@ -50,9 +51,11 @@ def date_text(date: str) -> str:
     return parts[0]
 
 
-def print_html(book: m.Book, config: BookConfig, index_html: str, timestamp: str) -> str:
-    """The whole print edition as one HTML document (cover to index)."""
-    renderer = Renderer("print")
+def print_html(book: m.Book, config: BookConfig, index_html: str, timestamp: str,
+               hyphenator: Hyphenator | None = None) -> str:
+    """The whole print edition as one HTML document (cover to index); its paragraphs and notes
+    carry the soft hyphens of `hyphenator`, the only breaks inside words the layout may make."""
+    renderer = Renderer("print", hyphenator)
     parts = [{"slug": p.slug, "title": p.title, "kind": p.kind, "lang": p.lang,
               "html": Markup(renderer.blocks(p.blocks) + renderer.long_notes(p.notes))} for p in book.parts]
     return environment(config.root).get_template("print.html.j2").render(
@@ -88,8 +91,9 @@ def epub_page(config: BookConfig, title: str, body: str, body_type: str = "") ->
         lang=config.language, title=title, body=Markup(body), body_type=body_type)
 
 
-def epub_part(config: BookConfig, part: m.Part, page_start: str = "") -> EpubDoc:
-    renderer = Renderer("epub")
+def epub_part(config: BookConfig, part: m.Part, page_start: str = "",
+              hyphenator: Hyphenator | None = None) -> EpubDoc:
+    renderer = Renderer("epub", hyphenator)
     epub_type, role = {"introduction": ("introduction", "doc-introduction"),
                        "appendix": ("appendix", "doc-appendix")}.get(part.kind, ("chapter", "doc-chapter"))
     body = environment(config.root).get_template("epub_part.html.j2").render(

@@ -14,6 +14,7 @@ from .diagnostics import Report
 from .markdown import parser
 from .names import Detector, Entry, Register, find_mentions
 from .parse import _Ctx, _inlines, slugify
+from .spacing import tie_book
 
 
 def resolve(parts: list[m.Part], register: Register, config: BookConfig, report: Report,
@@ -34,6 +35,7 @@ def resolve(parts: list[m.Part], register: Register, config: BookConfig, report:
             _detect_blocks(note.blocks, detector, part.index, True, lines)
     _number(book, config)
     _check_keys(book, register, report)
+    tie_book(book)
     return book
 
 

@@ -13,12 +13,28 @@ from __future__ import annotations
 from markupsafe import escape
 
 from . import model as m
+from .hyphenate import Hyphenator
 
 
 class Renderer:
-    def __init__(self, flavour: str):
+    def __init__(self, flavour: str, hyphenator: Hyphenator | None = None):
         assert flavour in ("print", "epub")
         self.flavour = flavour
+        self.hyphenator = hyphenator  # print: soft hyphens in paragraphs and notes; EPUB: the exceptions
+        self._breakable = 0  # inside a paragraph (> 0), where words may be broken
+        self._paragraph_ends: set[int] = set()  # the last text of each paragraph: its last word stays whole
+        self._foreign = 0  # inside a span in another language: left unbroken
+
+    def paragraph(self, block: m.Paragraph) -> str:
+        """A paragraph's inline XHTML, with soft hyphens when the renderer has a hyphenator."""
+        last = next((n for n in reversed(list(m.walk_inlines(block.children))) if isinstance(n, m.Text)), None)
+        if last is not None:
+            self._paragraph_ends.add(id(last))
+        self._breakable += 1
+        try:
+            return self.inlines(block.children)
+        finally:
+            self._breakable -= 1
 
     # ---- blocks ---------------------------------------------------------------------------------
 
@@ -27,7 +43,7 @@ class Renderer:
 
     def block(self, block: m.Block, shift: int) -> str:
         if isinstance(block, m.Paragraph):
-            return f'<p{_id(block.id)}>{self.inlines(block.children)}</p>'
+            return f'<p{_id(block.id)}>{self.paragraph(block)}</p>'
         if isinstance(block, m.Heading):
             level = min(block.level + shift, 6)
             return f'<h{level}{_id(block.id)}>{self.inlines(block.children)}</h{level}>'
@@ -66,7 +82,11 @@ class Renderer:
 
     def inline(self, node: m.Inline) -> str:
         if isinstance(node, m.Text):
-            return str(escape(node.text))
+            if self.hyphenator is None or not self._breakable or self._foreign:
+                return str(escape(node.text))
+            if self.flavour == "epub":  # the app hyphenates; the book's exceptions hold where CSS allows
+                return self.hyphenator.exceptions_markup(node.text)
+            return str(escape(self.hyphenator.text(node.text, id(node) in self._paragraph_ends)))
         if isinstance(node, m.Code):
             return f"<code>{escape(node.text)}</code>"
         if isinstance(node, m.Break):
@@ -85,7 +105,11 @@ class Renderer:
         if isinstance(node, m.Span):
             lang = f' lang="{escape(node.lang)}" xml:lang="{escape(node.lang)}"' if node.lang else ""
             cls = f' class="{escape(" ".join(node.classes))}"' if node.classes else ""
-            return f"<span{lang}{cls}>{self.inlines(node.children)}</span>"
+            self._foreign += bool(node.lang)
+            try:
+                return f"<span{lang}{cls}>{self.inlines(node.children)}</span>"
+            finally:
+                self._foreign -= bool(node.lang)
         if isinstance(node, m.Mention):
             return f'<span class="name" id="{node.id}">{self.inlines(node.children)}</span>'
         if isinstance(node, m.NoteRef):
@@ -123,7 +147,7 @@ class Renderer:
         paras = []
         for block in note.blocks:
             if isinstance(block, m.Paragraph):
-                paras.append(f'<span class="p"{_id(block.id)}>{self.inlines(block.children)}</span>')
+                paras.append(f'<span class="p"{_id(block.id)}>{self.paragraph(block)}</span>')
             else:
                 paras.append(f'<span class="p">{escape(_flat_text(block))}</span>')
         return "".join(paras)

@@ -90,7 +90,7 @@ def _seed_paragraphs() -> list[str]:
     headings = {"Stalinism in practice", "Hungary ignites", "Russian soldiers come over",
                 "Festival of revolution", "Troops withdraw", "Programme for workers’ democracy",
                 "Second invasion"}
-    return [p.strip() for p in body.split("\n") if p.strip() and p.strip() not in headings]
+    return [p.strip().replace("\u00a0", " ") for p in body.split("\n") if p.strip() and p.strip() not in headings]
 
 
 def _epub_paragraphs(epub) -> list[str]:
@@ -110,7 +110,9 @@ def _epub_paragraphs(epub) -> list[str]:
             else:
                 parent.text = (parent.text or "") + tail
             parent.remove(note)
-        texts += ["".join(p.itertext()).strip() for p in root.iter(f"{{{NS['x']}}}p")]
+        # No-break spaces are the build's line-breaking rule (publish/spacing.py), not a change of text.
+        texts += ["".join(p.itertext()).strip().replace("\u00a0", " ").replace("\u00ad", "")
+                  for p in root.iter(f"{{{NS['x']}}}p")]
     return texts
 
 
