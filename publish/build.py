@@ -20,6 +20,7 @@ from . import model as m
 from .assets import check_assets
 from .config import BookConfig, load_config, read_text
 from .diagnostics import BookError, Report, fail
+from .glyphs import check_glyphs
 from .hyphenate import EXCEPTIONS_NAME, Exceptions
 from .names import Register, load_register
 from .parse import parse_part
@@ -78,6 +79,7 @@ def read_book(book_dir: Path, report: Report | None = None) -> Manuscript:
             parts.append(part)
     report.raise_if_errors()
     book = resolve(parts, register, config, report, sources)
+    check_glyphs(book, sources, report)
     images = check_assets(book, root, report)
     report.raise_if_errors()
     return Manuscript(config, register, book, report, sources, images, hyphenation)

