@@ -94,8 +94,9 @@ def _generated_note(entry: Entry, location: m.SourceLocation, part: m.Part, repo
     if entry.kind == "person":
         lead = entry.display + (f" ({entry.dates})" if entry.dates else "")
         head: list[m.Inline] = [m.Styled("strong", [m.Text(lead)]), m.Text(": ")]
-    else:
-        head = [m.Styled("strong", [m.Text(entry.display)]), m.Text(": ")]
+    else:  # a term's name may carry Markdown: a newspaper's title is in italics (`*Daily Worker*`)
+        shown = parser().parseInline(entry.display, {})
+        head = [m.Styled("strong", _inlines(shown[0], ctx) if shown else [m.Text(entry.display)]), m.Text(": ")]
     note = m.Note(label=f"auto-{entry.key}", blocks=[m.Paragraph(head + body, location)],
                   location=location, part_index=part.index, generated=True)
     return note
