@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import model as m
 from .assets import check_assets
-from .config import BookConfig, load_config, read_text
+from .config import BookConfig, find_book, load_config, read_text
 from .diagnostics import BookError, Report, fail
 from .glyphs import check_glyphs
 from .hyphenate import EXCEPTIONS_NAME, Exceptions
@@ -60,7 +60,7 @@ class Manuscript:
 
 def read_book(book_dir: Path, report: Report | None = None) -> Manuscript:
     """Gather and resolve: config, register, every part; all problems reported at once."""
-    root = book_dir.resolve()
+    root = find_book(book_dir)
     report = report or Report(root)
     config = load_config(book_dir, report)
     register = load_register(config.names, root, report)

@@ -14,13 +14,15 @@ import zipfile
 from pathlib import Path
 
 from .build import build, read_book
+from .config import find_book
 from .diagnostics import BookError, Report
 from .lint import lint
 
 
 def check(book_dir: Path) -> tuple[Report, list[str]]:
     """Returns the report and notes on what could not be checked."""
-    root = book_dir.resolve()
+    book_dir = find_book(book_dir)
+    root = book_dir
     report = Report(root)
     skipped: list[str] = []
     try:

@@ -55,7 +55,9 @@ def build(book_dir: Path, formats: tuple[str, ...], out_dir: Path | None, strict
     atomically; if the book has errors, they are listed and nothing is written.
     """
     from . import state
+    from .config import find_book
 
+    book_dir = find_book(book_dir)  # inside manuscript/ (or deeper), the book folder above it
     formats = tuple(dict.fromkeys(formats or FORMATS))
     target = out_dir or book_dir / "dist"
     fingerprint = None if keep_html else state.fingerprint(book_dir, formats, strict)
@@ -172,6 +174,8 @@ def preview(book_dir: Path, once: bool) -> None:
     The contact sheet shows every page of the PDF, so the layout can be seen without a PDF
     viewer. Stop with Ctrl-C.
     """
+    from .config import find_book
     from .preview import watch
 
+    book_dir = find_book(book_dir)
     watch(book_dir, once, echo=click.echo)

@@ -7,6 +7,7 @@ The schema below is the reference: docs/book-toml.md is tested against it.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass
@@ -213,12 +214,12 @@ def read_toml(path: Path, root: Path, code: str) -> tuple[dict, str]:
 
 def load_config(book_dir: Path, report: Report) -> BookConfig:
     """Read and validate `book_dir/manuscript/book.toml`; problems go to `report` (then raise)."""
-    root = book_dir.resolve()
+    root = find_book(book_dir)
     path = root / MANUSCRIPT_DIR / CONFIG_NAME
     if not path.is_file():
         raise fail(path, 1, 1, "C001",
-                   f"no {MANUSCRIPT_DIR}/{CONFIG_NAME}: is {book_dir} a book project? "
-                   "(`publish new DIR` creates one)", root)
+                   f"no {MANUSCRIPT_DIR}/{CONFIG_NAME} in {book_dir} or any folder above it: is it a book "
+                   "project? (`publish new DIR` creates one)", root)
     data, text = read_toml(path, root, "C002")
     lines = text.splitlines()
     values: dict[str, Any] = {}
@@ -228,8 +229,7 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
 
     for table, value in data.items():
         if table not in SCHEMA[""] and table not in SCHEMA:
-            report.error(path, *where("", table), "C003",
-                         f"unknown key `{table}` (known: {', '.join(_known(''))})")
+            report.error(path, *where("", table), "C003", f"unknown key `{table}`{_suggest(table, _known(''))}")
         elif table in SCHEMA and table != "" and not isinstance(value, dict):
             report.error(path, *where("", table), "C004", f"`{table}` must be a table `[{table}]`")
     for table, keys in SCHEMA.items():
@@ -240,7 +240,7 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
             for key in section:
                 if key not in keys:
                     report.error(path, *where(table, key), "C003",
-                                 f"unknown key `{key}` in [{table}] (known: {', '.join(_known(table))})")
+                                 f"unknown key `{key}` in [{table}]{_suggest(key, _known(table))}")
         for key, spec in keys.items():
             name = f"{table}.{key}" if table else key
             if key not in section:
@@ -346,6 +346,23 @@ def _resolves_inside(target: Path, root: Path) -> bool:
         return target.resolve().is_relative_to(root)
     except (OSError, RuntimeError):
         return False
+
+
+def _suggest(name: str, known: list[str]) -> str:
+    """`; did you mean `x`?` for a close match (difflib), else the list of known keys."""
+    close = difflib.get_close_matches(name, known, n=1)
+    return f"; did you mean `{close[0]}`?" if close else f" (known: {', '.join(known)})"
+
+
+def find_book(start: Path) -> Path:
+    """The book folder holding `start`: `start` itself, or the nearest folder above it with
+    `manuscript/book.toml` (so `publish build` works inside `manuscript/`, as git finds its
+    repository). `start` when there is none: loading it then says where it looked."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / MANUSCRIPT_DIR / CONFIG_NAME).is_file():
+            return folder
+    return start
 
 
 def _known(table: str) -> list[str]:

@@ -16,6 +16,7 @@ How the register says what is *not* a mention:
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -72,17 +73,21 @@ def load_register(path: Path | None, root: Path, report: Report) -> Register:
     data, text = read_toml(path, root, "R000")
     lines = text.splitlines()
     register = Register(path=path, not_names=tuple(_strings(data.get("not_names", []))))
-    tables = [(i, line) for i, line in enumerate(lines, 1) if re.match(r"^\s*\[\[(person|term)\]\]", line)]
+    # Each kind's entries in document order, so an entry's problems are reported at its own line
+    # whatever order [[person]] and [[term]] tables come in.
+    starts = {kind: [i for i, line in enumerate(lines, 1) if re.match(rf"^\s*\[\[{kind}\]\]", line)]
+              for kind in ("person", "term")}
     for name in data:
         if name not in ("person", "term", "not_names"):
-            report.error(path, 1, 1, "R004",
-                         f"unknown key `{name}` (known: [[person]], [[term]], not_names)")
-    line_of = iter(tables)
+            line, col = _key_position(lines, name, 1)
+            report.error(path, line, col, "R004",
+                         f"unknown key `{name}`{_suggest(name, ('person', 'term', 'not_names'))}")
     owners: dict[str, str] = {}
     for kind in ("person", "term"):
+        line_of = iter(starts[kind])
         for raw in data.get(kind, []):
-            line = next(line_of, (1, ""))[0]
-            entry = _entry(kind, raw, path, line, report)
+            line = next(line_of, 1)
+            entry = _entry(kind, raw, path, line, report, lines)
             if entry is None:
                 continue
             if entry.key in register.entries:
@@ -104,12 +109,33 @@ def _strings(value) -> list[str]:
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
-def _entry(kind: str, raw: dict, path: Path, line: int, report: Report) -> Entry | None:
+def _suggest(name: str, known) -> str:
+    """`; did you mean `x`?` for a close match (difflib), else the list of known names."""
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"; did you mean `{close[0]}`?" if close else f" (known: {', '.join(sorted(known))})"
+
+
+def _key_position(lines: list[str], name: str, start: int) -> tuple[int, int]:
+    """Line and column of `name =` in the table that begins on line `start` (that line if absent)."""
+    for number in range(start, len(lines) + 1):
+        text = lines[number - 1]
+        if number > start and re.match(r"^\s*\[", text):
+            break
+        found = re.match(rf"^(\s*){re.escape(name)}\s*=", text)
+        if found:
+            return number, len(found.group(1)) + 1
+    return start, 1
+
+
+def _entry(kind: str, raw: dict, path: Path, line: int, report: Report, lines: list[str]) -> Entry | None:
     fields = PERSON_FIELDS if kind == "person" else TERM_FIELDS
+    misspelt: set[str] = set()  # fields a misspelling stands for: not reported missing as well
     for name in raw:
         if name not in fields:
-            report.error(path, line, 1, "R004",
-                         f"unknown field `{name}` in [[{kind}]] (known: {', '.join(sorted(fields))})")
+            hint = _suggest(name, fields)
+            misspelt.update(difflib.get_close_matches(name, list(fields), n=1))
+            report.error(path, *_key_position(lines, name, line), "R004",
+                         f"unknown field `{name}` in [[{kind}]]{hint}")
     key = raw.get("key")
     if not isinstance(key, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", key or ""):
         report.error(path, line, 1, "R003",
@@ -121,7 +147,7 @@ def _entry(kind: str, raw: dict, path: Path, line: int, report: Report) -> Entry
         return None
     display = raw.get("display") or (_uninvert(heading) if heading else key)
     variants = tuple(_strings(raw.get("variants", [])))
-    if not variants:
+    if not variants and "variants" not in misspelt:
         report.error(path, line, 1, "R003", f"`{key}` lists no spelling in `variants`")
     return Entry(key=key, kind=kind, display=str(display), variants=variants, heading=str(heading),
                  dates=str(raw.get("dates", "") or ""), note=str(raw.get("note", "") or ""),

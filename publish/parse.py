@@ -22,7 +22,6 @@ from .markdown import parser
 KINDS = ("introduction", "chapter", "appendix")
 FRONT_MATTER_KEYS = {"title", "kind", "lang"}
 NOTE_DEF_RE = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
-UNDEFINED_REF_RE = re.compile(r"\[\^([^\]\s]+)\]")
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
@@ -311,6 +310,10 @@ def _convert_inlines(tokens: list[Token], ctx: _Ctx) -> list[m.Inline]:
         kind = t.type
         if kind == "text":
             _text(t.content, out, ctx)
+        elif kind == "undefined_note_ref":
+            line, col = ctx.find(t.content, ctx.line)
+            ctx.report.error(ctx.path, line, col, "N002", f"note [^{t.meta['label']}] is used but never defined")
+            _text(t.content, out, ctx)
         elif kind == "softbreak":
             out.append(m.Break(False))
         elif kind == "hardbreak":
@@ -396,10 +399,6 @@ def _html_block(t: Token, ctx: _Ctx) -> list[m.Block]:
 
 
 def _text(text: str, out: list[m.Inline], ctx: _Ctx) -> None:
-    for match in UNDEFINED_REF_RE.finditer(text):
-        line, col = ctx.find(match.group(0), ctx.line)
-        ctx.report.error(ctx.path, line, col, "N002",
-                         f"note [^{match.group(1)}] is used but never defined")
     if out and isinstance(out[-1], m.Text):
         out[-1].text += text
     else:

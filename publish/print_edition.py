@@ -23,6 +23,7 @@ from .config import BookConfig, read_text
 from .diagnostics import Report
 from .footnotes import misplaced_notes, overflowing_notes
 from .hyphenate import Exceptions, Hyphenator
+from .ids import assert_unique
 from .index import IndexEntry, build_index
 from .layout import PageMap, Stylesheets, is_blank, make_fetcher, page_map, render
 from .names import Register
@@ -81,8 +82,11 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
     fetcher = make_fetcher([config.root, ASSETS.parent, *font_dirs()], report, book_stylesheet(config))
     sheets = stylesheets(config)
     styles = Stylesheets(sheets, fetcher)
-    placeholder = index_placeholder(config) if config.index_enabled else ""
+    indexed = {person.key for person in register.people() if person.indexed}
+    has_index = config.index_enabled and any(x.key in indexed for x in book.mentions)  # else no empty index
+    placeholder = index_placeholder(config) if has_index else ""
     html = print_html(book, config, placeholder, timestamp, Hyphenator(config.language, hyphenation))
+    assert_unique(html)
     body = render(html, config.manuscript, styles)
     report.raise_if_errors()
     first = book.parts[0].slug
@@ -113,11 +117,11 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
         report.warning(loc.path, loc.line, loc.col, "P005" if kind == "widow" else "P006",
                        f"a single line of this paragraph stands alone {where} page "
                        f"{pages.labels[page_index] or '#' + str(page_index + 1)} ({kind})")
-    entries = build_index(register, book.mentions, pages) if config.index_enabled else []
+    entries = build_index(register, book.mentions, pages) if has_index else []
     back = list(body.pages[-1:]) if config.back_cover else []  # the back cover: always the last page
     final_pages = list(body.pages[:len(body.pages) - len(back)])
     pages.labels = pages.labels[:len(final_pages)]
-    if config.index_enabled:
+    if has_index:
         start = pages.page_of("index")
         folio = int(pages.labels[start])
         index_css = (f"@page :nth(1 of main) {{ counter-reset: page {folio}; }}\n"

@@ -11,6 +11,7 @@ from . import model as m
 from .calls import place_calls
 from .config import BookConfig
 from .diagnostics import Report
+from .ids import Ids
 from .markdown import parser
 from .names import Detector, Entry, Register, find_mentions
 from .parse import _Ctx, _inlines, slugify
@@ -117,7 +118,9 @@ def _number(book: m.Book, config: BookConfig) -> None:
     number = 0
     mention_no = 0
     block_no = 0
-    used_ids: set[str] = {part.slug for part in book.parts}
+    ids = Ids()
+    for part in book.parts:  # part slugs first: they name the EPUB's files and the parts' anchors
+        part.slug = ids.mint(part.slug)
     for part in book.parts:
         part.notes = _notes_in_order(part)
         if config.note_numbering == "part":
@@ -134,7 +137,7 @@ def _number(book: m.Book, config: BookConfig) -> None:
             for block in m.text_blocks(blocks):
                 if isinstance(block, m.Heading) and note is None:
                     base = slugify(m.plain_text(block.children))  # as Pandoc names headings
-                    block.id = _unique(base, used_ids)
+                    block.id = ids.mint(base)
                 else:
                     block_no += 1
                     block.id = f"b-{block_no}"
@@ -149,15 +152,6 @@ def _number(book: m.Book, config: BookConfig) -> None:
                         visit(node.note.blocks, node.note)
 
         visit(part.blocks, None)
-
-
-def _unique(base: str, used: set[str]) -> str:
-    candidate, n = base, 1
-    while candidate in used:
-        n += 1
-        candidate = f"{base}-{n}"
-    used.add(candidate)
-    return candidate
 
 
 def _check_keys(book: m.Book, register: Register, report: Report) -> None:
