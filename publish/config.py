@@ -66,6 +66,15 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "address": Key(str, False, "The publisher's address or website, printed under its name.", ""),
         "price": Key(str, False, "Price printed on the back cover, e.g. `£3.00`.", ""),
     },
+    "accessibility": {
+        "certified_by": Key(str, False, "Who evaluated the EPUB's accessibility (a person or organisation): the EPUB "
+                            "then claims EPUB Accessibility 1.1 and WCAG 2.2 AA, as the European Accessibility "
+                            "Act asks of ebooks sold in the EU.", ""),
+        "credential": Key(str, False, "The evaluator's credential, if any.", ""),
+        "report": Key(str, False, "Address (URL) of the evaluation report, if published.", ""),
+        "exemption": Key(str, False, "Instead of an evaluation, the EU exemption the publisher claims.", "",
+                         ("", "eaa-microenterprise", "eaa-disproportionate-burden", "eaa-fundamental-alteration")),
+    },
     "check": {
         "accept": Key(list, False, "Findings of `publish check` an editor has accepted: each `CODE text`, where "
                       "`text` is found on the line the finding points at (e.g. `K005 communists:”Two`).", []),
@@ -137,6 +146,10 @@ class BookConfig:
     publisher_address: str = ""
     price: str = ""
     accept: tuple[str, ...] = ()
+    certified_by: str = ""
+    certifier_credential: str = ""
+    certifier_report: str = ""
+    exemption: str = ""
     note_numbering: str = "continuous"
     annotate: bool = True
     index_enabled: bool = True
@@ -283,6 +296,8 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
         back_cover=values["back_cover.enabled"], blurb=values["back_cover.blurb"],
         publisher_address=values["back_cover.address"], price=values["back_cover.price"],
         accept=tuple(values["check.accept"]),
+        certified_by=values["accessibility.certified_by"], certifier_credential=values["accessibility.credential"],
+        certifier_report=values["accessibility.report"], exemption=values["accessibility.exemption"],
         note_numbering=values["notes.numbering"], annotate=values["notes.annotate"],
         index_enabled=values["index.enabled"], index_title=values["index.title"],
         trim=values["print.trim"], bleed_mm=float(values["print.bleed_mm"]),
@@ -307,6 +322,9 @@ def _check_values(values: dict[str, Any], path: Path, where, report: Report, roo
         report.error(path, *where("", "isbn"), "C006",
                      f"`isbn` {isbn!r} is not a valid ISBN-13 (13 digits from 978 or 979, hyphens allowed, "
                      "with a correct check digit)")
+    if values.get("accessibility.certified_by") and values.get("accessibility.exemption"):
+        report.error(path, *where("accessibility", "exemption"), "C006",
+                     "`[accessibility]` names an evaluator and an exemption: an EPUB claims one or the other")
     for key in ("names",):
         _check_inside(values.get(key), path, where("", key), report, root, key)
     parts = values.get("parts") or []

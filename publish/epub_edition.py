@@ -129,6 +129,29 @@ def _accessibility(config, has_index: bool, has_pages: bool) -> list[tuple[str, 
                + (", an index of names" if has_index else "")
                + (", and the page numbers of the print edition" if has_pages else "") + ".")
     meta += [("schema:accessibilityHazard", "none"), ("schema:accessibilitySummary", summary)]
+    if config.isbn:  # the print edition the page numbers come from
+        meta.append(("dc:source", f"urn:isbn:{config.isbn.replace('-', '').replace(' ', '')}"))
     if has_pages:
-        meta.append(("pageBreakSource", f"{config.title}: print edition ({config.trim}, PDF)"))
+        meta.append(("pageBreakSource", f"urn:isbn:{config.isbn.replace('-', '').replace(' ', '')}" if config.isbn
+                     else f"{config.title}: print edition ({config.trim}, PDF)"))
+    meta += accessibility_claim(config)
     return meta
+
+
+CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+
+
+def accessibility_claim(config) -> list[tuple[str, str]]:
+    """What `[accessibility]` in book.toml warrants, and nothing more (EPUB Accessibility 1.1 §5; the
+    EU exemptions of the EPUB Accessibility Exemption Property): a conformance claim with who
+    evaluated it, or an exemption, or no claim at all."""
+    if config.certified_by:
+        claim = [("dcterms:conformsTo", CONFORMANCE), ("a11y:certifiedBy", config.certified_by)]
+        if config.certifier_credential:
+            claim.append(("a11y:certifierCredential", config.certifier_credential))
+        if config.certifier_report:
+            claim.append(("a11y:certifierReport", config.certifier_report))
+        return claim
+    if config.exemption:
+        return [("a11y:exemption", config.exemption)]
+    return []

@@ -206,3 +206,38 @@ def test_a_wrong_isbn_is_a_located_error(tmp_path):
     assert "Traceback" not in result.output
     assert [p.name for p in (book / "dist").iterdir()] == ["old.txt"]
     shutil.rmtree(book)
+
+
+def _opf_meta(epub) -> list[tuple[str, str]]:
+    meta = package(epub).find("opf:metadata", NS)
+    found = [(e.get("property"), e.text) for e in meta.findall("opf:meta", NS) if e.get("property")]
+    return found + [("dc:source", e.text) for e in meta.findall("dc:source", NS)]
+
+
+@pytest.mark.parametrize("section, expected", [
+    ("", []),
+    ('[accessibility]\ncertified_by = "Example Accessibility Ltd"\ncredential = "Certified"\n',
+     [("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"),
+      ("a11y:certifiedBy", "Example Accessibility Ltd"), ("a11y:certifierCredential", "Certified")]),
+    ('[accessibility]\nexemption = "eaa-microenterprise"\n', [("a11y:exemption", "eaa-microenterprise")]),
+])
+def test_the_epub_claims_exactly_what_book_toml_warrants(tmp_path, section, expected):
+    from epub_reading import epubcheck_messages
+
+    book = copy_pamphlet(tmp_path / "book")
+    toml = book / "manuscript" / "book.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("[check]", section + "\n[check]"), encoding="utf-8")
+    result = run("build", str(book), "-q", "-f", "epub")
+    assert result.exit_code == 0, result.output
+    epub = book / "dist" / "hungary-56.epub"
+    claims = [(p, v) for p, v in _opf_meta(epub) if p.startswith(("a11y:", "dcterms:conformsTo"))]
+    assert claims == expected
+    assert epubcheck_messages(epub) == []
+
+
+def test_an_isbn_names_the_print_edition_the_page_numbers_come_from(tmp_path):
+    book = _book_with(tmp_path, isbn="978-0-306-40615-7")
+    result = run("build", str(book), "-q", "-f", "epub")
+    assert result.exit_code == 0, result.output
+    meta = dict(_opf_meta(book / "dist" / "hungary-56.epub"))
+    assert meta["pageBreakSource"] == "urn:isbn:9780306406157" and meta["dc:source"] == "urn:isbn:9780306406157"
