@@ -3,8 +3,9 @@
 Input: the resolved `Book` and the book's root folder. Output: each `Image` bound to a file
 inside the project (and named for the EPUB), each `Link` checked; problems go to the `Report`:
 a missing image (I001), a path outside the project — absolute, `../`, or a symbolic link out —
-(I002), a URL where a file is expected (I003), a file that is not an image (I004), a link with a
-scheme a book may not use, such as `javascript:` or `file:` (L001).
+(I002), a URL where a file is expected (I003), a file that is not an image (I004), an image that is
+not what it claims, does not decode, is a decompression bomb or an SVG that does more than draw
+(I005–I007, images.py), a link with a scheme a book may not use, such as `javascript:` or `file:` (L001).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import model as m
 from .diagnostics import Report
+from .images import inspect_image
 
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
                ".svg": "image/svg+xml"}
@@ -67,6 +69,11 @@ def _image_path(node: m.Image, root: Path, report: Report) -> Path | None:
     if path.suffix.lower() not in IMAGE_TYPES:
         report.error(*where, "I004", f"{src!r} is not an image this book can use "
                      f"({', '.join(sorted(IMAGE_TYPES))})")
+        return None
+    problem = inspect_image(path)
+    if problem is not None:
+        code, message = problem
+        report.error(*where, code, f"image {src!r} {message}")
         return None
     return path
 

@@ -174,7 +174,7 @@ def _write_outputs(manuscript: Manuscript, edition, formats: tuple[str, ...], ou
             from .writers.press import PressVariant
 
             press = PressVariant(config.identifier)
-        pdf_bytes = write_pdf(edition.document, epoch, edition.pages.labels, also=press)
+        pdf_bytes = write_pdf(edition.document, epoch, edition.pages.labels, also=press, pdf_tags=True)
         if "pdf" in formats:
             files["pdf"] = (out_dir / f"{slug}.pdf", pdf_bytes, edition.page_count)
         if "booklet" in formats:

@@ -48,3 +48,60 @@ def fonts(path: Path) -> list[tuple[str, bool]]:
                            for d in descriptors)
             found[str(font.get("/BaseFont"))] = embedded
     return sorted(found.items())
+
+
+def tagged(path: Path, roles: tuple[str, ...] = ("/H1", "/H2")) -> list[tuple[str, str]]:
+    """(role, text) of the structure elements with those roles, in the structure tree's order: the
+    text is what the element's marked content paints (read with pypdf's text visitor)."""
+    reader = PdfReader(path)
+    painted: dict[tuple[int, int], list[str]] = {}  # (page number, MCID) → text
+    for number, page in enumerate(reader.pages):
+        stack: list[int | None] = []
+
+        def before(op, args, cm, tm, stack=stack):
+            if op == b"BDC":
+                props = args[1] if len(args) > 1 else {}
+                props = props.get_object() if hasattr(props, "get_object") else props
+                stack.append(props.get("/MCID") if isinstance(props, dict) else None)
+            elif op == b"BMC":
+                stack.append(None)
+            elif op == b"EMC" and stack:
+                stack.pop()
+
+        def text(t, cm, tm, font, size, stack=stack, number=number):
+            mcid = next((m for m in reversed(stack) if m is not None), None)
+            if mcid is not None:
+                painted.setdefault((number, mcid), []).append(t)
+
+        page.extract_text(visitor_operand_before=before, visitor_text=text)
+    pages = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
+    found: list[tuple[str, str]] = []
+
+    def content(node, page) -> list[str]:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, int):
+            return painted.get((page, node), [])
+        if not isinstance(node, dict):
+            return []
+        if "/Pg" in node:
+            page = pages.get(node.raw_get("/Pg").idnum, page)
+        if node.get("/Type") == "/MCR":
+            return painted.get((page, node["/MCID"]), [])
+        kids = node.get("/K")
+        kids = kids if isinstance(kids, list) else [] if kids is None else [kids]
+        return [t for kid in kids for t in content(kid, page)]
+
+    def walk(node, page) -> None:
+        node = node.get_object()
+        if "/Pg" in node:
+            page = pages.get(node.raw_get("/Pg").idnum, page)
+        if str(node.get("/S")) in roles:
+            found.append((str(node["/S"]), " ".join("".join(content(node, page)).split())))
+            return
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [] if kids is None else [kids]:
+            if hasattr(kid, "get_object") and isinstance(kid.get_object(), dict):
+                walk(kid, page)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"], None)
+    return found

@@ -218,3 +218,19 @@ def test_running_heads_book_title_left_section_right_none_where_a_section_opens(
             assert current in lines, number  # right page: the current section's title
             seen_heads += 1
     assert seen_heads >= 5
+
+
+def test_the_reading_pdf_is_tagged_with_headings_that_match_the_contents(pamphlet):
+    from pdf_reading import tagged
+    from pypdf import PdfReader
+
+    root = PdfReader(pamphlet["pdf"]).trailer["/Root"]
+    assert root["/Lang"] == "en-GB" and bool(root["/MarkInfo"]["/Marked"])
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])  # the window shows the title
+    headings = [text for role, text in tagged(pamphlet["pdf"], ("/H1",))]
+    after_contents = headings[headings.index("Contents") + 1:]
+    page = next(t for t in page_texts(pamphlet["pdf"]) if t.startswith("Contents"))
+    contents = [re.sub(r"[ .]+ \d+$", "", line).strip() for line in page.splitlines()[1:] if re.search(r"\d$", line)]
+    assert after_contents == contents
+    letters = [text for role, text in tagged(pamphlet["pdf"], ("/H2",))]
+    assert letters[:3] == ["A", "B", "D"]  # the index's letter groups, in order

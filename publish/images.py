@@ -1,0 +1,96 @@
+"""An image file → whether it is safe and whole, before any output uses it.
+
+Input: the path of an image inside the book project (PNG, JPEG, GIF or SVG by its name). Output:
+None when the file may be used, else (code, message) for the one thing wrong with it. The limits
+(docs/troubleshooting.md, "Images"):
+
+- I005: the file is not what its name says (a PNG named `.jpg`), or it does not decode completely
+  (truncated, corrupt): the PDF renderer would leave it out while the EPUB carried it.
+- I006: more than `MAX_PIXELS` pixels, or more than `MAX_DECODED_BYTES` decoded: a decompression bomb
+  (a few kilobytes that unpack to gigabytes) or a picture far beyond any printed page's need.
+- I007: an SVG that is not plain drawing: a DTD or entities (the "billion laughs"), scripts, event
+  handlers (`onload=`), `foreignObject`, or references to anything outside the file (`href` to
+  another file or the network, `@import`, `url()` that is not a `#fragment`). Such a file is
+  refused, never cleaned: a cleaned picture may no longer show what its author meant.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+MAX_PIXELS = 60_000_000  # 60 megapixels: an A4 page at 600 dpi is 35
+MAX_DECODED_BYTES = 256 * 1024 * 1024
+FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF"}
+SVG_NS = "{http://www.w3.org/2000/svg}"
+LOCAL_REF = re.compile(r"^\s*(#|data:image/(png|jpeg|gif);base64,)", re.I)
+
+
+def inspect_image(path: Path) -> tuple[str, str] | None:
+    if path.suffix.lower() == ".svg":
+        return _inspect_svg(path)
+    return _inspect_raster(path)
+
+
+def _inspect_raster(path: Path) -> tuple[str, str] | None:
+    from PIL import Image, UnidentifiedImageError
+
+    expected = FORMATS[path.suffix.lower()]
+    pillow_limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None  # the size is judged here, below
+    try:
+        with Image.open(path) as image:  # reads the header only
+            if image.format != expected:
+                return "I005", f"is a {image.format or 'unknown'} file, not the {expected} its name says"
+            width, height = image.size
+            bands = len(image.getbands())
+            if width * height > MAX_PIXELS or width * height * bands > MAX_DECODED_BYTES:
+                return "I006", (f"is {width} × {height} pixels: more than the {MAX_PIXELS // 1_000_000} "
+                                "megapixels an image may have (a decompression bomb, or far more than print needs)")
+            Image.MAX_IMAGE_PIXELS = pillow_limit
+            image.load()  # decodes every pixel: a truncated or corrupt file fails here
+    except Image.DecompressionBombError:
+        return "I006", f"has more pixels than Pillow will decode: a decompression bomb (limit {MAX_PIXELS:,} pixels)"
+    except UnidentifiedImageError:
+        return "I005", f"is not a {expected} image (it cannot be read as one)"
+    except (OSError, SyntaxError, ValueError) as e:
+        return "I005", f"does not decode completely ({e})"
+    finally:
+        Image.MAX_IMAGE_PIXELS = pillow_limit
+    return None
+
+
+def _inspect_svg(path: Path) -> tuple[str, str] | None:
+    from lxml import etree
+
+    data = path.read_bytes()
+    if re.search(rb"<!DOCTYPE|<!ENTITY", data[:4096] + data[-4096:], re.I) or b"<!ENTITY" in data:
+        return "I007", "holds a DTD or entities (<!DOCTYPE, <!ENTITY): remove them"
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as e:
+        return "I005", f"is not a well-formed SVG file ({e})"
+    if root.tag != f"{SVG_NS}svg":
+        return "I005", "is not an SVG image (its root element is not <svg>)"
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        name = etree.QName(element).localname
+        if name in ("script", "foreignObject", "iframe", "embed", "object"):
+            return "I007", f"holds a <{name}> element: an image may only draw"
+        for attribute, value in element.attrib.items():
+            local = etree.QName(attribute).localname
+            if local.lower().startswith("on"):
+                return "I007", f"holds an event handler ({local}=): an image may only draw"
+            if local == "href" and not LOCAL_REF.match(value):
+                return "I007", f"refers to {value!r}: an image may only refer to its own parts (#id)"
+            for ref in re.findall(r"url\(\s*['\"]?([^'\")]*)", value):
+                if not ref.startswith("#"):
+                    return "I007", f"refers to {ref!r}: an image may only refer to its own parts (#id)"
+        if name == "style" or element.get("style"):
+            css = (element.text or "") if name == "style" else element.get("style", "")
+            refs = re.findall(r"url\(\s*['\"]?([^'\")]*)", css) + re.findall(r"@import\s+['\"]?([^'\";]*)", css)
+            for ref in refs:
+                if not ref.startswith("#"):
+                    return "I007", f"has a style that refers to {ref!r}: an image may only refer to its own parts"
+    return None

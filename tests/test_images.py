@@ -1,0 +1,73 @@
+"""Images that cannot hurt: each hostile or broken file, made here on the fly, is refused with a
+located diagnostic, exit status 1, no traceback and earlier outputs untouched."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+
+import pytest
+from conftest import make_book, run
+from PIL import Image
+
+
+def png(width: int = 40, height: int = 30, colour=(200, 30, 30)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def bomb_png(side: int = 100_000) -> bytes:
+    """A tiny PNG whose header claims side × side pixels (its data would unpack to gigabytes)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 1000)) + \
+        chunk(b"IEND", b"")
+
+
+def svg(body: str, head: str = "") -> bytes:
+    return (f'{head}<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+            f'width="100" height="50">{body}</svg>').encode()
+
+
+CASES = {
+    "png-named-jpeg": ("pic.jpg", png(), "I005", "is a PNG file, not the JPEG its name says"),
+    "truncated-png": ("pic.png", png(400, 300, (1, 2, 3))[:300], "I005", "does not decode completely"),
+    "decompression-bomb": ("pic.png", bomb_png(), "I006", "100000 × 100000 pixels"),
+    "svg-entities": ("pic.svg", svg("<text>&lol;</text>", '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY lol "lol">]>'),
+                     "I007", "DTD or entities"),
+    "svg-script": ("pic.svg", svg("<script>alert(1)</script>"), "I007", "<script>"),
+    "svg-handler": ("pic.svg", svg('<rect width="10" height="10" onload="alert(1)"/>'), "I007", "onload="),
+    "svg-external": ("pic.svg", svg('<image xlink:href="file:///etc/passwd" width="10" height="10"/>'), "I007",
+                     "file:///etc/passwd"),
+    "svg-foreign": ("pic.svg", svg("<foreignObject><p>hi</p></foreignObject>"), "I007", "<foreignObject>"),
+    "svg-css-import": ("pic.svg", svg("<style>@import 'http://127.0.0.1/x.css';</style>"), "I007",
+                       "http://127.0.0.1/x.css"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_hostile_or_broken_image_is_refused_where_it_is_used(tmp_path, case):
+    name, content, code, words = CASES[case]
+    book = make_book(tmp_path / "b", {"01.md": f"---\ntitle: One\n---\n\nText.\n\n![A picture]({name})\n"})
+    (book / "manuscript" / name).write_bytes(content)
+    (book / "dist").mkdir()
+    (book / "dist" / "earlier.txt").write_text("earlier output")
+    result = run("build", str(book))
+    assert result.exit_code == 1, result.output
+    assert f"manuscript/01.md:7:14: error[{code}]: image '{name}' " in result.output, result.output
+    assert words in result.output
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in (book / "dist").iterdir()) == ["earlier.txt"]
+
+
+def test_good_images_are_accepted(tmp_path):
+    book = make_book(tmp_path / "b", {"01.md": "---\ntitle: One\n---\n\n![A red box](box.png)\n\n"
+                                               "![A map](map.svg)\n"})
+    (book / "manuscript" / "box.png").write_bytes(png())
+    (book / "manuscript" / "map.svg").write_bytes(svg('<defs><linearGradient id="g"/></defs>'
+                                                      '<rect width="10" height="10" fill="url(#g)"/>'))
+    result = run("build", str(book), "-f", "epub", "-f", "pdf")
+    assert result.exit_code == 0, result.output
