@@ -7,6 +7,7 @@ Input: a read and resolved `Manuscript`. Output: warnings in the `Report`:
 - K003 straight quotes left in the text (the typographer turns them curly, so these are the ones
   it could not decide);
 - K004 double spaces in the running text;
+- K006 figures without a text alternative (`{alt="…"}`);
 - K005 quotation marks that do not pair up in a paragraph: an opening mark never closed, a closing
   mark with none open (where an opening one belongs), an opening mark inside an open quotation.
   The build never repairs the author's text: an editor decides, and may accept a case in book.toml
@@ -37,6 +38,11 @@ def lint(manuscript, report: Report) -> None:
     for part in book.parts:
         lines = manuscript.sources[part.source]
         for block in m.text_blocks(part.blocks):
+            if isinstance(block, m.Figure) and not block.image.alt_given:
+                loc = block.image.location
+                report.warning(loc.path, loc.line, loc.col, "K006",
+                               "this figure has no text alternative: its caption stands in; describe the "
+                               'picture with {alt="…"}, or write {alt=""} if it is decorative')
             _quotes(m.plain_text(block.children), block.location, lines, report)
             for text in _running_text(block.children):
                 _name_like(text, known, flagged, block.location, lines, report)

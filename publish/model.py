@@ -57,11 +57,17 @@ class Link:
 
 @dataclass
 class Image:
+    """`alt`: the text alternative (`{alt="…"}`, or the description when none is given apart);
+    `alt_given`: whether the author wrote one; `caption`: the description as inline nodes (a
+    figure's caption)."""
+
     src: str
     alt: str
     location: SourceLocation
     path: Path | None = None  # the checked file inside the project, set by `assets.check_images`
     epub_name: str = ""
+    alt_given: bool = False
+    caption: list[Inline] = field(default_factory=list)
 
 
 @dataclass
@@ -122,6 +128,20 @@ class Paragraph:
     children: list[Inline]
     location: SourceLocation
     id: str = ""
+
+
+@dataclass
+class Figure(Paragraph):
+    """An image alone in its paragraph (Pandoc's convention): `children` are the image, then its
+    caption's inline nodes, so the caption is text like any other (mentions, notes, ids)."""
+
+    @property
+    def image(self) -> Image:
+        return self.children[0]  # type: ignore[return-value]
+
+    @property
+    def caption(self) -> list[Inline]:
+        return self.children[1:]
 
 
 @dataclass

@@ -222,7 +222,7 @@ def _blocks(tokens: list[Token], ctx: _Ctx) -> list[m.Block]:
             blocks.append(m.Heading(int(t.tag[1]), _inlines(tokens[i + 1], ctx), ctx.loc(t)))
             i += 3
         elif t.type == "paragraph_open":
-            blocks.append(m.Paragraph(_inlines(tokens[i + 1], ctx), ctx.loc(t)))
+            blocks.append(_paragraph_or_figure(_inlines(tokens[i + 1], ctx), ctx.loc(t)))
             i += 3
         elif t.type == "blockquote_open":
             j = _closing(tokens, i)
@@ -341,7 +341,12 @@ def _convert_inlines(tokens: list[Token], ctx: _Ctx) -> list[m.Inline]:
         elif kind == "image":
             src = str(t.attrGet("src") or "")
             line, col = ctx.find(src, ctx.line)
-            out.append(m.Image(src, t.content, m.SourceLocation(ctx.path, line, col)))
+            # markdown-it gives every image an empty `alt`: one the author wrote is in `{…}` after it.
+            source = "\n".join(ctx.lines[line - 1:line + 2])
+            given = bool(re.search(re.escape(src) + r"[^)]*\)\{[^}]*\balt=", source))
+            alt = str(t.attrGet("alt") or "") if given else t.content
+            caption = _convert_inlines(t.children or [], ctx)
+            out.append(m.Image(src, alt, m.SourceLocation(ctx.path, line, col), alt_given=given, caption=caption))
         elif kind == "footnote_ref":
             note = ctx.notes.get(t.meta["id"])
             if note is None:
@@ -373,6 +378,16 @@ def _convert_inlines(tokens: list[Token], ctx: _Ctx) -> list[m.Inline]:
             if children is not None and not tag.empty:
                 open_level(node, children, tag.name)
     return root
+
+
+def _paragraph_or_figure(children: list[m.Inline], location: m.SourceLocation) -> m.Paragraph:
+    """A paragraph holding one image and nothing else is a figure, captioned by its description."""
+    content = [n for n in children if not (isinstance(n, m.Text) and not n.text.strip())]
+    if len(content) == 1 and isinstance(content[0], m.Image):
+        image = content[0]
+        caption, image.caption = image.caption, []
+        return m.Figure([image, *caption], location)
+    return m.Paragraph(children, location)
 
 
 def _html_block(t: Token, ctx: _Ctx) -> list[m.Block]:

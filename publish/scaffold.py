@@ -2,7 +2,7 @@
 
 Input: a folder that does not exist yet (or is empty), a title and an author. Output: the
 project: `manuscript/book.toml` with every option present and explained, one chapter showing a
-footnote and a name mention, a small register, and `styles/` ready to override.
+footnote, a name mention and a figure, a small register, and `styles/` ready to override.
 """
 
 from __future__ import annotations
@@ -43,5 +43,5 @@ def _walk(folder):
     for child in sorted(folder.iterdir(), key=lambda p: p.name):
         if child.is_dir():
             yield from _walk(child)
-        elif child.suffix in (".toml", ".md", ".css", ".txt"):
+        elif child.suffix in (".toml", ".md", ".css", ".txt", ".svg"):
             yield child

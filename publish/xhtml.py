@@ -42,6 +42,8 @@ class Renderer:
         return "\n".join(self.block(b, shift) for b in blocks)
 
     def block(self, block: m.Block, shift: int) -> str:
+        if isinstance(block, m.Figure):
+            return self.figure(block)
         if isinstance(block, m.Paragraph):
             return f'<p{_id(block.id)}>{self.paragraph(block)}</p>'
         if isinstance(block, m.Heading):
@@ -61,6 +63,13 @@ class Renderer:
         if isinstance(block, m.Table):
             return self.table(block)
         raise TypeError(block)
+
+    def figure(self, block: m.Figure) -> str:
+        """An image with its caption; the caption is text (mentions, notes) like a paragraph's."""
+        caption = m.Paragraph(block.caption, block.location)
+        text = self.paragraph(caption) if block.caption else ""
+        figcaption = f"<figcaption>{text}</figcaption>" if text.strip() else ""
+        return f'<figure class="figure"{_id(block.id)}>{self.inline(block.image)}{figcaption}</figure>'
 
     def table(self, table: m.Table) -> str:
         def row(cells: list[list[m.Inline]], tag: str) -> str:

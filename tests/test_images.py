@@ -71,3 +71,57 @@ def test_good_images_are_accepted(tmp_path):
                                                       '<rect width="10" height="10" fill="url(#g)"/>'))
     result = run("build", str(book), "-f", "epub", "-f", "pdf")
     assert result.exit_code == 0, result.output
+
+
+FIGURES = """\
+---
+title: One
+---
+
+Text before the figures.
+
+![The *red* box](box.png){alt="A red rectangle"}
+
+![A map of the district](map.svg)
+
+![A rule](rule.jpg){alt=""}
+
+An ![inline icon](box.png) in running text.
+"""
+
+
+def test_figures_have_captions_and_alt_text_in_both_outputs(tmp_path):
+    from epub_reading import NS, documents, epubcheck_messages
+    from pdf_reading import page_texts
+    from pypdf import PdfReader
+
+    book = make_book(tmp_path / "b", {"01.md": FIGURES})
+    (book / "manuscript" / "box.png").write_bytes(png())
+    Image.new("RGB", (300, 20), (20, 20, 200)).save(book / "manuscript" / "rule.jpg", "JPEG")
+    (book / "manuscript" / "map.svg").write_bytes(svg('<circle cx="50" cy="25" r="20" fill="green"/>'))
+    result = run("build", str(book), "-f", "epub", "-f", "pdf")
+    assert result.exit_code == 0, result.output
+    epub = book / "dist" / "test-book.epub"
+    root = documents(epub)["01.xhtml"]
+    figures = root.xpath("//x:figure", namespaces=NS)
+    assert [(f.find("x:img", NS).get("alt"), " ".join("".join(f.find("x:figcaption", NS).itertext()).split()))
+            for f in figures] == [("A red rectangle", "The red box"), ("A map of the district", "A map of the district"),
+                                  ("", "A rule")]
+    assert figures[0].find("x:figcaption/x:em", NS).text == "red"
+    assert len(root.xpath("//x:p//x:img", namespaces=NS)) == 1  # the inline icon stays in its paragraph
+    assert epubcheck_messages(epub) == []
+    # Every picture of the EPUB is drawn in the PDF, on the page that prints its caption.
+    pdf = book / "dist" / "test-book.pdf"
+    reader = PdfReader(pdf)
+    drawn = 0
+    for page, text in zip(reader.pages, page_texts(pdf), strict=True):
+        forms = [x.get_object() for x in (page["/Resources"].get("/XObject") or {}).values()]
+        pictures = [x for x in forms if x.get("/Subtype") in ("/Image", "/Form")]
+        if "The red box" in text:
+            assert pictures and "A map of the district" in " ".join(text.split())
+        drawn += len(pictures)
+    assert drawn >= 4  # box, map, rule, and the inline icon
+    check = run("check", str(book))
+    assert [line for line in check.output.splitlines() if "[K006]" in line] == [
+        "manuscript/01.md:9:26: warning[K006]: this figure has no text alternative: its caption stands in; "
+        'describe the picture with {alt="…"}, or write {alt=""} if it is decorative']
