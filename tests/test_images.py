@@ -105,8 +105,8 @@ def test_figures_have_captions_and_alt_text_in_both_outputs(tmp_path):
     root = documents(epub)["01.xhtml"]
     figures = root.xpath("//x:figure", namespaces=NS)
     assert [(f.find("x:img", NS).get("alt"), " ".join("".join(f.find("x:figcaption", NS).itertext()).split()))
-            for f in figures] == [("A red rectangle", "The red box"), ("A map of the district", "A map of the district"),
-                                  ("", "A rule")]
+            for f in figures] == [("A red rectangle", "The red box"),
+                                  ("A map of the district", "A map of the district"), ("", "A rule")]
     assert figures[0].find("x:figcaption/x:em", NS).text == "red"
     assert len(root.xpath("//x:p//x:img", namespaces=NS)) == 1  # the inline icon stays in its paragraph
     assert epubcheck_messages(epub) == []
