@@ -49,6 +49,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
                            ""),
         "keywords": Key(list, False, "Keywords for the PDF and EPUB metadata.", []),
         "names": Key(str, False, "The name register, relative to `manuscript/`.", "names.toml"),
+        "cover": Key(str, False, "A designed front cover (PNG or JPEG, relative to `manuscript/`): the A5 trim "
+                     "(148 × 210 mm, or with 3 mm bleed 154 × 216 mm), at least 300 dpi. It replaces the "
+                     "typographic cover in the PDF and becomes the EPUB's cover image.", ""),
         "isbn": Key(str, False, "ISBN-13 of the printed book (hyphens allowed); checked, and printed with its "
                     "barcode on the back cover.", ""),
     },
@@ -140,6 +143,7 @@ class BookConfig:
     notes_by: str = ""
     imprint_extra: tuple[str, ...] = ()
     source: str = ""
+    cover: Path | None = None
     isbn: str = ""
     back_cover: bool = True
     blurb: str = ""
@@ -293,6 +297,7 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
         edition=values["imprint.edition"], rights=values["imprint.rights"],
         notes_by=values["imprint.notes_by"], imprint_extra=tuple(values["imprint.extra"]),
         source=values["imprint.source"], isbn=values["isbn"],
+        cover=root / MANUSCRIPT_DIR / values["cover"] if values["cover"] else None,
         back_cover=values["back_cover.enabled"], blurb=values["back_cover.blurb"],
         publisher_address=values["back_cover.address"], price=values["back_cover.price"],
         accept=tuple(values["check.accept"]),
@@ -327,6 +332,8 @@ def _check_values(values: dict[str, Any], path: Path, where, report: Report, roo
                      "`[accessibility]` names an evaluator and an exemption: an EPUB claims one or the other")
     for key in ("names",):
         _check_inside(values.get(key), path, where("", key), report, root, key)
+    if values.get("cover"):
+        _check_cover(values["cover"], path, where("", "cover"), report, root)
     parts = values.get("parts") or []
     if "parts" in values and values["parts"] is not None and not parts:
         report.error(path, *where("", "parts"), "C005", "`parts` lists no manuscript file")
@@ -342,6 +349,44 @@ def _check_values(values: dict[str, Any], path: Path, where, report: Report, roo
         if not target.is_file():
             report.error(path, line, col, "C007",
                          f"part {part!r} does not exist (looked for {MANUSCRIPT_DIR}/{part})")
+
+
+COVER_SIZES_MM = ((148, 210), (154, 216))  # A5 trim, and trim with 3 mm bleed
+MIN_COVER_DPI = 300
+
+
+def _check_cover(relative: str, path: Path, pos: tuple[int, int], report: Report, root: Path) -> None:
+    """The designed cover: inside the project, a safe image, the trim's shape, 300 dpi or more."""
+    from .images import inspect_image
+
+    if not _check_inside(relative, path, pos, report, root, "cover"):
+        return
+    target = root / MANUSCRIPT_DIR / relative
+    if not target.is_file():
+        report.error(path, *pos, "C007", f"cover {relative!r} does not exist (looked for {MANUSCRIPT_DIR}/{relative})")
+        return
+    if target.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        report.error(path, *pos, "C006", f"cover {relative!r} must be a PNG or JPEG image (export the designer's "
+                     "PDF to one at 300 dpi)")
+        return
+    problem = inspect_image(target)
+    if problem is not None:
+        report.error(path, *pos, problem[0], f"cover {relative!r} {problem[1]}")
+        return
+    from PIL import Image
+
+    with Image.open(target) as image:
+        width, height = image.size
+    shape = width / height
+    size = min(COVER_SIZES_MM, key=lambda s: abs(s[0] / s[1] - shape))
+    if abs(shape - size[0] / size[1]) > 0.02:
+        report.error(path, *pos, "C011", f"cover {relative!r} is {width} × {height} pixels, not the shape of the A5 "
+                     "page (148 × 210 mm, or 154 × 216 mm with bleed)")
+        return
+    dpi = width / (size[0] / 25.4)
+    if dpi < MIN_COVER_DPI:
+        report.warning(path, *pos, "C012", f"cover {relative!r} prints at {dpi:.0f} dpi: at least {MIN_COVER_DPI} "
+                       f"is needed ({round(size[0] / 25.4 * MIN_COVER_DPI)} pixels wide)")
 
 
 def _check_inside(relative: Any, path: Path, pos: tuple[int, int], report: Report, root: Path,

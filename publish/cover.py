@@ -1,14 +1,14 @@
 """The print edition's cover page → the EPUB's cover image (pypdfium2), so both share one design.
 
 Input: the laid-out pages (page 1 is the cover) and the book's timestamp. Output: PNG bytes,
-1,700 px high, drawn from a one-page PDF of that page.
+2,560 px high (see COVER_HEIGHT_PX), drawn from a one-page PDF of that page.
 """
 
 from __future__ import annotations
 
 import io
 
-COVER_HEIGHT_PX = 1700
+COVER_HEIGHT_PX = 2560  # Amazon KDP's ideal height; 1,805 px wide, over Apple's and Kobo's 1,400
 
 
 def cover_png(document, epoch: int) -> bytes:

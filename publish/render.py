@@ -69,7 +69,20 @@ def print_html(book: m.Book, config: BookConfig, index_html: str, timestamp: str
     return environment(config.root).get_template("print.html.j2").render(
         book=config, parts=parts, index_html=Markup(index_html), timestamp=timestamp,
         date_text=date_text(config.date), fonts=FONTS_NAME,
-        barcode=barcode_html(config.isbn) if config.isbn else "")
+        barcode=barcode_html(config.isbn) if config.isbn else "",
+        cover_uri=config.cover.resolve().as_uri() if config.cover else "", cover_mm=cover_size_mm(config))
+
+
+def cover_size_mm(config: BookConfig) -> tuple[int, int]:
+    """The designed cover's printed size: the A5 trim, or the trim with 3 mm bleed (its outer
+    3 mm then fall outside the page), whichever shape the image has."""
+    if config.cover is None:
+        return (148, 210)
+    from PIL import Image
+
+    with Image.open(config.cover) as image:
+        shape = image.size[0] / image.size[1]
+    return min(((148, 210), (154, 216)), key=lambda size: abs(size[0] / size[1] - shape))
 
 
 def print_index(config: BookConfig, entries: list[IndexEntry]) -> str:

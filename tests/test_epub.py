@@ -110,7 +110,7 @@ def test_cover_image_from_the_print_cover(pamphlet):
         with z.open("EPUB/" + item.get("href")) as f:
             image = Image.open(f)
             image.load()
-    assert max(image.size) >= 1600
+    assert image.size[1] >= 2500 and image.size[0] >= 1400  # KDP's ideal height; Apple's and Kobo's width
     first = opf.xpath("//opf:spine/opf:itemref", namespaces=NS)[0].get("idref")
     [doc] = opf.xpath("//opf:item[@id=$id]", id=first, namespaces=NS)
     assert doc.get("href") == "cover.xhtml"

@@ -125,3 +125,48 @@ def test_figures_have_captions_and_alt_text_in_both_outputs(tmp_path):
     assert [line for line in check.output.splitlines() if "[K006]" in line] == [
         "manuscript/01.md:9:26: warning[K006]: this figure has no text alternative: its caption stands in; "
         'describe the picture with {alt="…"}, or write {alt=""} if it is decorative']
+
+
+def _with_cover(tmp_path, size, name="cover.jpg"):
+    from conftest import copy_pamphlet
+
+    book = copy_pamphlet(tmp_path / "book")
+    design = Image.new("RGB", size, (20, 60, 120))
+    design.paste((230, 200, 40), (size[0] // 8, size[1] // 6, size[0] * 7 // 8, size[1] // 3))
+    design.save(book / "manuscript" / name)
+    toml = book / "manuscript" / "book.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('slug = "hungary-56"\n',
+                                                             f'slug = "hungary-56"\ncover = "{name}"\n'), encoding="utf-8")
+    return book
+
+
+def test_a_designed_cover_is_the_pdfs_first_page_and_the_epubs_cover(tmp_path):
+    from pdf_reading import page_texts
+
+    book = _with_cover(tmp_path, (1819, 2551))  # 154 × 216 mm at 300 dpi: the A5 trim with bleed
+    result = run("build", str(book), "-f", "pdf", "-f", "epub")
+    assert result.exit_code == 0, result.output
+    assert "C012" not in result.output
+    pdf = book / "dist" / "hungary-56.pdf"
+    assert "CLARE DOYLE" not in page_texts(pdf)[0]  # the typographic cover gave way
+    import zipfile
+
+    with zipfile.ZipFile(book / "dist" / "hungary-56.epub") as z:
+        cover = Image.open(io.BytesIO(z.read("EPUB/images/cover.png"))).convert("RGB")
+    width, height = cover.size
+    assert cover.getpixel((width // 2, height // 4)) == pytest.approx((230, 200, 40), abs=12)  # the design's band
+    assert cover.getpixel((width // 2, height * 3 // 4)) == pytest.approx((20, 60, 120), abs=12)
+
+
+@pytest.mark.parametrize("size, code, words", [
+    ((1000, 1000), "C011", "not the shape of the A5 page"),
+    ((600, 851), "C012", "prints at 103 dpi"),
+])
+def test_a_cover_of_the_wrong_shape_or_resolution_is_reported_at_its_key(tmp_path, size, code, words):
+    book = _with_cover(tmp_path, size)
+    result = run("build", str(book), "-f", "pdf")
+    line = next(i for i, t in enumerate((book / "manuscript" / "book.toml").read_text().splitlines(), 1)
+                if t.startswith("cover"))
+    assert f"manuscript/book.toml:{line}:1: " in result.output and f"[{code}]" in result.output
+    assert words in result.output and "Traceback" not in result.output
+    assert result.exit_code == (1 if code == "C011" else 0)
