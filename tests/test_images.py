@@ -135,8 +135,8 @@ def _with_cover(tmp_path, size, name="cover.jpg"):
     design.paste((230, 200, 40), (size[0] // 8, size[1] // 6, size[0] * 7 // 8, size[1] // 3))
     design.save(book / "manuscript" / name)
     toml = book / "manuscript" / "book.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace('slug = "hungary-56"\n',
-                                                             f'slug = "hungary-56"\ncover = "{name}"\n'), encoding="utf-8")
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace('slug = "hungary-56"\n', f'slug = "hungary-56"\ncover = "{name}"\n'), encoding="utf-8")
     return book
 
 
