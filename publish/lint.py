@@ -8,6 +8,7 @@ Input: a read and resolved `Manuscript`. Output: warnings in the `Report`:
   it could not decide);
 - K004 double spaces in the running text;
 - K006 figures without a text alternative (`{alt="…"}`);
+- K007 figures that print below 300 dpi at their printed size;
 - K005 quotation marks that do not pair up in a paragraph: an opening mark never closed, a closing
   mark with none open (where an opening one belongs), an opening mark inside an open quotation.
   The build never repairs the author's text: an editor decides, and may accept a case in book.toml
@@ -43,6 +44,8 @@ def lint(manuscript, report: Report) -> None:
                 report.warning(loc.path, loc.line, loc.col, "K006",
                                "this figure has no text alternative: its caption stands in; describe the "
                                'picture with {alt="…"}, or write {alt=""} if it is decorative')
+            if isinstance(block, m.Figure):
+                _resolution(block.image, report)
             _quotes(m.plain_text(block.children), block.location, lines, report)
             for text in _running_text(block.children):
                 _name_like(text, known, flagged, block.location, lines, report)
@@ -59,6 +62,33 @@ def lint(manuscript, report: Report) -> None:
         if entry.key not in mentioned:
             report.warning(register.path, entry.line, 1, "K002",
                            f"register entry `{entry.key}` is never mentioned in the book")
+
+
+TEXT_WIDTH_IN = 112 / 25.4  # the A5 text block
+FIGURE_HEIGHT_IN = 110 / 25.4  # print.css: figure.figure img { max-height: 110mm }
+MIN_DPI = 300
+
+
+def printed_dpi(width_px: int, height_px: int) -> float:
+    """The resolution a raster figure prints at: sized at 96 px an inch (CSS), then scaled down to the
+    text width and the figure's height limit, as the print CSS does."""
+    width_in = min(width_px / 96, TEXT_WIDTH_IN, FIGURE_HEIGHT_IN * width_px / height_px)
+    return width_px / width_in
+
+
+def _resolution(image: m.Image, report: Report) -> None:
+    if image.path is None or image.path.suffix.lower() == ".svg":
+        return
+    from PIL import Image
+
+    with Image.open(image.path) as opened:
+        width, height = opened.size
+    dpi = printed_dpi(width, height)
+    if dpi < MIN_DPI:
+        loc = image.location
+        report.warning(loc.path, loc.line, loc.col, "K007",
+                       f"this figure prints at {dpi:.0f} dpi ({width} × {height} pixels at "
+                       f"{25.4 * width / dpi:.0f} mm wide): at least {MIN_DPI} are needed for print")
 
 
 def unpaired_quotes(text: str) -> list[tuple[int, str]]:

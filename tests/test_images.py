@@ -125,6 +125,10 @@ def test_figures_have_captions_and_alt_text_in_both_outputs(tmp_path):
     assert [line for line in check.output.splitlines() if "[K006]" in line] == [
         "manuscript/01.md:9:26: warning[K006]: this figure has no text alternative: its caption stands in; "
         'describe the picture with {alt="…"}, or write {alt=""} if it is decorative']
+    # 40 × 30 and 300 × 20 pixels print at 96 dpi; the SVG has no resolution to lack.
+    assert [line.split(": warning")[0] for line in check.output.splitlines() if "[K007]" in line] == [
+        "manuscript/01.md:7:18", "manuscript/01.md:11:11"]
+    assert "prints at 96 dpi (40 × 30 pixels at 11 mm wide)" in check.output
 
 
 def _with_cover(tmp_path, size, name="cover.jpg"):
