@@ -15,8 +15,9 @@ from pathlib import Path
 from . import model as m
 from .diagnostics import Report
 
-FONT_FILES = ("SourceSerifPro-Regular.otf", "SourceSerifPro-It.otf", "SourceSerifPro-Semibold.otf",
-              "SourceSerifPro-Bold.otf")
+# The roman and the italic: the bold weights have the roman's character set (and reading two cmaps
+# instead of four keeps the check under 0.1 s).
+FONT_FILES = ("SourceSerifPro-Regular.otf", "SourceSerifPro-It.otf")
 
 
 @cache
