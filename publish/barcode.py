@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from .config import isbn_digits
+
 MODULE_MM = 0.33  # EAN-13 at 100 % magnification
 BAR_MM = 22.85  # the bars' nominal height
 GUARD_MM = 1.65  # guard bars reach this much lower
@@ -22,12 +24,11 @@ def ean13_modules(isbn: str) -> str:
     """The 95 modules of the barcode, `1` for a bar and `0` for a space."""
     from barcode import EAN13
 
-    digits = isbn.replace("-", "").replace(" ", "")
-    return EAN13(digits[:12]).build()[0]
+    return EAN13(isbn_digits(isbn)[:12]).build()[0]
 
 
 def barcode_html(isbn: str) -> Markup:
-    digits = isbn.replace("-", "").replace(" ", "")
+    digits = isbn_digits(isbn)
     modules = ean13_modules(isbn)
     bars = []
     k = 0

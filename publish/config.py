@@ -112,9 +112,14 @@ def is_language_tag(value: str) -> bool:
     return bool(LANGUAGE_TAG_RE.fullmatch(value))
 
 
+def isbn_digits(value: str) -> str:
+    """An ISBN as written in book.toml (`978-0-306-40615-7`) → its 13 digits."""
+    return value.replace("-", "").replace(" ", "")
+
+
 def is_isbn13(value: str) -> bool:
     """An ISBN-13, hyphens or spaces allowed: prefix 978/979 and the EAN-13 check digit."""
-    digits = value.replace("-", "").replace(" ", "")
+    digits = isbn_digits(value)
     if not re.fullmatch(r"97[89]\d{10}", digits):
         return False
     total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits[:12]))
@@ -246,7 +251,7 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
 
     for table, value in data.items():
         if table not in SCHEMA[""] and table not in SCHEMA:
-            report.error(path, *where("", table), "C003", f"unknown key `{table}`{_suggest(table, _known(''))}")
+            report.error(path, *where("", table), "C003", f"unknown key `{table}`{suggest(table, _known(''))}")
         elif table in SCHEMA and table != "" and not isinstance(value, dict):
             report.error(path, *where("", table), "C004", f"`{table}` must be a table `[{table}]`")
     for table, keys in SCHEMA.items():
@@ -257,7 +262,7 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
             for key in section:
                 if key not in keys:
                     report.error(path, *where(table, key), "C003",
-                                 f"unknown key `{key}` in [{table}]{_suggest(key, _known(table))}")
+                                 f"unknown key `{key}` in [{table}]{suggest(key, _known(table))}")
         for key, spec in keys.items():
             name = f"{table}.{key}" if table else key
             if key not in section:
@@ -411,7 +416,7 @@ def _resolves_inside(target: Path, root: Path) -> bool:
         return False
 
 
-def _suggest(name: str, known: list[str]) -> str:
+def suggest(name: str, known) -> str:
     """`; did you mean `x`?` for a close match (difflib), else the list of known keys."""
     close = difflib.get_close_matches(name, known, n=1)
     return f"; did you mean `{close[0]}`?" if close else f" (known: {', '.join(known)})"

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from . import model as m
 from .assets import IMAGE_TYPES
+from .config import isbn_digits
 from .cover import cover_png
 from .hyphenate import Hyphenator
 from .pagination import insert_page_break, main_blocks, page_starts
@@ -129,11 +130,11 @@ def _accessibility(config, has_index: bool, has_pages: bool) -> list[tuple[str, 
                + (", an index of names" if has_index else "")
                + (", and the page numbers of the print edition" if has_pages else "") + ".")
     meta += [("schema:accessibilityHazard", "none"), ("schema:accessibilitySummary", summary)]
-    if config.isbn:  # the print edition the page numbers come from
-        meta.append(("dc:source", f"urn:isbn:{config.isbn.replace('-', '').replace(' ', '')}"))
+    print_edition = f"urn:isbn:{isbn_digits(config.isbn)}" if config.isbn else ""
+    if print_edition:  # the print edition the page numbers come from
+        meta.append(("dc:source", print_edition))
     if has_pages:
-        meta.append(("pageBreakSource", f"urn:isbn:{config.isbn.replace('-', '').replace(' ', '')}" if config.isbn
-                     else f"{config.title}: print edition ({config.trim}, PDF)"))
+        meta.append(("pageBreakSource", print_edition or f"{config.title}: print edition ({config.trim}, PDF)"))
     meta += accessibility_claim(config)
     return meta
 

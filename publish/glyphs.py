@@ -8,12 +8,14 @@ have, and the EPUB depends on the reader's. Under `--strict` it is an error like
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 from pathlib import Path
 
 from . import model as m
 from .diagnostics import Report
+from .lint import find
 
 # The roman and the italic: the bold weights have the roman's character set (and reading two cmaps
 # instead of four keeps the check under 0.1 s).
@@ -50,16 +52,8 @@ def check_glyphs(book: m.Book, sources: dict[Path, list[str]], report: Report) -
                     if char in seen or ord(char) in fonts or char.isspace() or unicodedata.category(char) == "Cf":
                         continue
                     seen.add(char)
-                    line, col = _find(lines, block.location.line, char)
+                    line, col = find(lines, block.location.line, re.compile(re.escape(char)))
                     name = unicodedata.name(char, f"U+{ord(char):04X}").lower()
                     report.warning(part.source, line, col, "G001",
                                    f"“{char}” (U+{ord(char):04X} {name}) is in none of the book's fonts: "
                                    "it prints as an empty box, or in whatever font a machine has")
-
-
-def _find(lines: list[str], start: int, char: str) -> tuple[int, int]:
-    for number in range(start, len(lines) + 1):
-        col = lines[number - 1].find(char)
-        if col >= 0:
-            return number, col + 1
-    return start, 1

@@ -50,7 +50,7 @@ def lint(manuscript, report: Report) -> None:
             for text in _running_text(block.children):
                 _name_like(text, known, flagged, block.location, lines, report)
                 if '"' in text or re.search(r"(?<!\w)'|'(?!\w)", text):
-                    line, col = _find(lines, block.location.line, re.compile(r"[\"']"))
+                    line, col = find(lines, block.location.line, re.compile(r"[\"']"))
                     report.warning(part.source, line, col, "K003",
                                    "straight quote left in the text: type a curly one (“ ” ‘ ’)")
         for number, line in enumerate(lines, 1):
@@ -159,13 +159,15 @@ def _name_like(text: str, known: list[str], flagged: set[str], location: m.Sourc
         if not phrase or phrase in flagged or any(phrase in k or k in phrase for k in known):
             continue
         flagged.add(phrase)
-        line, col = _find(lines, location.line, re.compile(re.escape(words[0])))
+        line, col = find(lines, location.line, re.compile(re.escape(words[0])))
         report.warning(location.path, line, col, "K001",
                        f"“{phrase}” looks like a name but is in no register entry: add it to "
                        "names.toml, or to `not_names` if it is not a person")
 
 
-def _find(lines: list[str], start: int, pattern: re.Pattern) -> tuple[int, int]:
+def find(lines: list[str], start: int, pattern: re.Pattern) -> tuple[int, int]:
+    """Line and column of `pattern`'s first match from line `start` on (within 100 lines): where a
+    problem found in a block's text stands in its source."""
     for number in range(start, min(len(lines), start + 100) + 1):
         found = pattern.search(lines[number - 1])
         if found:

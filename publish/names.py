@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import model as m
-from .config import read_toml
+from .config import read_toml, suggest
 from .diagnostics import Report
 
 PERSON_FIELDS = {"key", "heading", "display", "variants", "dates", "note", "exclude", "index",
@@ -81,7 +81,7 @@ def load_register(path: Path | None, root: Path, report: Report) -> Register:
         if name not in ("person", "term", "not_names"):
             line, col = _key_position(lines, name, 1)
             report.error(path, line, col, "R004",
-                         f"unknown key `{name}`{_suggest(name, ('person', 'term', 'not_names'))}")
+                         f"unknown key `{name}`{suggest(name, ('person', 'term', 'not_names'))}")
     owners: dict[str, str] = {}
     for kind in ("person", "term"):
         line_of = iter(starts[kind])
@@ -109,12 +109,6 @@ def _strings(value) -> list[str]:
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
-def _suggest(name: str, known) -> str:
-    """`; did you mean `x`?` for a close match (difflib), else the list of known names."""
-    close = difflib.get_close_matches(name, list(known), n=1)
-    return f"; did you mean `{close[0]}`?" if close else f" (known: {', '.join(sorted(known))})"
-
-
 def _key_position(lines: list[str], name: str, start: int) -> tuple[int, int]:
     """Line and column of `name =` in the table that begins on line `start` (that line if absent)."""
     for number in range(start, len(lines) + 1):
@@ -132,7 +126,7 @@ def _entry(kind: str, raw: dict, path: Path, line: int, report: Report, lines: l
     misspelt: set[str] = set()  # fields a misspelling stands for: not reported missing as well
     for name in raw:
         if name not in fields:
-            hint = _suggest(name, fields)
+            hint = suggest(name, fields)
             misspelt.update(difflib.get_close_matches(name, list(fields), n=1))
             report.error(path, *_key_position(lines, name, line), "R004",
                          f"unknown field `{name}` in [[{kind}]]{hint}")
