@@ -33,10 +33,12 @@ def inspect_image(path: Path) -> tuple[str, str] | None:
 
 
 def _inspect_raster(path: Path) -> tuple[str, str] | None:
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageFile, UnidentifiedImageError
 
     expected = FORMATS[path.suffix.lower()]
     pillow_limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None  # the size is judged here, below
+    # WeasyPrint, once imported, tells Pillow to accept truncated files; a truncated file is refused here.
+    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with Image.open(path) as image:  # reads the header only
             if image.format != expected:
@@ -56,6 +58,7 @@ def _inspect_raster(path: Path) -> tuple[str, str] | None:
         return "I005", f"does not decode completely ({e})"
     finally:
         Image.MAX_IMAGE_PIXELS = pillow_limit
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     return None
 
 
