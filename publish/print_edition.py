@@ -2,8 +2,8 @@
 
 Input: the `Book`, its config and register. Output: `PrintEdition` — the final pages (a WeasyPrint
 `Document` made of the body's pages, the index's pages, blank pages up to a multiple of 4 and the
-back cover), the
-`PageMap` of the body, the index entries, and the notes that could not be kept on their call's page.
+back cover), the `PageMap` of the body, the index entries, and the notes that could not be kept on
+their call's page.
 
 One layout pass for the book: it is laid out once with the index's opening page (so the contents
 can point at it); the index's page numbers are then read from that layout, and only the index is
