@@ -70,9 +70,10 @@ def make_epub(manuscript, edition, epoch: int, stamp: str) -> bytes:
     config, book = manuscript.config, manuscript.book
     files, at_title, at_index = place_page_breaks(book, edition)
     docs: list[EpubDoc] = [epub_cover(config), epub_title(config, edition.page_count)]
+    hyphenator = Hyphenator(config.language, manuscript.hyphenation)  # the book's exceptions, for every part
     for part in book.parts:
         marker = "".join(page_break_marker(label) for label in at_title.get(part.slug, []))
-        docs.append(epub_part(config, part, marker, Hyphenator(config.language, manuscript.hyphenation)))
+        docs.append(epub_part(config, part, marker, hyphenator))
     has_index = bool(config.index_enabled and edition.index)
     if has_index:
         docs.append(epub_index(config, edition.index, _locators(book, edition), at_index))
