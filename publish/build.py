@@ -8,7 +8,10 @@ in which case nothing under the output folder has changed.
 from __future__ import annotations
 
 import os
+import pickle
+import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -27,7 +30,8 @@ from .parse import parse_part
 from .resolve import resolve
 from .state import last_commit_time
 
-FORMATS = ("epub", "pdf", "press", "booklet")
+FORMATS = ("epub", "pdf", "press", "booklet", "web")
+READER_FORMATS = ("epub", "web")  # made from the resolved book and the page map, in a child process
 
 
 @dataclass
@@ -116,11 +120,15 @@ def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] 
     edition = lay_out(manuscript.book, config, manuscript.register, report, stamp, manuscript.hyphenation)
     report.raise_if_errors(strict)
     _check_press_profile(formats, config)
-    with _epub_writer(formats, manuscript, edition, epoch, stamp) as epub:  # a child process
+    with _reader_writer(formats, manuscript, edition, epoch, stamp) as readers:  # a child process
         files = _write_outputs(manuscript, edition, formats, out_dir, epoch, progress)
-        if epub is not None:
-            progress("writing the EPUB")
-            files["epub"] = (out_dir / f"{config.slug}.epub", epub.result(), None)
+        if readers is not None:
+            progress("writing the EPUB and the web edition")
+            made = pickle.loads(readers.result())
+            if "epub" in made:
+                files["epub"] = (out_dir / f"{config.slug}.epub", made["epub"], None)
+            for name, data in made.get("web", {}).items():
+                files[f"web:{name}"] = (out_dir / "web" / name, data, None)
     if keep_html:  # the print HTML with its stylesheets inlined: open it, or render it alone
         styles = "\n".join(f"<style>\n{css}\n</style>" for css, _ in edition.stylesheets)
         html = edition.html.replace("</head>", styles + "\n</head>", 1)
@@ -131,22 +139,49 @@ def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] 
     progress("saving")
     _sweep_leftovers(out_dir)
     result = BuildResult(warnings=report.warnings)
+    web = {kind: entry for kind, entry in files.items() if kind.startswith("web:")}
     for kind, (path, data, pages) in files.items():
-        write_atomically(path, data)
+        if kind not in web:
+            write_atomically(path, data)
         result.outputs.append(Output(path, kind, len(data), pages))
+    if web:
+        write_folder_atomically(out_dir / "web", {path: data for path, data, _ in web.values()})
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _epub_writer(formats: tuple[str, ...], manuscript: Manuscript, edition, epoch: int, stamp: str):
-    """The EPUB, written by a child process while the parent writes the PDFs (they share nothing
-    but the laid-out pages); no writer when the EPUB is not wanted."""
-    if "epub" not in formats:
+def _reader_writer(formats: tuple[str, ...], manuscript: Manuscript, edition, epoch: int, stamp: str):
+    """The EPUB and the web edition, made by a child process while the parent writes the PDFs (they
+    share nothing but the laid-out pages); no child when neither is wanted."""
+    if not set(READER_FORMATS) & set(formats):
         return nullcontext(None)
-    from .epub_edition import make_epub
     from .parallel import Background
 
-    return Background(lambda: make_epub(manuscript, edition, epoch, stamp))
+    downloads = tuple(name for kind, name in _output_names(manuscript.config).items() if kind in formats)
+    return Background(lambda: pickle.dumps(reader_editions(manuscript, edition, epoch, stamp, formats, downloads)))
+
+
+def _output_names(config: BookConfig) -> dict[str, str]:
+    return {"epub": f"{config.slug}.epub", "pdf": f"{config.slug}.pdf", "press": f"{config.slug}-press.pdf",
+            "booklet": f"{config.slug}-booklet.pdf"}
+
+
+def reader_editions(manuscript: Manuscript, edition, epoch: int, stamp: str, formats: tuple[str, ...],
+                    downloads: tuple[str, ...] = ()) -> dict:
+    """{"epub": bytes, "web": {path: bytes}} for the formats asked: both from the same page breaks
+    (placed in the book's text once) and the same cover image."""
+    from .cover import cover_png
+    from .epub_edition import make_epub, place_page_breaks
+    from .web_edition import make_web
+
+    breaks = place_page_breaks(manuscript.book, edition)
+    cover = cover_png(edition.document, epoch)
+    made: dict = {}
+    if "epub" in formats:
+        made["epub"] = make_epub(manuscript, edition, epoch, stamp, breaks, cover)
+    if "web" in formats:
+        made["web"] = make_web(manuscript, edition, cover, downloads, breaks[1], breaks[2])
+    return made
 
 
 def _check_press_profile(formats: tuple[str, ...], config: BookConfig) -> None:
@@ -206,7 +241,42 @@ def _sweep_leftovers(out_dir: Path) -> None:
     """Remove temporary files a killed build left behind (never a finished output)."""
     if out_dir.is_dir():
         for leftover in out_dir.glob(".*.tmp"):
-            leftover.unlink(missing_ok=True)
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
+
+
+def write_folder_atomically(folder: Path, files: dict[Path, bytes]) -> None:
+    """Replace `folder` with exactly `files` (paths inside it): written beside it, then swapped in
+    by two renames, so a reader sees the old site or the new one and no file of an old build stays."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with _FOLDER_LOCK:  # `publish preview` writes the site from two threads
+        _swap_in(folder, files)
+
+
+_FOLDER_LOCK = threading.Lock()
+
+
+def _swap_in(folder: Path, files: dict[Path, bytes]) -> None:
+    fresh = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
+    try:
+        for path, data in files.items():
+            target = fresh / path.relative_to(folder)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            os.chmod(target, 0o644)
+        for directory in [fresh, *(p for p in fresh.rglob("*") if p.is_dir())]:
+            os.chmod(directory, 0o755)
+        old = folder.with_name(f".{folder.name}.old.tmp")
+        shutil.rmtree(old, ignore_errors=True)
+        if folder.exists():
+            os.replace(folder, old)
+        os.replace(fresh, folder)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
 
 
 def write_atomically(path: Path, data: bytes) -> None:

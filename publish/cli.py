@@ -16,9 +16,9 @@ import click
 
 from . import __version__
 
-FORMATS = ("epub", "pdf", "press", "booklet")
+FORMATS = ("epub", "pdf", "press", "booklet", "web")
 STEPS = ("reading the manuscript", "laying out the print edition", "writing the PDF", "imposing the booklet",
-         "writing the press file", "writing the EPUB", "saving")
+         "writing the press file", "writing the EPUB and the web edition", "saving")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -36,8 +36,8 @@ def main() -> None:
 @click.argument("book_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--format", "-f", "formats", multiple=True, type=click.Choice(FORMATS),
               help="Build only this output (repeatable): epub, pdf (A5 reading edition), press "
-                   "(bleed and crop marks, PDF/X), booklet (A4 imposed for home printing). "
-                   "Default: all four.")
+                   "(bleed and crop marks, PDF/X), booklet (A4 imposed for home printing), web "
+                   "(a static site in dist/web/). Default: all five.")
 @click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write the outputs into this folder instead of BOOK_DIR/dist.")
 @click.option("--strict", is_flag=True, help="Treat warnings (e.g. a note that could not be kept "
@@ -51,8 +51,8 @@ def build(book_dir: Path, formats: tuple[str, ...], out_dir: Path | None, strict
           keep_html: bool, quiet: bool, debug: bool) -> None:
     """Build the book in BOOK_DIR (default: the current folder) into BOOK_DIR/dist/.
 
-    Writes <slug>.epub, <slug>.pdf, <slug>-press.pdf and <slug>-booklet.pdf, each replaced
-    atomically; if the book has errors, they are listed and nothing is written.
+    Writes <slug>.epub, <slug>.pdf, <slug>-press.pdf, <slug>-booklet.pdf and the web edition in
+    web/, each replaced atomically; if the book has errors, they are listed and nothing is written.
     """
     from . import state
     from .config import find_book
@@ -78,12 +78,17 @@ def build(book_dir: Path, formats: tuple[str, ...], out_dir: Path | None, strict
     if fingerprint:
         state.record(target.resolve(), fingerprint, result.outputs, result.warnings)
     if not quiet:
-        sources, outputs = [], []  # the EPUB's documents kept by --html are summed up in one line
+        sources, site, outputs = [], [], []  # --html's EPUB documents and the web site: one line each
         for out in result.outputs:
-            (sources if out.kind.startswith("epub-html:") else outputs).append(out)
+            (sources if out.kind.startswith("epub-html:") else site if out.kind.startswith("web:")
+             else outputs).append(out)
         for out in outputs:
             pages = f", {out.pages} pages" if out.pages else ""
             click.echo(f"wrote {out.path} ({_size(out.size)}{pages})")
+        if site:
+            pages = sum(out.path.suffix == ".html" for out in site)
+            click.echo(f"wrote {target / 'web'}{os.sep} (the web edition: {pages} pages, "
+                       f"{_size(sum(out.size for out in site))})")
         if sources:
             folder = os.path.commonpath([out.path for out in sources])  # css/ may come first
             click.echo(f"wrote {folder}{os.sep} (the EPUB's {len(sources)} documents, "
@@ -167,15 +172,48 @@ def new(directory: Path, title: str, author: str, publisher: str) -> None:
 
 @main.command()
 @click.argument("book_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--once", is_flag=True, help="Build and write the contact sheet once, then stop.")
-def preview(book_dir: Path, once: bool) -> None:
-    """Rebuild on every change to manuscript/ or styles/, and write dist/preview.png.
+@click.option("--port", "-p", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="The port to serve on, on 127.0.0.1 only (0: any free port).")
+@click.option("--once", is_flag=True, help="Build and write the contact sheet once, then stop (no server).")
+def preview(book_dir: Path, port: int, once: bool) -> None:
+    """Serve the book on http://127.0.0.1:PORT/ and rebuild it on every change.
 
-    The contact sheet shows every page of the PDF, so the layout can be seen without a PDF
-    viewer. Stop with Ctrl-C.
+    The web edition is at /, the PDF beside it; an open page reloads by itself when manuscript/ or
+    styles/ change (the web edition first, then the PDF when its layout is done). Problems are
+    printed and shown on the page. dist/preview.png shows every page of the PDF. Stop with Ctrl-C.
     """
     from .config import find_book
     from .preview import watch
 
     book_dir = find_book(book_dir)
-    watch(book_dir, once, echo=click.echo)
+    try:
+        watch(book_dir, once, echo=click.echo, port=port)
+    except OSError as e:
+        raise click.ClickException(f"cannot serve on 127.0.0.1:{port}: {e.strerror or e}") from None
+
+
+@main.command()
+@click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "-o", "out_dir", default="catalog", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="The catalogue's folder.")
+@click.option("--title", default="Catalogue", show_default=True, help="The catalogue's title.")
+def catalog(folders: tuple[Path, ...], out_dir: Path, title: str) -> None:
+    """Build every book project under FOLDERS, in parallel, into a catalogue.
+
+    Writes OUT/books/<slug>/ (each book's outputs), OUT/catalog.xml (an OPDS 1.2 feed that reading
+    apps can browse), OUT/catalog.json (OPDS 2.0) and OUT/index.html. A book with errors is reported
+    and left out; the others are published. Exit status 1 if any book failed.
+    """
+    from .catalog import build_catalog
+
+    published, failed = build_catalog(list(folders), out_dir, title)
+    for book in failed:
+        click.secho(f"{book.book}: not in the catalogue:", err=True, fg="red")
+        for line in book.diagnostics:
+            click.secho(f"  {line}", err=True, fg="red")
+    for book in published:
+        click.echo(f"published {book.title} ({out_dir / 'books' / book.slug})")
+    click.echo(f"wrote {out_dir / 'catalog.xml'}, {out_dir / 'catalog.json'} and {out_dir / 'index.html'}: "
+               f"{len(published)} book(s), {len(failed)} failed")
+    if failed:
+        sys.exit(1)

@@ -65,10 +65,11 @@ def place_page_breaks(book: m.Book, edition) -> tuple[dict[str, str], dict[str, 
     return files, at_title, at_index
 
 
-def make_epub(manuscript, edition, epoch: int, stamp: str) -> bytes:
-    """The EPUB, its cover image drawn from the print edition's cover page."""
+def make_epub(manuscript, edition, epoch: int, stamp: str, breaks=None, cover: bytes | None = None) -> bytes:
+    """The EPUB, its cover image drawn from the print edition's cover page. `breaks`: what
+    `place_page_breaks` returned, when it has already been called on this book (it changes it)."""
     config, book = manuscript.config, manuscript.book
-    files, at_title, at_index = place_page_breaks(book, edition)
+    files, at_title, at_index = breaks or place_page_breaks(book, edition)
     docs: list[EpubDoc] = [epub_cover(config), epub_title(config, edition.page_count)]
     hyphenator = Hyphenator(config.language, manuscript.hyphenation)  # the book's exceptions, for every part
     for part in book.parts:
@@ -100,7 +101,7 @@ def make_epub(manuscript, edition, epoch: int, stamp: str) -> bytes:
     modified = datetime.fromtimestamp(epoch, UTC)
     images = [(image.epub_name, IMAGE_TYPES[image.path.suffix.lower()], image.path.read_bytes())
               for image in manuscript.images]
-    cover = cover_png(edition.document, epoch)
+    cover = cover if cover is not None else cover_png(edition.document, epoch)
     return write_epub(config, docs, nav, css, fonts, modified, metadata, images, cover)
 
 

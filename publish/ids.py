@@ -16,7 +16,7 @@ FIXED = frozenset({
     "back-cover", "nav", "toc", "toc-title", "landmarks", "page-list", "notes", "footnotes",
 })
 # Ids the build numbers: notes, calls, mentions, paragraphs, print pages, index entries and letters.
-NUMBERED = re.compile(r"(fn|fnref|m|b|page|ix|ixs|ixg)-")
+NUMBERED = re.compile(r"(fn|fnref|pop|m|b|page|ix|ixs|ixg)-")
 
 
 class Ids:

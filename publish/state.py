@@ -65,7 +65,8 @@ def up_to_date(out_dir: Path, print_: str) -> dict | None:
 
 def record(out_dir: Path, print_: str, outputs: list, warnings: list) -> None:
     state = {"fingerprint": print_,
-             "outputs": {o.path.name: _stamp(o.path) for o in outputs if o.path.parent == out_dir},
+             "outputs": {o.path.resolve().relative_to(out_dir).as_posix(): _stamp(o.path) for o in outputs
+                         if o.path.resolve().is_relative_to(out_dir)},  # the web edition's files too
              "summary": [[o.path.name, o.kind, o.size, o.pages] for o in outputs],
              "warnings": [str(w) for w in warnings]}
     tmp = out_dir / (STATE_NAME + ".tmp")

@@ -5,6 +5,9 @@ Input: blocks and inline nodes of the resolved model. Output: well-formed XHTML 
   foot); the call's anchor `fnref-N` and the note's id `fn-N` let the pagination check find both.
 - `epub`: each call is a `noteref` link; the notes are `aside` `footnote`s after the part's text,
   each with a back-link (EPUB 3.3 structural semantics and DPUB-ARIA), read as pop-ups.
+- `web`: each call is a button that opens the note in place (an HTML `popover`, no script); the
+  notes are also listed after the part's text, each with a back-link, where the index's locators
+  of mentions in notes land. Links between parts point at `.html` pages.
 Mentions are `<span id="m-N">` in both, so index locators can point at them.
 """
 
@@ -18,8 +21,9 @@ from .hyphenate import Hyphenator
 
 class Renderer:
     def __init__(self, flavour: str, hyphenator: Hyphenator | None = None):
-        assert flavour in ("print", "epub")
+        assert flavour in ("print", "epub", "web")
         self.flavour = flavour
+        self.anchors = True  # False while writing a copy of a note (web pop-up): its ids are the list's
         self.hyphenator = hyphenator  # print: soft hyphens in paragraphs and notes; EPUB: the exceptions
         self._breakable = 0  # inside a paragraph (> 0), where words may be broken
         self._paragraph_ends: set[int] = set()  # the last text of each paragraph: its last word stays whole
@@ -45,10 +49,10 @@ class Renderer:
         if isinstance(block, m.Figure):
             return self.figure(block)
         if isinstance(block, m.Paragraph):
-            return f'<p{_id(block.id)}>{self.paragraph(block)}</p>'
+            return f'<p{self._id(block.id)}>{self.paragraph(block)}</p>'
         if isinstance(block, m.Heading):
             level = min(block.level + shift, 6)
-            return f'<h{level}{_id(block.id)}>{self.inlines(block.children)}</h{level}>'
+            return f'<h{level}{self._id(block.id)}>{self.inlines(block.children)}</h{level}>'
         if isinstance(block, m.Quote):
             return f"<blockquote>\n{self.blocks(block.blocks, shift)}\n</blockquote>"
         if isinstance(block, m.ListBlock):
@@ -69,7 +73,7 @@ class Renderer:
         caption = m.Paragraph(block.caption, block.location)
         text = self.paragraph(caption) if block.caption else ""
         figcaption = f"<figcaption>{text}</figcaption>" if text.strip() else ""
-        return f'<figure class="figure"{_id(block.id)}>{self.inline(block.image)}{figcaption}</figure>'
+        return f'<figure class="figure"{self._id(block.id)}>{self.inline(block.image)}{figcaption}</figure>'
 
     def table(self, table: m.Table) -> str:
         def row(cells: list[list[m.Inline]], tag: str) -> str:
@@ -87,7 +91,27 @@ class Renderer:
     # ---- inlines --------------------------------------------------------------------------------
 
     def inlines(self, nodes: list[m.Inline]) -> str:
+        if self.flavour == "web":
+            return self._web_inlines(nodes)
         return "".join(self.inline(n) for n in nodes)
+
+    def _web_inlines(self, nodes: list[m.Inline]) -> str:
+        """Web: a note call (a button, which a browser may move to the next line alone) is kept on
+        the line of the word before it, inside one unbreakable span."""
+        out: list[str] = []
+        for i, node in enumerate(nodes):
+            if isinstance(node, m.NoteRef) and i and out:
+                before = nodes[i - 1]
+                if isinstance(before, m.Text):
+                    head, space, word = out[-1].rpartition(" ")
+                    out[-1] = head + space + f'<span class="call-tie">{word}{self.inline(node)}</span>'
+                elif not isinstance(before, (m.NoteRef, m.Break, m.PageBreak)):
+                    out[-1] = f'<span class="call-tie">{out[-1]}{self.inline(node)}</span>'
+                else:
+                    out.append(self.inline(node))
+                continue
+            out.append(self.inline(node))
+        return "".join(out)
 
     def inline(self, node: m.Inline) -> str:
         if isinstance(node, m.Text):
@@ -106,7 +130,9 @@ class Renderer:
             if node.broken:
                 return self.inlines(node.children)
             title = f' title="{escape(node.title)}"' if node.title else ""
-            href = node.target_file + node.href if self.flavour == "epub" and node.target_file else node.href
+            href = node.href
+            if node.target_file and self.flavour != "print":  # a place in another document of the book
+                href = (node.target_file if self.flavour == "epub" else web_page(node.target_file)) + node.href
             return f'<a href="{escape(href)}"{title}>{self.inlines(node.children)}</a>'
         if isinstance(node, m.Image):
             src = node.path.as_uri() if self.flavour == "print" and node.path else node.epub_name
@@ -120,15 +146,30 @@ class Renderer:
             finally:
                 self._foreign -= bool(node.lang)
         if isinstance(node, m.Mention):
-            return f'<span class="name" id="{node.id}">{self.inlines(node.children)}</span>'
+            return f'<span class="name"{self._id(node.id)}>{self.inlines(node.children)}</span>'
         if isinstance(node, m.NoteRef):
             return self.note_ref(node)
         if isinstance(node, m.PageBreak):
-            return page_break_marker(node.label)
+            return page_break_marker(node.label, self.flavour)
         raise TypeError(node)
+
+    def _id(self, value: str) -> str:
+        return _id(value) if self.anchors else ""
 
     def note_ref(self, ref: m.NoteRef) -> str:
         note = ref.note
+        if self.flavour == "web":
+            # The call opens a copy of the note in place (HTML popover: no script); the list after
+            # the text holds the note itself, with its ids.
+            with _Copy(self):
+                body = self.note_body(note)
+            return (f'<button type="button" class="noteref" id="{ref.id}" popovertarget="pop-{ref.id}">'
+                    f'<span class="visually-hidden">Note </span>{note.number}</button>'
+                    f'<span class="note-pop" id="pop-{ref.id}" popover="auto">'
+                    f'<span class="note-pop-number">{note.number}.</span> {body}'
+                    f'<button type="button" class="note-close" popovertarget="pop-{ref.id}" '
+                    f'popovertargetaction="hide">Close<span class="visually-hidden"> note {note.number}</span>'
+                    '</button></span>')
         if self.flavour == "epub":
             return (f'<a class="noteref" href="#{note.id}" id="{ref.id}" epub:type="noteref" '
                     f'role="doc-noteref">{note.number}</a>')
@@ -156,15 +197,18 @@ class Renderer:
         paras = []
         for block in note.blocks:
             if isinstance(block, m.Paragraph):
-                paras.append(f'<span class="p"{_id(block.id)}>{self.paragraph(block)}</span>')
+                paras.append(f'<span class="p"{self._id(block.id)}>{self.paragraph(block)}</span>')
             else:
                 paras.append(f'<span class="p">{escape(_flat_text(block))}</span>')
         return "".join(paras)
 
     def notes_section(self, notes: list[m.Note]) -> str:
-        """EPUB: the part's notes as footnote asides, each with a back-link to its call."""
+        """EPUB: the part's notes as footnote asides, each with a back-link to its call. Web: the
+        same as a list after the text."""
         if not notes:
             return ""
+        if self.flavour == "web":
+            return self.web_notes(notes)
         out = ['<section class="footnotes" epub:type="footnotes" aria-label="Notes">']
         for note in notes:
             back = (f'<a class="backlink" href="#{note.refs[0].id}" role="doc-backlink" '
@@ -172,6 +216,17 @@ class Renderer:
             out.append(f'<aside class="footnote" id="{note.id}" epub:type="footnote" '
                        f'role="doc-footnote">{self.numbered_note(note, back)}</aside>')
         out.append("</section>")
+        return "\n".join(out)
+
+    def web_notes(self, notes: list[m.Note]) -> str:
+        out = ['<section class="footnotes" role="doc-endnotes" aria-labelledby="notes-title">',
+               '<h2 id="notes-title">Notes</h2>', "<ol>"]
+        for note in notes:
+            back = (f'<a class="backlink" href="#{note.refs[0].id}" role="doc-backlink">'
+                    f'<span class="visually-hidden">Back to the text of note </span>{note.number}.</a> ')
+            out.append(f'<li class="footnote" id="{note.id}" value="{note.number}">'
+                       f'{self.numbered_note(note, back)}</li>')
+        out += ["</ol>", "</section>"]
         return "\n".join(out)
 
     def numbered_note(self, note: m.Note, mark: str) -> str:
@@ -184,11 +239,18 @@ class Renderer:
         return f"<p>{mark}</p>{body}"
 
 
-def page_break_marker(label: str) -> str:
-    """Where a page of the print edition begins (EPUB)."""
+def page_break_marker(label: str, flavour: str = "epub") -> str:
+    """Where a page of the print edition begins (EPUB; web: its number shown in the margin)."""
     label = escape(label)
+    if flavour == "web":
+        return f'<span class="pagebreak" id="page-{label}" data-page="{label}"></span>'  # web.css shows it
     return (f'<span epub:type="pagebreak" role="doc-pagebreak" id="page-{label}" '
             f'aria-label="{label}"></span>')
+
+
+def web_page(epub_file: str) -> str:
+    """The web edition's page for an EPUB document of the same part: `01-intro.xhtml` → `01-intro.html`."""
+    return epub_file.removesuffix(".xhtml") + ".html"
 
 
 LONG_NOTE_CHARS = 1200  # about a third of an A5 text block at the notes' type size
@@ -201,6 +263,19 @@ def is_long(note: m.Note) -> bool:
 
 def _id(value: str) -> str:
     return f' id="{value}"' if value else ""
+
+
+class _Copy:
+    """Inside it, the renderer writes no ids (a second copy of text whose ids exist elsewhere)."""
+
+    def __init__(self, renderer: Renderer):
+        self.renderer = renderer
+
+    def __enter__(self) -> None:
+        self.renderer.anchors = False
+
+    def __exit__(self, *exc) -> None:
+        self.renderer.anchors = True
 
 
 def _flat_text(block: m.Block) -> str:

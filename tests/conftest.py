@@ -22,7 +22,7 @@ def pamphlet(tmp_path_factory) -> dict[str, Path]:
     """The pamphlet, every output built once into a temporary folder."""
     out = tmp_path_factory.mktemp("pamphlet-dist")
     result = build(ROOT, out)
-    return {o.kind: o.path for o in result.outputs} | {"dir": out}
+    return {o.kind: o.path for o in result.outputs} | {"dir": out, "web": out / "web"}
 
 
 @pytest.fixture(scope="session")

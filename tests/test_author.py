@@ -69,8 +69,10 @@ def test_build_prints_a_summary_of_each_output(tmp_path):
     result = run("build", str(book))
     assert result.exit_code == 0
     lines = [line for line in result.output.splitlines() if line.startswith("wrote")]
-    assert len(lines) == 4
+    assert len(lines) == 5  # the EPUB, three PDFs and the web edition's folder
     assert all(" KB" in line for line in lines)
+    assert any(line.startswith(f"wrote {book / 'dist' / 'web'}") and "web edition: 2 pages" in line
+               for line in lines)
     assert "12 pages" in result.output or "pages)" in result.output
     assert run("build", str(book), "-q").output == ""
 
@@ -78,7 +80,7 @@ def test_build_prints_a_summary_of_each_output(tmp_path):
 def test_preview_rebuilds_on_change_and_stops_cleanly_on_ctrl_c(tmp_path):
     book = make_book(tmp_path, {"one.md": "---\ntitle: One\n---\n\nText.\n"})
     sheet = book / "dist" / "preview.png"
-    process = subprocess.Popen([sys.executable, "-m", "publish", "preview", str(book)],
+    process = subprocess.Popen([sys.executable, "-m", "publish", "preview", str(book), "--port", "0"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         _wait_for(lambda: sheet.exists(), 60)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from copy import deepcopy
 
-from conftest import ROOT, copy_pamphlet, run
+from conftest import ROOT, copy_pamphlet, make_book, run
 from epub_reading import EPUB_TYPE, NS, documents, epubcheck_messages, package
 from pdf_reading import destinations, folio, fonts, page_texts
 from pypdf import PdfReader
@@ -180,3 +180,13 @@ def test_html_option_keeps_the_print_html_and_the_epubs_documents(tmp_path):
         if name.endswith(".xhtml"):
             etree.fromstring(kept)  # well-formed, as in the EPUB
     assert f"wrote {html / 'epub'}/ (the EPUB's" in result.output
+
+
+def test_a_build_with_nothing_changed_is_skipped_until_an_output_is_missing(tmp_path):
+    book = make_book(tmp_path, {"one.md": "---\ntitle: One\n---\n\nText.\n"})
+    assert run("build", str(book)).exit_code == 0
+    assert "up to date" in run("build", str(book)).output
+    page = book / "dist" / "web" / "index.html"
+    page.unlink()  # a file of the web edition gone: the book is built again
+    again = run("build", str(book))
+    assert "up to date" not in again.output and page.is_file()

@@ -142,15 +142,17 @@ def test_a_killed_build_leaves_earlier_outputs_intact(tmp_path):
     book = make_book(tmp_path, {"one.md": TITLE + ("Some text for the page. " * 400 + "\n\n") * 20})
     builds(book, "epub", "pdf", "press", "booklet")
     dist = book / "dist"
-    before = {p.name: p.read_bytes() for p in dist.iterdir() if not p.name.startswith(".")}
+    before = {p.name: p.read_bytes() for p in dist.iterdir() if not p.name.startswith(".") and p.is_file()}
     (book / "manuscript" / "one.md").write_text(TITLE + "Changed text.\n")
     for delay in (0.3, 1.0, 1.8, 2.6, 3.4):
         process = subprocess.Popen([sys.executable, "-m", "publish", "build", str(book), "-q"])
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait()
-        finals = {p.name: p.read_bytes() for p in dist.iterdir() if not p.name.startswith(".")}
+        finals = {p.name: p.read_bytes() for p in dist.iterdir() if not p.name.startswith(".") and p.is_file()}
         assert set(finals) == set(before)
+        if (dist / "web").exists():  # the web edition, new in this build: there whole or not at all
+            assert {"index.html", "css", "fonts"} <= {p.name for p in (dist / "web").iterdir()}
         for name, data in finals.items():
             # Each output is either the earlier one or a complete new one, never a partial file.
             assert data == before[name] or data.endswith(b"%%EOF\n") or name.endswith(".epub") and \
