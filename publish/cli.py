@@ -207,9 +207,9 @@ def catalog(folders: tuple[Path, ...], out_dir: Path, title: str) -> None:
     from .catalog import build_catalog
 
     published, failed = build_catalog(list(folders), out_dir, title)
-    for book in failed:
-        click.secho(f"{book.book}: not in the catalogue:", err=True, fg="red")
-        for line in book.diagnostics:
+    for failure in failed:
+        click.secho(f"{failure.book}: not in the catalogue:", err=True, fg="red")
+        for line in failure.diagnostics:
             click.secho(f"  {line}", err=True, fg="red")
     for book in published:
         click.echo(f"published {book.title} ({out_dir / 'books' / book.slug})")
