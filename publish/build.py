@@ -206,7 +206,7 @@ def _write_outputs(manuscript: Manuscript, edition, formats: tuple[str, ...], ou
         progress("writing the PDF")
         press = None
         if "press" in formats:
-            from .writers.press import PressVariant
+            from .engine.pdfx import PressVariant
 
             press = PressVariant(config.identifier)
         pdf_bytes = write_pdf(edition.document, epoch, edition.pages.labels, also=press, pdf_tags=True)

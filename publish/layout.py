@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Report
-from .footnotes import apply_footnote_patch
+from .engine import footnotes as engine_footnotes
 
 
 class BlockedResource(Exception):
@@ -103,18 +103,10 @@ def render(html: str, base_url: Path, styles: Stylesheets, extra_css: str = ""):
     WeasyPrint `Document`."""
     from weasyprint import HTML
 
-    apply_footnote_patch()
+    engine_footnotes.install()
     css = styles.parsed + ([styles.parse(extra_css, base_url)] if extra_css else [])
     return HTML(string=html, base_url=str(base_url) + "/", url_fetcher=styles.fetcher).render(
         stylesheets=css, font_config=styles.font_config, optimize_images=False)
-
-
-def is_blank(page) -> bool:
-    """A laid-out page with nothing on it: no text, no anchors."""
-    from weasyprint.formatting_structure import boxes
-
-    return not page.anchors and not any(isinstance(box, boxes.TextBox) and box.text.strip()
-                                        for box in page._page_box.descendants())
 
 
 def page_map(pages, first_numbered_anchor: str, first_label: int = 1) -> PageMap:

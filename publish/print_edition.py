@@ -21,11 +21,13 @@ from markupsafe import escape
 from . import model as m
 from .config import BookConfig, read_text
 from .diagnostics import Report
-from .footnotes import misplaced_notes, overflowing_notes
+from .engine.boxes import is_blank
+from .engine.footnotes import overflowing_notes
+from .footnotes import misplaced_notes
 from .hyphenate import Exceptions, Hyphenator
 from .ids import assert_unique
 from .index import IndexEntry, build_index
-from .layout import PageMap, Stylesheets, is_blank, make_fetcher, page_map, render
+from .layout import PageMap, Stylesheets, make_fetcher, page_map, render
 from .names import Register
 from .pagination import main_blocks, widows_and_orphans
 from .render import ASSETS, index_placeholder, print_html, print_index

@@ -134,11 +134,22 @@ def test_the_footnote_repair_fails_loudly_if_weasyprint_changes():
 
     from weasyprint.layout import block
 
-    from publish.footnotes import ORIGINAL, apply_footnote_patch
+    from publish.engine.footnotes import ORIGINAL, install_repair
 
     assert inspect.getsource(block).count(ORIGINAL) == 1  # the line the repair rewrites is there
-    apply_footnote_patch()
+    install_repair()
     assert getattr(block._linebox_layout, "publish_patched", False)
+
+
+def test_the_engine_refuses_a_weasyprint_it_was_not_tested_with(monkeypatch):
+    import weasyprint
+
+    from publish.engine import EngineVersionError, require_weasyprint
+
+    require_weasyprint()  # the installed, pinned one
+    monkeypatch.setattr(weasyprint, "__version__", "71.0")
+    with pytest.raises(EngineVersionError, match="tested with WeasyPrint 70.0, not 71.0"):
+        require_weasyprint()
 
 
 
@@ -151,11 +162,11 @@ def test_note_area_measured_once_per_note_agrees_with_weasyprints_own_measure(tm
 
     from weasyprint.layout import LayoutContext
 
-    import publish.footnotes as footnotes
+    import publish.engine.footnotes as footnotes
     from publish.build import read_book
     from publish.print_edition import lay_out
 
-    footnotes.apply_footnote_patch()
+    footnotes.install()
     weasyprint_own = LayoutContext._update_footnote_area.publish_weasyprint
     handed_back, compared, differing = [0], [0], []
 
@@ -193,7 +204,7 @@ def test_pending_notes_answer_membership_as_a_list_of_boxes_does():
     identity in constant time: the same answers as the list, through WeasyPrint's own uses of it."""
     from weasyprint.layout import LayoutContext
 
-    from publish.footnotes import PendingNotes, apply_footnote_patch
+    from publish.engine.footnotes import PendingNotes, install_speed
 
     class Box:  # WeasyPrint's boxes compare by identity, like this
         pass
@@ -212,5 +223,5 @@ def test_pending_notes_answer_membership_as_a_list_of_boxes_does():
     with pytest.raises(NotImplementedError):
         pending.extend([b])
 
-    apply_footnote_patch()
+    install_speed()
     assert LayoutContext.__init__.publish_weasyprint  # installed on WeasyPrint's layout context

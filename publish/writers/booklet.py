@@ -21,6 +21,8 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from ..engine.pdfobjects import add_object, without_file_identifier
+
 A4_LANDSCAPE = (841.89, 595.28)
 
 
@@ -56,10 +58,10 @@ def write_booklet(pdf: bytes, title: str, author: str) -> bytes:
         sheet[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
         content = StreamObject()
         content.set_data("\n".join(ops).encode())
-        sheet[NameObject("/Contents")] = writer._add_object(content)
+        sheet[NameObject("/Contents")] = add_object(writer, content)
     writer.add_metadata({"/Title": f"{title} (booklet for home printing)", "/Author": author,
                          "/Producer": "publish"})
-    writer._ID = None  # no random file identifier: the same book gives the same bytes
+    without_file_identifier(writer)  # the same book gives the same bytes
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -71,6 +73,6 @@ def _as_form(writer: PdfWriter, page) -> IndirectObject:
     form.set_data(contents.get_data() if contents is not None else b"")
     form.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
                  NameObject("/BBox"): ArrayObject(FloatObject(v) for v in page.mediabox),
-                 NameObject("/Resources"): writer._add_object(page["/Resources"].get_object().clone(writer))
+                 NameObject("/Resources"): add_object(writer, page["/Resources"].get_object().clone(writer))
                  if "/Resources" in page else DictionaryObject()})
-    return writer._add_object(form.flate_encode())  # compressed, as the page's own content was
+    return add_object(writer, form.flate_encode())  # compressed, as the page's own content was

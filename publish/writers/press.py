@@ -1,6 +1,6 @@
 """The laid-out pages → the press file: PDF/X-4 with a CMYK output intent, 3 mm bleed, crop marks.
 
-Input: WeasyPrint's finished PDF objects of the A5 edition (`PressVariant`, called while
+Input: the PDF/X-4 twin of the A5 edition (`publish.engine.pdfx.PressVariant`, called while
 `writers.pdf.write_pdf` writes the A5 PDF), then the bleed. Output: PDF bytes whose pages carry
 TrimBox (the A5 page), BleedBox (trim + bleed) and a MediaBox large enough for crop marks drawn
 outside the bleed, in black only. The output intent is the Artifex CMYK SWOP profile that
@@ -17,12 +17,12 @@ output is reproducible.
 from __future__ import annotations
 
 import io
-import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, NameObject, RectangleObject, StreamObject
+
+from ..engine.pdfobjects import add_object
 
 MM = 72 / 25.4
 CMYK_PROFILES = (Path("/usr/share/color/icc/ghostscript/default_cmyk.icc"),)
@@ -42,62 +42,6 @@ def cmyk_profile() -> Path:
     raise PressProfileMissing(
         "the press file needs a CMYK ICC profile: install Debian's `libgs-common` "
         "(see README, 'Set up'), or build without --format press")
-
-
-@contextmanager
-def _stable_document_id(identifier: str):
-    import weasyprint.pdf.metadata as metadata
-
-    original = metadata.uuid4
-    metadata.uuid4 = lambda: uuid.uuid5(uuid.NAMESPACE_URL, identifier)
-    try:
-        yield
-    finally:
-        metadata.uuid4 = original
-
-
-class PressVariant:
-    """The PDF/X-4 twin of the A5 PDF, written from the same PDF objects (a WeasyPrint finisher,
-    see `writers.pdf.write_pdf`): the pages are painted and their fonts subset once for both files.
-
-    Called with WeasyPrint's finished `pydyf.PDF` just before the A5 file is written, it adds what
-    WeasyPrint's own `pdf/x-4` variant adds — the CMYK output intent and profile, the PDF/X XMP
-    metadata, `Trapped` — writes that file (PDF 1.6, with a file identifier), then takes every
-    addition back so that the A5 PDF is written exactly as without it. `raw` holds the press file
-    before `add_bleed_and_marks`."""
-
-    def __init__(self, identifier: str):
-        self.identifier = identifier
-        self.raw: bytes | None = None
-
-    def __call__(self, document, pdf) -> None:
-        import pydyf
-        from weasyprint.pdf.pdfx import VARIANTS
-
-        profile_path = cmyk_profile()
-        objects, info, catalog = len(pdf.objects), dict(pdf.info), dict(pdf.catalog)
-        metadata = (document.metadata.modified, document.metadata.created)
-        try:
-            profile = pydyf.Stream([profile_path.read_bytes()], pydyf.Dictionary({"N": 4}), compress=True)
-            pdf.add_object(profile)
-            pdf.catalog["OutputIntents"] = pydyf.Array([pydyf.Dictionary({
-                "Type": "/OutputIntent", "S": "/GTS_PDFX",
-                "OutputConditionIdentifier": pydyf.String("Custom"),  # not a registered condition: see the profile
-                "Info": pydyf.String(PROFILE_DESCRIPTION), "DestOutputProfile": profile.reference})])
-            make_pdfx4, properties = VARIANTS["pdf/x-4"]
-            with _stable_document_id(self.identifier):
-                make_pdfx4(pdf, document, None, None, True)
-            out = io.BytesIO()
-            pdf.write(out, properties["pdf_version"], properties["pdf_identifier"], True)
-            self.raw = out.getvalue()
-        finally:  # the A5 file must not see any of it
-            del pdf.objects[objects:]
-            pdf.info.clear()
-            pdf.info.update(info)
-            pdf.catalog.clear()
-            pdf.catalog.update(catalog)
-            pdf.current_position, pdf.xref_position = 0, None
-            document.metadata.modified, document.metadata.created = metadata
 
 
 def add_bleed_and_marks(pdf: bytes, bleed_mm: float) -> bytes:
@@ -137,5 +81,5 @@ def _draw_crop_marks(writer, page, trim: tuple[float, float, float, float], blee
     before, after = StreamObject(), StreamObject()
     before.set_data(b"q\n")
     after.set_data(("\nQ\n" + "\n".join(ops) + "\n").encode())
-    page[NameObject("/Contents")] = ArrayObject([writer._add_object(before), *streams,
-                                                 writer._add_object(after.flate_encode())])
+    page[NameObject("/Contents")] = ArrayObject([add_object(writer, before), *streams,
+                                                 add_object(writer, after.flate_encode())])

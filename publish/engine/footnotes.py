@@ -1,0 +1,194 @@
+"""Footnotes on the page of their call: a measured repair of WeasyPrint, and two speed patches.
+
+WeasyPrint 70 moves a page's last footnotes to the next page when a later line overflows and
+widows/orphans forbid a break (`layout/block.py`, `_linebox_layout`); 10–16 % of notes land on
+the page after their call. With `footnote-policy: line` and that deferral turned off, every note
+sat on its call's page in measurements (docs/engine.md). `install_repair` rewrites that one
+condition; if WeasyPrint's source no longer has it, it raises so tests fail loudly. The promise rests
+on `publish.footnotes.misplaced_notes`, which reads where every call and note really landed.
+
+Speed: WeasyPrint measures the note area by laying out *every* note of the page again each time a
+note is added (half of the pamphlet's layout time). `install_speed` installs
+`measured_footnote_area`, which lays out each note once, remembers its height, and adds the
+heights up — the same arithmetic WeasyPrint's block layout does for notes that are blocks without
+margins (any other note goes through WeasyPrint's own code) — and `PendingNotes`, a list of the
+notes not yet placed whose `in` is constant time. The repair and the speed patches are installed
+separately (`install(repair=…, speed=…)`; PUBLISH_ENGINE_SPEED=0 leaves the speed patches out, to
+measure them or to rule them out).
+
+Input: nothing (the patches change WeasyPrint's layout for the process). `overflowing_notes` reads
+laid-out pages: the notes whose area grew over the text (WeasyPrint cannot split a note, #1833).
+"""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+from collections import Counter
+
+from . import require_weasyprint
+from .boxes import page_root
+
+ORIGINAL = "report = not context.in_column and can_break_now and not could_break_before"
+PATCHED = "report = False  # publish: never defer footnotes for widows/orphans"
+_installed: set[str] = set()
+
+
+class FootnotePatchError(RuntimeError):
+    """WeasyPrint's layout code changed: the footnote repair must be re-measured."""
+
+
+def install(repair: bool = True, speed: bool | None = None) -> None:
+    """Install the footnote repair and (unless PUBLISH_ENGINE_SPEED=0) the speed patches; idempotent."""
+    import os
+
+    require_weasyprint()
+    if repair:
+        install_repair()
+    if speed if speed is not None else os.environ.get("PUBLISH_ENGINE_SPEED", "1") != "0":
+        install_speed()
+
+
+def install_repair() -> None:
+    """Turn off WeasyPrint's deferral of footnotes for widows/orphans (idempotent)."""
+    if "repair" in _installed:
+        return
+    from weasyprint.layout import block
+
+    function = block._linebox_layout
+    source = textwrap.dedent(inspect.getsource(function))
+    if source.count(ORIGINAL) != 1:
+        raise FootnotePatchError(
+            "WeasyPrint's _linebox_layout no longer contains the footnote deferral this build "
+            "repairs; pin weasyprint to the tested version or re-measure the repair")
+    # Blank lines in front keep tracebacks pointing at the right lines of block.py.
+    padded = "\n" * (function.__code__.co_firstlineno - 1) + source.replace(ORIGINAL, PATCHED)
+    exec(compile(padded, inspect.getsourcefile(block) or "block.py", "exec"), block.__dict__)
+    block._linebox_layout.publish_patched = True
+    _installed.add("repair")
+
+
+def install_speed() -> None:
+    """Measure each note once, and find pending notes in constant time (idempotent)."""
+    if "speed" in _installed:
+        return
+    from weasyprint.layout import LayoutContext
+
+    if not hasattr(LayoutContext, "_update_footnote_area"):
+        raise FootnotePatchError("WeasyPrint's LayoutContext has no _update_footnote_area: re-measure the patch")
+    LayoutContext._update_footnote_area = measured_footnote_area(LayoutContext._update_footnote_area)
+    LayoutContext.__init__ = _with_pending_notes(LayoutContext.__init__)
+    _installed.add("speed")
+
+
+class PendingNotes(list):
+    """WeasyPrint's list of the notes not yet placed, with membership by identity in constant time.
+
+    For every line it lays out, WeasyPrint asks whether each box of the line is a pending note
+    (`box.footnote in context.footnotes`): a scan of the whole list, so a book of 10,000 notes spent
+    most of its time there. Boxes compare by identity, so a count of identities answers the same."""
+
+    def __init__(self, items=()):
+        super().__init__()
+        self._count: Counter[int] = Counter()
+        for item in items:
+            self.append(item)
+
+    def __contains__(self, item) -> bool:
+        return id(item) in self._count
+
+    def append(self, item) -> None:
+        super().append(item)
+        self._count[id(item)] += 1
+
+    def remove(self, item) -> None:
+        super().remove(item)
+        self._count[id(item)] -= 1
+        if not self._count[id(item)]:
+            del self._count[id(item)]
+
+    def copy(self) -> PendingNotes:
+        return PendingNotes(self)
+
+    def _unsupported(self, *args, **kwargs):
+        raise NotImplementedError("PendingNotes supports append, remove, copy and `in` only")
+
+    extend = insert = pop = clear = sort = reverse = __iadd__ = __setitem__ = __delitem__ = _unsupported
+
+
+def _with_pending_notes(weasyprint_init):
+    def init(self, *args, **kwargs):
+        weasyprint_init(self, *args, **kwargs)
+        self.footnotes = PendingNotes()
+
+    init.publish_weasyprint = weasyprint_init
+    return init
+
+
+def measured_footnote_area(weasyprint_update):
+    """A replacement for `LayoutContext._update_footnote_area` (resize the page's note area after a
+    note was added or removed; return whether the notes overflow it) that lays out each note only
+    once. Falls back to `weasyprint_update` for anything it cannot add up exactly."""
+    from math import inf
+
+    from weasyprint.formatting_structure import build
+    from weasyprint.layout.block import block_level_layout
+
+    def lay_out_area(context, area, children):
+        saved = area.children
+        area.children = children
+        try:
+            copy = build.create_anonymous_boxes(area.deepcopy())
+        finally:
+            area.children = saved
+        return block_level_layout(context, copy, -inf, None, area.page)[0]
+
+    def note_height(context, area, frame, note) -> float | None:
+        heights = note.__dict__.setdefault("publish_heights", {})
+        key = (frame.width, frame.page.height)
+        if key not in heights:
+            laid = lay_out_area(context, area, [note])
+            child = laid.children[0] if len(laid.children) == 1 else None
+            simple = (child is not None and child.element is note.element and child.element_tag == note.element_tag
+                      and child.margin_top == 0 and child.margin_bottom == 0)
+            heights[key] = child.margin_height() if simple else None
+        return heights[key]
+
+    def update(context) -> bool:
+        area = context.current_footnote_area
+        notes = context.current_page_footnotes
+        if not notes or context.in_column:
+            return weasyprint_update(context)
+        frame = area.__dict__.get("publish_frame")
+        if frame is None:
+            frame = area.publish_frame = lay_out_area(context, area, [])
+        heights = [note_height(context, area, frame, note) for note in notes]
+        if None in heights or frame.children:
+            return weasyprint_update(context)
+        if area.height != "auto":
+            context.page_bottom += area.margin_height()
+        area.children = notes
+        content = sum(heights)
+        area.height = max(min(content, frame.max_height), frame.min_height)
+        context.page_bottom -= area.height + (frame.margin_height() - frame.height)
+        return content > area.height + frame.padding_bottom + frame.border_bottom_width
+
+    update.publish_weasyprint = weasyprint_update
+    return update
+
+
+def overflowing_notes(pages) -> list[tuple[int, list[str]]]:
+    """(page index, ids of the notes on it) for every page whose note area grew above the top of
+    the text area: WeasyPrint cannot split a note (#1833), so part of such a note is lost."""
+    from weasyprint.formatting_structure import boxes
+
+    found = []
+    for index, page in enumerate(pages):
+        page_box = page_root(page)
+        top = page_box.content_box_y()
+        for child in page_box.children:
+            if isinstance(child, boxes.FootnoteAreaBox) and child.children and child.position_y < top - 0.5:
+                ids = [box.element.get("id") for box in child.children
+                       if getattr(box, "element", None) is not None and box.element.get("id")]
+                found.append((index, ids))
+    return found

@@ -1,0 +1,76 @@
+"""The PDF/X-4 twin of the reading PDF, written from WeasyPrint's finished PDF objects.
+
+Input: WeasyPrint's `Document` and its finished `pydyf.PDF`, handed to a finisher by
+`Document.write_pdf`. Output: `PressVariant.raw`, the PDF/X-4 file's bytes (then given bleed and
+marks by `publish.writers.press`). It calls WeasyPrint's own `pdf/x-4` variant (`weasyprint.pdf.pdfx`,
+internal), writes the file, then takes every addition back from pydyf's object list, catalogue and
+write offsets so that the reading PDF is written exactly as without it. WeasyPrint's X-4 writer puts
+a random DocumentID in the XMP (`weasyprint.pdf.metadata.uuid4`): it is derived from the book's
+identifier instead, so the output is reproducible. Tested with WeasyPrint 70.0 and pydyf 0.13.0.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from contextlib import contextmanager
+
+from ..writers.press import PROFILE_DESCRIPTION, cmyk_profile
+from . import require_weasyprint
+
+
+@contextmanager
+def _stable_document_id(identifier: str):
+    import weasyprint.pdf.metadata as metadata
+
+    original = metadata.uuid4
+    metadata.uuid4 = lambda: uuid.uuid5(uuid.NAMESPACE_URL, identifier)
+    try:
+        yield
+    finally:
+        metadata.uuid4 = original
+
+
+class PressVariant:
+    """The PDF/X-4 twin of the A5 PDF, written from the same PDF objects (a WeasyPrint finisher,
+    see `writers.pdf.write_pdf`): the pages are painted and their fonts subset once for both files.
+
+    Called with WeasyPrint's finished `pydyf.PDF` just before the A5 file is written, it adds what
+    WeasyPrint's own `pdf/x-4` variant adds — the CMYK output intent and profile, the PDF/X XMP
+    metadata, `Trapped` — writes that file (PDF 1.6, with a file identifier), then takes every
+    addition back so that the A5 PDF is written exactly as without it. `raw` holds the press file
+    before `add_bleed_and_marks`."""
+
+    def __init__(self, identifier: str):
+        self.identifier = identifier
+        self.raw: bytes | None = None
+
+    def __call__(self, document, pdf) -> None:
+        import pydyf
+        from weasyprint.pdf.pdfx import VARIANTS
+
+        require_weasyprint()
+        profile_path = cmyk_profile()
+        objects, info, catalog = len(pdf.objects), dict(pdf.info), dict(pdf.catalog)
+        metadata = (document.metadata.modified, document.metadata.created)
+        try:
+            profile = pydyf.Stream([profile_path.read_bytes()], pydyf.Dictionary({"N": 4}), compress=True)
+            pdf.add_object(profile)
+            pdf.catalog["OutputIntents"] = pydyf.Array([pydyf.Dictionary({
+                "Type": "/OutputIntent", "S": "/GTS_PDFX",
+                "OutputConditionIdentifier": pydyf.String("Custom"),  # not a registered condition: see the profile
+                "Info": pydyf.String(PROFILE_DESCRIPTION), "DestOutputProfile": profile.reference})])
+            make_pdfx4, properties = VARIANTS["pdf/x-4"]
+            with _stable_document_id(self.identifier):
+                make_pdfx4(pdf, document, None, None, True)
+            out = io.BytesIO()
+            pdf.write(out, properties["pdf_version"], properties["pdf_identifier"], True)
+            self.raw = out.getvalue()
+        finally:  # the A5 file must not see any of it
+            del pdf.objects[objects:]
+            pdf.info.clear()
+            pdf.info.update(info)
+            pdf.catalog.clear()
+            pdf.catalog.update(catalog)
+            pdf.current_position, pdf.xref_position = 0, None
+            document.metadata.modified, document.metadata.created = metadata
