@@ -37,6 +37,7 @@ class _Ctx:
         self.called: list[m.Note] = []
         self.line = 1  # line of the block being converted, for inline diagnostics
         self.env: dict = {}  # markdown-it's environment (footnote labels), for HTML blocks
+        self._found: dict[tuple[str, int], tuple[int, int]] = {}  # (needle, block line) → after its last hit
 
     def loc(self, token: Token | None = None) -> m.SourceLocation:
         if token is not None and token.map:
@@ -52,10 +53,15 @@ class _Ctx:
         self.report.warning(where.path, where.line, where.col, code, message)
 
     def find(self, needle: str, start_line: int) -> tuple[int, int]:
-        """Line and column of `needle` at or after `start_line` (fallback: `start_line`, 1)."""
-        for number in range(start_line, len(self.lines) + 1):
-            col = self.lines[number - 1].find(needle)
+        """Line and column of `needle` at or after `start_line` (fallback: `start_line`, 1). Inline
+        tokens carry no columns, so their text is searched for; the search for the same text from the
+        same block goes on after its previous hit, so a second occurrence is found at its own place."""
+        key = (needle, start_line)
+        from_line, from_col = self._found.get(key, (start_line, 0))
+        for number in range(from_line, len(self.lines) + 1):
+            col = self.lines[number - 1].find(needle, from_col if number == from_line else 0)
             if col >= 0:
+                self._found[key] = (number, col + max(len(needle), 1))
                 return number, col + 1
         return start_line, 1
 

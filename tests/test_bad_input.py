@@ -142,6 +142,15 @@ def test_unknown_key_in_name_markup(tmp_path):
     assert (d["line"], d["col"]) == ("5", "19")  # the `{.name` attribute block
 
 
+def test_a_second_problem_in_a_paragraph_is_reported_at_its_own_place(tmp_path):
+    text = ("---\ntitle: One\n---\n\nHere [one]{.name key=nobody} and [two]{.name key=nobody},\n"
+            "then [three]{.name key=nobody}.\n")
+    names = '[[person]]\nkey = "a"\nheading = "A, B"\nvariants = ["B A"]\n'
+    book = make_book(tmp_path, {"one.md": text}, names=names)
+    found = build_fails(book, "X001", "X001", "X001")
+    assert [(d["line"], d["col"]) for d in found] == [("5", "11"), ("5", "39"), ("6", "13")]
+
+
 def test_bad_command_line_exits_2(tmp_path):
     assert run("build", "--format", "docx").exit_code == 2
 
