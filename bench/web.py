@@ -31,7 +31,7 @@ import sys, time
 from pathlib import Path
 from publish.build import read_book, timestamp
 from publish.cover import cover_png
-from publish.epub_edition import place_page_breaks
+from publish.pagination import place_page_breaks
 from publish.print_edition import lay_out
 from publish.web_edition import make_web
 book = Path(sys.argv[1])

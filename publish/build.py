@@ -171,7 +171,8 @@ def reader_editions(manuscript: Manuscript, edition, epoch: int, stamp: str, for
     """{"epub": bytes, "web": {path: bytes}} for the formats asked: both from the same page breaks
     (placed in the book's text once) and the same cover image."""
     from .cover import cover_png
-    from .epub_edition import make_epub, place_page_breaks
+    from .epub_edition import make_epub
+    from .pagination import place_page_breaks
     from .web_edition import make_web
 
     breaks = place_page_breaks(manuscript.book, edition)
@@ -222,6 +223,7 @@ def _write_outputs(manuscript: Manuscript, edition, formats: tuple[str, ...], ou
             from .writers.press import add_bleed_and_marks
 
             progress("writing the press file")
+            assert press.raw is not None, "the PDF writer did not call the press variant"
             files["press"] = (out_dir / f"{slug}-press.pdf", add_bleed_and_marks(press.raw, config.bleed_mm),
                               edition.page_count)
     return files

@@ -100,7 +100,8 @@ def _publish_one(book_dir: Path, out: Path) -> Published | Failed:
     except Exception as e:  # noqa: BLE001 - one book's failure never stops the catalogue
         return Failed(book_dir, [f"{book_dir}: error: internal error: {type(e).__name__}: {e}"])
     kinds = {o.kind: o.path for o in result.outputs}
-    files = {kind: kinds[kind].relative_to(out).as_posix() for kind in ("epub", "pdf") if kind in kinds}
+    files: dict[str, str] = {kind: kinds[kind].relative_to(out).as_posix() for kind in ("epub", "pdf")
+                             if kind in kinds}
     web = target / "web"
     files["web"] = (web / "index.html").relative_to(out).as_posix()
     cover = web / "images" / "cover.png"

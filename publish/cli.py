@@ -11,10 +11,14 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .build import Output
 
 FORMATS = ("epub", "pdf", "press", "booklet", "web")
 STEPS = ("reading the manuscript", "laying out the print edition", "writing the PDF", "imposing the booklet",
@@ -78,7 +82,9 @@ def build(book_dir: Path, formats: tuple[str, ...], out_dir: Path | None, strict
     if fingerprint:
         state.record(target.resolve(), fingerprint, result.outputs, result.warnings)
     if not quiet:
-        sources, site, outputs = [], [], []  # --html's EPUB documents and the web site: one line each
+        sources: list[Output] = []  # --html's EPUB documents and the web site: one line each
+        site: list[Output] = []
+        outputs: list[Output] = []
         for out in result.outputs:
             (sources if out.kind.startswith("epub-html:") else site if out.kind.startswith("web:")
              else outputs).append(out)
@@ -86,8 +92,8 @@ def build(book_dir: Path, formats: tuple[str, ...], out_dir: Path | None, strict
             pages = f", {out.pages} pages" if out.pages else ""
             click.echo(f"wrote {out.path} ({_size(out.size)}{pages})")
         if site:
-            pages = sum(out.path.suffix == ".html" for out in site)
-            click.echo(f"wrote {target / 'web'}{os.sep} (the web edition: {pages} pages, "
+            count = sum(out.path.suffix == ".html" for out in site)
+            click.echo(f"wrote {target / 'web'}{os.sep} (the web edition: {count} pages, "
                        f"{_size(sum(out.size for out in site))})")
         if sources:
             folder = os.path.commonpath([out.path for out in sources])  # css/ may come first

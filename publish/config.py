@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -315,7 +316,8 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
     )
 
 
-def _check_values(values: dict[str, Any], path: Path, where, report: Report, root: Path) -> None:
+def _check_values(values: dict[str, Any], path: Path, where: Callable[[str, str], tuple[int, int]],
+                  report: Report, root: Path) -> None:
     if isinstance(values.get("date"), str) and values["date"] and not DATE_RE.match(values["date"]):
         report.error(path, *where("", "date"), "C006",
                      f"`date` must look like 2016, 2016-10 or 2016-10-23, not {values['date']!r}")

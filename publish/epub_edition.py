@@ -13,9 +13,8 @@ from datetime import UTC, datetime
 from . import model as m
 from .assets import IMAGE_TYPES
 from .config import isbn_digits
-from .cover import cover_png
+from .fonts import embedded_fonts
 from .hyphenate import Hyphenator
-from .pagination import insert_page_break, main_blocks, page_starts
 from .render import (
     ASSETS,
     EpubDoc,
@@ -29,47 +28,12 @@ from .render import (
 )
 from .writers.epub import write_epub
 
-FONT_FILES = ("SourceSerifPro-Regular.otf", "SourceSerifPro-It.otf", "SourceSerifPro-Semibold.otf")
 
-
-def place_page_breaks(book: m.Book, edition) -> tuple[dict[str, str], dict[str, list[str]], dict[str, list[str]]]:
-    """Put a marker where each numbered print page begins: in the text (before the page's first
-    word), at a part's title, or at an index entry. A blank page's marker goes with the next
-    page's. Returns: label → EPUB file; part slug → labels opening at its title; index anchor →
-    labels."""
-    blocks = main_blocks(book)
-    index_ids = {e.anchor for e in edition.index} | {f"ixg-{e.letter}" for e in edition.index}
-    starts = page_starts(edition.document.pages, set(blocks) | index_ids)
-    files: dict[str, str] = {}
-    at_title: dict[str, list[str]] = {}
-    at_index: dict[str, list[str]] = {}
-    waiting: list[str] = []
-    for number, start in enumerate(starts):
-        label = edition.pages.labels[number] if number < len(edition.pages.labels) else ""
-        if label:
-            waiting.append(label)
-        if start is None or not waiting:
-            continue
-        if start.block in index_ids:
-            at_index.setdefault(start.block, []).extend(waiting)
-            files.update((label, "index.xhtml") for label in waiting)
-        else:
-            part, block = blocks[start.block]
-            for label in waiting:
-                if block is None:
-                    at_title.setdefault(part.slug, []).append(label)
-                else:
-                    insert_page_break(block, start.offset, label)
-                files[label] = part.file_name
-        waiting = []
-    return files, at_title, at_index
-
-
-def make_epub(manuscript, edition, epoch: int, stamp: str, breaks=None, cover: bytes | None = None) -> bytes:
-    """The EPUB, its cover image drawn from the print edition's cover page. `breaks`: what
-    `place_page_breaks` returned, when it has already been called on this book (it changes it)."""
+def make_epub(manuscript, edition, epoch: int, stamp: str, breaks: m.PageBreaks, cover: bytes) -> bytes:
+    """The EPUB. `breaks`: where the print edition's pages begin (`pagination.place_page_breaks`,
+    already put into the book's text); `cover`: a PNG of the print edition's cover page."""
     config, book = manuscript.config, manuscript.book
-    files, at_title, at_index = breaks or place_page_breaks(book, edition)
+    files, at_title, at_index = breaks
     docs: list[EpubDoc] = [epub_cover(config), epub_title(config, edition.page_count)]
     hyphenator = Hyphenator(config.language, manuscript.hyphenation)  # the book's exceptions, for every part
     for part in book.parts:
@@ -94,14 +58,11 @@ def make_epub(manuscript, edition, epoch: int, stamp: str, breaks=None, cover: b
     override = config.root / "styles" / "epub.css"
     if override.is_file():
         css += "\n" + override.read_text(encoding="utf-8")
-    from .print_edition import font_dirs
-
-    fonts = [font_dirs()[0] / name for name in FONT_FILES]
+    fonts = embedded_fonts()
     metadata = _accessibility(config, has_index, bool(pages))
     modified = datetime.fromtimestamp(epoch, UTC)
     images = [(image.epub_name, IMAGE_TYPES[image.path.suffix.lower()], image.path.read_bytes())
               for image in manuscript.images]
-    cover = cover if cover is not None else cover_png(edition.document, epoch)
     return write_epub(config, docs, nav, css, fonts, modified, metadata, images, cover)
 
 

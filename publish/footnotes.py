@@ -7,14 +7,14 @@ error under --strict). The layout repairs that make the promise hold are in `pub
 
 from __future__ import annotations
 
+from . import model as m
 
-def misplaced_notes(anchor_pages: dict[str, int], notes) -> list[tuple[object, int | None, int | None]]:
+
+def misplaced_notes(anchor_pages: dict[str, int], notes: list[m.Note]) -> list[tuple[m.Note, int | None, int | None]]:
     """(note, page of its call, page of its text) for every note not on its call's page."""
-    from .xhtml import is_long
-
     wrong = []
     for note in notes:
-        if is_long(note):  # printed at the end of its part, by design
+        if not note.at_foot:  # printed at the end of its part, by design
             continue
         call = anchor_pages.get(note.refs[0].id)
         body = anchor_pages.get(note.id)

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from . import model as m
-from .layout import PageMap
 from .names import Entry, Register, fold
 
 
@@ -67,7 +66,7 @@ class IndexEntry:
         return first if first.isalpha() else "#"
 
 
-def build_index(register: Register, mentions: list[m.Mention], pages: PageMap | None) -> list[IndexEntry]:
+def build_index(register: Register, mentions: list[m.Mention], pages: m.PageMap | None) -> list[IndexEntry]:
     """Every indexed person mentioned in the book, plus see-references; sorted."""
     by_key: dict[str, list[m.Mention]] = {}
     for mention in mentions:
@@ -121,7 +120,7 @@ def _surname(heading: str) -> str:
     return heading.split(",")[0].strip()
 
 
-def page_refs(mentions: list[m.Mention], pages: PageMap) -> list[Locator]:
+def page_refs(mentions: list[m.Mention], pages: m.PageMap) -> list[Locator]:
     """The locators of one person's mentions, in page order (see the module's docstring)."""
     per_page: dict[int, list[m.Mention]] = {}
     for mention in mentions:

@@ -10,12 +10,12 @@ the package's own assets (templates, CSS, fonts); nothing else, and no network.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Report
 from .engine import footnotes as engine_footnotes
+from .model import PageMap
 
 
 class BlockedResource(Exception):
@@ -63,21 +63,6 @@ def make_fetcher(allowed_roots: list[Path], report: Report, sources: dict[Path, 
             raise BlockedResource(url)
 
     return ProjectFetcher()
-
-
-@dataclass
-class PageMap:
-    """Where things landed: anchor id → physical page index (0-based), and each page's folio."""
-
-    anchors: dict[str, int] = field(default_factory=dict)
-    labels: list[str] = field(default_factory=list)
-
-    def page_of(self, anchor: str) -> int | None:
-        return self.anchors.get(anchor)
-
-    def label_of(self, anchor: str) -> str | None:
-        page = self.anchors.get(anchor)
-        return None if page is None else self.labels[page]
 
 
 class Stylesheets:

@@ -191,6 +191,11 @@ class Note:
     id: str = ""
     generated: bool = False
     refs: list[NoteRef] = field(default_factory=list)
+    placement: str = "foot"  # decided in resolve: "foot" of its call's page, or "end" of its part (too long)
+
+    @property
+    def at_foot(self) -> bool:
+        return self.placement == "foot"
 
 
 @dataclass
@@ -219,6 +224,27 @@ class Book:
     @property
     def notes(self) -> list[Note]:
         return [n for p in self.parts for n in p.notes]
+
+
+@dataclass
+class PageMap:
+    """Where things landed: anchor id → physical page index (0-based), and each page's folio."""
+
+    anchors: dict[str, int] = field(default_factory=dict)
+    labels: list[str] = field(default_factory=list)
+
+    def page_of(self, anchor: str) -> int | None:
+        return self.anchors.get(anchor)
+
+    def label_of(self, anchor: str) -> str | None:
+        page = self.anchors.get(anchor)
+        return None if page is None else self.labels[page]
+
+
+
+# Where the print edition's pages begin, once placed in the text: page label → document file name,
+# part slug → labels opening at its title, index anchor → labels opening at that entry.
+PageBreaks = tuple[dict[str, str], dict[str, list[str]], dict[str, list[str]]]
 
 
 def walk_inlines(nodes: list[Inline]):

@@ -7,10 +7,13 @@ leave alone at a page's foot or head.
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import model as m
 from .engine.boxes import PageStart, alnum, lines_per_page, page_starts
 
-__all__ = ["PageStart", "insert_page_break", "main_blocks", "page_starts", "widows_and_orphans"]
+__all__ = ["PageStart", "insert_page_break", "main_blocks", "page_starts", "place_page_breaks",
+           "widows_and_orphans"]
 
 
 def main_blocks(book: m.Book) -> dict[str, tuple[m.Part, m.Paragraph | m.Heading | None]]:
@@ -48,7 +51,7 @@ def _insert(nodes: list[m.Inline], offset: int, marker: m.PageBreak) -> bool | i
             remaining -= count
         elif isinstance(node, m.Code):
             remaining -= alnum(node.text)
-        elif getattr(node, "children", None) and not isinstance(node, m.NoteRef):
+        elif isinstance(node, m.Styled | m.Link | m.Span | m.Mention) and node.children:
             if remaining < alnum(m.plain_text(node.children)):
                 if remaining == 0:
                     nodes.insert(i, marker)
@@ -83,3 +86,36 @@ def widows_and_orphans(pages, main_blocks: set[str]) -> list[tuple[str, str, int
         if spread[-1][1] == 1:
             problems.append(("widow", block, spread[-1][0]))
     return problems
+
+
+def place_page_breaks(book: m.Book, edition: Any) -> m.PageBreaks:
+    """Put a marker where each numbered print page begins: in the text (before the page's first
+    word), at a part's title, or at an index entry. A blank page's marker goes with the next
+    page's. Returns: label → EPUB file; part slug → labels opening at its title; index anchor →
+    labels."""
+    blocks = main_blocks(book)
+    index_ids = {e.anchor for e in edition.index} | {f"ixg-{e.letter}" for e in edition.index}
+    starts = page_starts(edition.document.pages, set(blocks) | index_ids)
+    files: dict[str, str] = {}
+    at_title: dict[str, list[str]] = {}
+    at_index: dict[str, list[str]] = {}
+    waiting: list[str] = []
+    for number, start in enumerate(starts):
+        label = edition.pages.labels[number] if number < len(edition.pages.labels) else ""
+        if label:
+            waiting.append(label)
+        if start is None or not waiting:
+            continue
+        if start.block in index_ids:
+            at_index.setdefault(start.block, []).extend(waiting)
+            files.update((label, "index.xhtml") for label in waiting)
+        else:
+            part, block = blocks[start.block]
+            for label in waiting:
+                if block is None:
+                    at_title.setdefault(part.slug, []).append(label)
+                else:
+                    insert_page_break(block, start.offset, label)
+                files[label] = part.file_name
+        waiting = []
+    return files, at_title, at_index

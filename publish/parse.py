@@ -7,6 +7,7 @@ notes, raw HTML left out — see rawhtml) in the `Report`. Labels of notes are s
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -88,16 +89,19 @@ def parse_part(path: Path, text: str, index: int, report: Report) -> m.Part | No
     tokens = parser().parse(text, env)
     meta: dict = {}
     if tokens and tokens[0].type == "front_matter":
-        meta = _front_matter(tokens[0], ctx)
-        if meta is None:
+        front = _front_matter(tokens[0], ctx)
+        if front is None:
             return None
+        meta = front
         tokens = tokens[1:]
     body, note_tokens = _split_notes(tokens)
     _collect_notes(note_tokens, env, ctx)
     blocks = _blocks(body, ctx)
     title = meta.get("title") or (pandoc_title.group("title").strip() if pandoc_title else None)
     if not title and blocks and isinstance(blocks[0], m.Heading) and blocks[0].level == 1:
-        title = m.plain_text(blocks.pop(0).children)
+        heading = blocks.pop(0)
+        assert isinstance(heading, m.Heading)
+        title = m.plain_text(heading.children)
     if not title:
         report.error(path, 1, 1, "M002",
                      "this part has no title: add `title:` in its front matter or start it with "
@@ -193,12 +197,12 @@ def _check_note_definitions(ctx: _Ctx, env: dict) -> None:
         if match:
             defined.setdefault(match.group(1), []).append(number)
     called = {n.label for n in ctx.called}
-    for label, where in defined.items():
-        for line in where[1:]:
-            ctx.report.error(ctx.path, line, 1, "N003",
-                             f"note [^{label}] is defined twice in this file (first on line {where[0]})")
+    for label, lines_defined in defined.items():
+        for line_number in lines_defined[1:]:
+            ctx.report.error(ctx.path, line_number, 1, "N003",
+                             f"note [^{label}] is defined twice in this file (first on line {lines_defined[0]})")
         if label not in called:
-            ctx.report.error(ctx.path, where[0], 1, "N001",
+            ctx.report.error(ctx.path, lines_defined[0], 1, "N001",
                              f"note [^{label}] is defined but never used")
 
 
@@ -276,7 +280,7 @@ def _table(tokens: list[Token], ctx: _Ctx) -> m.Table:
             row = []
             section.append(row)
         elif t.type in ("th_open", "td_open") and row is not None:
-            style = t.attrGet("style") or ""
+            style = str(t.attrGet("style") or "")
             if section is head:
                 aligns.append(style.replace("text-align:", "").strip())
             row.append(_inlines(tokens[i + 1], ctx))
@@ -327,21 +331,21 @@ def _convert_inlines(tokens: list[Token], ctx: _Ctx) -> list[m.Inline]:
         elif kind == "code_inline":
             out.append(m.Code(t.content))
         elif kind in _STYLED:
-            node = m.Styled(_STYLED[kind], [])
-            out.append(node)
-            open_level(node, node.children, "md")
+            styled = m.Styled(_STYLED[kind], [])
+            out.append(styled)
+            open_level(styled, styled.children, "md")
         elif kind == "link_open" and links[-1]:  # inside an HTML link: its text only
             open_level(m.Text(""), out, "md")
         elif kind == "link_open":
             href = str(t.attrGet("href") or "")
             line, col = ctx.find(href, ctx.line)
-            node = m.Link(href, str(t.attrGet("title") or ""), [], m.SourceLocation(ctx.path, line, col))
-            out.append(node)
-            open_level(node, node.children, "md")
+            link = m.Link(href, str(t.attrGet("title") or ""), [], m.SourceLocation(ctx.path, line, col))
+            out.append(link)
+            open_level(link, link.children, "md")
         elif kind == "span_open":
-            node = _span(t, ctx)
-            out.append(node)
-            open_level(node, node.children, "md")
+            span = _span(t, ctx)
+            out.append(span)
+            open_level(span, span.children, "md")
         elif kind.endswith("_close"):
             close_level("md")
         elif kind == "image":
@@ -374,15 +378,15 @@ def _convert_inlines(tokens: list[Token], ctx: _Ctx) -> list[m.Inline]:
                 continue
             if "lang" in tag.attrs:
                 tag.attrs["lang"] = _language(tag.attrs["lang"], ctx)
-            node, children = rawhtml.node_for(tag, lambda code, message, t=t: ctx.warn_at(t, code, message))
+            node, children = rawhtml.node_for(tag, functools.partial(ctx.warn_at, t))
             if isinstance(node, m.Link):
                 node.location = ctx.at(t)
             if isinstance(node, m.Rule):
                 ctx.warn_at(t, "H001", "<hr> inside a paragraph is left out: write a rule (***) on a line of its own")
             elif node is not None:
                 out.append(node)
-            if children is not None and not tag.empty:
-                open_level(node, children, tag.name)
+                if children is not None and not tag.empty:
+                    open_level(node, children, tag.name)
     return root
 
 
@@ -403,11 +407,10 @@ def _html_block(t: Token, ctx: _Ctx) -> list[m.Block]:
     for token in tokens:
         tag = rawhtml.parse_tag(token.content) if token.type == "html_inline" else None
         if tag is not None and tag.ends_paragraph:
-            node = None if tag.closing else rawhtml.node_for(
-                tag, lambda code, message, token=token: ctx.warn_at(token, code, message))[0]
+            node = None if tag.closing else rawhtml.node_for(tag, functools.partial(ctx.warn_at, token))[0]
             pieces += [node, []] if isinstance(node, m.Rule) else [[]]
-        else:
-            pieces[-1].append(token)
+        elif isinstance(last := pieces[-1], list):
+            last.append(token)
     blocks: list[m.Block] = []
     for piece in pieces:
         if isinstance(piece, m.Rule):

@@ -201,13 +201,17 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         try:
             while True:
                 with session.changed:
-                    session.changed.wait_for(lambda seen=seen: session.generation != seen, timeout=15)
+                    session.changed.wait_for(functools.partial(_moved_on, session, seen), timeout=15)
                     now = session.generation
                 self.wfile.write(b"data: reload\n\n" if now != seen else b": still here\n\n")
                 self.wfile.flush()
                 seen = now
         except (BrokenPipeError, ConnectionResetError):
             return
+
+
+def _moved_on(session: Session, seen: int) -> bool:
+    return session.generation != seen
 
 
 def _banner(problems: list[str]) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from markupsafe import escape
 
@@ -23,22 +24,23 @@ from .config import BookConfig, read_text
 from .diagnostics import Report
 from .engine.boxes import is_blank
 from .engine.footnotes import overflowing_notes
+from .fonts import font_dirs
 from .footnotes import misplaced_notes
 from .hyphenate import Exceptions, Hyphenator
 from .ids import assert_unique
 from .index import IndexEntry, build_index
-from .layout import PageMap, Stylesheets, make_fetcher, page_map, render
+from .layout import Stylesheets, make_fetcher, page_map, render
+from .model import PageMap
 from .names import Register
 from .pagination import main_blocks, widows_and_orphans
 from .render import ASSETS, index_placeholder, print_html, print_index
-from .xhtml import is_long
 
 PAGES_PER_SHEET = 4
 
 
 @dataclass
 class PrintEdition:
-    document: object  # weasyprint.Document holding the final pages
+    document: Any  # weasyprint.Document holding the final pages
     pages: PageMap
     index: list[IndexEntry]
     html: str
@@ -47,12 +49,6 @@ class PrintEdition:
     @property
     def page_count(self) -> int:
         return len(self.document.pages)
-
-
-def font_dirs() -> list[Path]:
-    import font_source_serif_pro
-
-    return [Path(font_source_serif_pro.font_directory)]
 
 
 def font_face_css() -> str:
@@ -99,7 +95,7 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
                        f"note {note.number} is on page {_label(pages, note_page)}, its call on page "
                        f"{_label(pages, call_page)}")
     for note in book.notes:
-        if is_long(note):
+        if not note.at_foot:
             loc = note.location
             report.warning(loc.path, loc.line, loc.col, "P003",
                            f"note {note.number} is too long for the foot of a page; the PDF prints it "
@@ -114,7 +110,10 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
                            f"shorten note {note.number} or move part of it into the text")
     blocks = main_blocks(book)
     for kind, block_id, page_index in widows_and_orphans(body.pages, set(blocks)):
-        loc = blocks[block_id][1].location
+        block = blocks[block_id][1]
+        if block is None:  # a part's own id: a section holds no lines of its own, so never here
+            continue
+        loc = block.location
         where = "at the foot of" if kind == "orphan" else "at the head of"
         report.warning(loc.path, loc.line, loc.col, "P005" if kind == "widow" else "P006",
                        f"a single line of this paragraph stands alone {where} page "
@@ -125,6 +124,7 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
     pages.labels = pages.labels[:len(final_pages)]
     if has_index:
         start = pages.page_of("index")
+        assert start is not None, "the index placeholder was laid out on no page"
         folio = int(pages.labels[start])
         index_css = (f"@page :nth(1 of main) {{ counter-reset: page {folio}; }}\n"
                      f"section.index {{ string-set: running-title {json.dumps(config.title)}, "

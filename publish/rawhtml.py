@@ -26,6 +26,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import model as m
 
@@ -81,7 +82,7 @@ def parse_tag(text: str) -> Tag | None:
     if not match:
         return None
     closing, name, rest, slash = match.groups()
-    attrs = {}
+    attrs: dict[str, str] = {}
     for key, value in ATTR_RE.findall(rest):
         attrs.setdefault(key.lower(), html.unescape(value[1:-1] if value[:1] in "\"'" else value))
     return Tag(name.lower(), bool(closing), attrs, bool(slash))
@@ -128,7 +129,7 @@ def node_for(tag: Tag, warn: Warn) -> tuple[m.Inline | m.Rule | None, list[m.Inl
     return None, None
 
 
-def drop_unsafe(tokens: list, warn_at: Callable[[object, str, str], None]) -> list:
+def drop_unsafe(tokens: list, warn_at: Callable[[Any, str, str], None]) -> list:
     """Inline tokens without comments and without unsafe elements (their content included);
     `warn_at(token, code, message)` for each element left out."""
     kept = []

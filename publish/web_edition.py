@@ -18,10 +18,10 @@ import json
 from markupsafe import Markup
 
 from . import model as m
+from .fonts import embedded_fonts
 from .render import ASSETS, FONTS_NAME, date_text, environment
 from .xhtml import Renderer, web_page
 
-FONT_FILES = ("SourceSerifPro-Regular.otf", "SourceSerifPro-It.otf", "SourceSerifPro-Semibold.otf")
 INDEX_PAGE = "names.html"
 
 
@@ -66,10 +66,8 @@ def make_web(manuscript, edition=None, cover: bytes | None = None, downloads: tu
     if override.is_file():
         css += "\n" + override.read_text(encoding="utf-8")
     files["css/web.css"] = css.encode()
-    from .print_edition import font_dirs
-
-    for name in FONT_FILES:
-        files[f"fonts/{name}"] = (font_dirs()[0] / name).read_bytes()
+    for font in embedded_fonts():
+        files[f"fonts/{font.name}"] = font.read_bytes()
     for image in manuscript.images:
         files[image.epub_name] = image.path.read_bytes()
     if cover is not None:

@@ -173,7 +173,7 @@ class Renderer:
         if self.flavour == "epub":
             return (f'<a class="noteref" href="#{note.id}" id="{ref.id}" epub:type="noteref" '
                     f'role="doc-noteref">{note.number}</a>')
-        if ref is not note.refs[0] or is_long(note):
+        if ref is not note.refs[0] or not note.at_foot:
             # A second call of the same note, or a note too long for the page foot (printed at
             # the end of its part): a plain reference mark linking to it.
             return f'<a class="fn-again" id="{ref.id}" href="#{note.id}">{note.number}</a>'
@@ -182,7 +182,7 @@ class Renderer:
 
     def long_notes(self, notes: list[m.Note]) -> str:
         """Print: the notes too long for the foot of a page, at the end of their part."""
-        long = [note for note in notes if is_long(note)]
+        long = [note for note in notes if not note.at_foot]
         if not long:
             return ""
         out = ['<section class="long-notes"><h2 class="long-notes-title">Notes</h2>']
@@ -251,14 +251,6 @@ def page_break_marker(label: str, flavour: str = "epub") -> str:
 def web_page(epub_file: str) -> str:
     """The web edition's page for an EPUB document of the same part: `01-intro.xhtml` → `01-intro.html`."""
     return epub_file.removesuffix(".xhtml") + ".html"
-
-
-LONG_NOTE_CHARS = 1200  # about a third of an A5 text block at the notes' type size
-
-
-def is_long(note: m.Note) -> bool:
-    """Too long for the foot of a page: WeasyPrint cannot split a note across pages."""
-    return sum(len(text) for text in (m.plain_text(inl) for inl in m.block_inlines(note.blocks))) > LONG_NOTE_CHARS
 
 
 def _id(value: str) -> str:

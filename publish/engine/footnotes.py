@@ -121,7 +121,7 @@ def _with_pending_notes(weasyprint_init):
         weasyprint_init(self, *args, **kwargs)
         self.footnotes = PendingNotes()
 
-    init.publish_weasyprint = weasyprint_init
+    init.publish_weasyprint = weasyprint_init  # type: ignore[attr-defined]
     return init
 
 
@@ -151,7 +151,7 @@ def measured_footnote_area(weasyprint_update):
             child = laid.children[0] if len(laid.children) == 1 else None
             simple = (child is not None and child.element is note.element and child.element_tag == note.element_tag
                       and child.margin_top == 0 and child.margin_bottom == 0)
-            heights[key] = child.margin_height() if simple else None
+            heights[key] = child.margin_height() if simple and child is not None else None
         return heights[key]
 
     def update(context) -> bool:
@@ -168,12 +168,12 @@ def measured_footnote_area(weasyprint_update):
         if area.height != "auto":
             context.page_bottom += area.margin_height()
         area.children = notes
-        content = sum(heights)
+        content = sum(h for h in heights if h is not None)
         area.height = max(min(content, frame.max_height), frame.min_height)
         context.page_bottom -= area.height + (frame.margin_height() - frame.height)
         return content > area.height + frame.padding_bottom + frame.border_bottom_width
 
-    update.publish_weasyprint = weasyprint_update
+    update.publish_weasyprint = weasyprint_update  # type: ignore[attr-defined]
     return update
 
 

@@ -25,7 +25,7 @@ FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 def write_epub(config: BookConfig, docs: list[EpubDoc], nav_xhtml: str, css: str,
                fonts: list[Path], modified: datetime, metadata: list[tuple[str, str]],
-               images: list[tuple[str, str, bytes]] = (), cover: bytes | None = None) -> bytes:
+               images: list[tuple[str, str, bytes]] | tuple[()] = (), cover: bytes | None = None) -> bytes:
     """`images`: (file name in the EPUB, media type, content); `cover`: a PNG of the cover."""
     book = epub.EpubBook()
     book.set_identifier(config.identifier)
