@@ -2,7 +2,8 @@
 
 Debian's chromium (no browser download: Playwright is pointed at /usr/bin/chromium), started as the
 machine's probe starts it (no background networking: the network is closed); axe-core from npm
-(tests/browser, installed by `./install-system-packages --test`), injected into each page; a
+(tests/browser, installed by `./install-system-packages --test`), injected into each page; DAISY
+Ace from npm (the same folder), run on EPUBs with the same Chromium; a
 static server on loopback for a built folder. Screenshots go to `test-artifacts/` (or
 $PUBLISH_TEST_ARTIFACTS).
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("PUBLISH_CHROMIUM", "/usr/bin/chromium"))
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+ACE = ROOT / "tests" / "browser" / "node_modules" / ".bin" / "ace-cli"  # DAISY Ace, from npm
 ARTIFACTS = Path(os.environ.get("PUBLISH_TEST_ARTIFACTS", ROOT / "test-artifacts"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -64,3 +66,18 @@ def axe_violations(page) -> list[dict]:
         return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                                             nodes: v.nodes.slice(0, 3).map(n => n.html)}));
     }""")
+
+
+def ace_violations(epub: Path, report_dir: Path) -> tuple[str, list[dict]]:
+    """DAISY Ace's verdict on an EPUB and its violations (rule, impact, where)."""
+    import json
+    import subprocess
+
+    env = dict(os.environ, PUPPETEER_EXECUTABLE_PATH=str(CHROMIUM))
+    subprocess.run([str(ACE), "-f", "-o", str(report_dir), str(epub)], env=env, check=True, capture_output=True,
+                   timeout=600)
+    report = json.loads((report_dir / "report.json").read_text(encoding="utf-8"))
+    violations = [{"rule": a.get("earl:test", {}).get("dct:title"), "impact": a.get("earl:test", {}).get("earl:impact"),
+                   "where": item.get("earl:testSubject", {}).get("url")}
+                  for item in report["assertions"] for a in item.get("assertions", [])]
+    return report["earl:result"]["earl:outcome"], violations

@@ -174,3 +174,50 @@ def test_a_cover_of_the_wrong_shape_or_resolution_is_reported_at_its_key(tmp_pat
     assert f"manuscript/book.toml:{line}:1: " in result.output and f"[{code}]" in result.output
     assert words in result.output and "Traceback" not in result.output
     assert result.exit_code == (1 if code == "C011" else 0)
+
+
+def _colour_spaces(pdf) -> list[str]:
+    """The colour space of every picture, shading and group the pages use (read with pypdf)."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    found, seen = [], set()
+    stack = [page.indirect_reference for page in PdfReader(pdf).pages]
+    while stack:
+        item = stack.pop()
+        obj = item.get_object() if isinstance(item, IndirectObject) else item
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, DictionaryObject):
+            for key in ("/ColorSpace", "/CS"):
+                value = obj.get(key)
+                value = value.get_object() if isinstance(value, IndirectObject) else value
+                if isinstance(value, ArrayObject):
+                    found.append(" ".join(str(v) for v in value[:2] if not isinstance(v, IndirectObject)))
+                elif value is not None and not isinstance(value, DictionaryObject):
+                    found.append(str(value))
+                elif isinstance(value, DictionaryObject):  # a page's or form's named colour spaces
+                    found += [f"{name}={v.get_object()[0] if isinstance(v.get_object(), ArrayObject) else v}"
+                              for name, v in value.items()]
+            stack.extend(v for k, v in obj.items() if k not in ("/Parent", "/P"))
+        elif isinstance(obj, ArrayObject):
+            stack.extend(obj)
+    return found
+
+
+def test_the_press_file_has_no_device_rgb_and_the_reading_pdf_keeps_srgb(tmp_path):
+    book = make_book(tmp_path / "b", {"01.md": FIGURES})
+    (book / "manuscript" / "box.png").write_bytes(png())
+    Image.new("RGB", (300, 20), (20, 20, 200)).save(book / "manuscript" / "rule.jpg", "JPEG")
+    (book / "manuscript" / "map.svg").write_bytes(svg(
+        '<defs><linearGradient id="g"><stop offset="0" stop-color="red"/><stop offset="1" stop-color="blue"/>'
+        '</linearGradient></defs><circle cx="50" cy="25" r="20" fill="url(#g)" opacity="0.5"/>'))
+    result = run("build", str(book), "-f", "pdf", "-f", "press")
+    assert result.exit_code == 0, result.output
+    reading = _colour_spaces(book / "dist" / "test-book.pdf")
+    press = _colour_spaces(book / "dist" / "test-book-press.pdf")
+    assert "/DeviceRGB" in reading  # the reading PDF keeps the pictures as they are (sRGB)
+    assert press and not [space for space in press if "/DeviceRGB" in space]
+    assert press.count("/ICCBased") >= 3  # the PNG, the JPEG, the SVG's shading and groups: sRGB
+    assert any(space.startswith("/DefaultRGB=") for space in press)  # vector RGB colours are sRGB too

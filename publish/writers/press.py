@@ -20,7 +20,16 @@ import io
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, NameObject, RectangleObject, StreamObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    PdfObject,
+    RectangleObject,
+    StreamObject,
+)
 
 from ..engine.pdfobjects import add_object
 
@@ -61,9 +70,66 @@ def add_bleed_and_marks(pdf: bytes, bleed_mm: float) -> bytes:
         page.mediabox = RectangleObject((x0 - margin, y0 - margin, x1 + margin, y1 + margin))
         page.cropbox = page.mediabox
         _draw_crop_marks(writer, page, (x0, y0, x1, y1), bleed)
+    calibrate_rgb(writer)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def srgb_profile() -> bytes:
+    """The sRGB ICC profile (LittleCMS's, through Pillow): what screen colours and web images mean."""
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def calibrate_rgb(writer: PdfWriter) -> int:
+    """PDF/X-4 with a CMYK output intent allows no device-dependent RGB: every `/DeviceRGB` the pages
+    use (pictures, SVG shadings, transparency groups) becomes ICC-based sRGB — what it meant on screen —
+    and every page and form gets a `DefaultRGB` of the same, so that vector colours set with `rg` are
+    sRGB too. The printer's RIP converts sRGB to the output condition with its own colour management.
+    Returns how many colour-space entries were changed."""
+    profile = StreamObject()
+    profile.set_data(srgb_profile())
+    profile[NameObject("/N")] = NumberObject(3)
+    profile[NameObject("/Alternate")] = NameObject("/DeviceRGB")
+    srgb = ArrayObject([NameObject("/ICCBased"), add_object(writer, profile.flate_encode())])
+    changed = 0
+    seen: set[int] = set()
+    stack: list[PdfObject] = [page.indirect_reference or page for page in writer.pages]
+    while stack:
+        item = stack.pop()
+        obj = item.get_object() if isinstance(item, IndirectObject) else item
+        if id(obj) in seen or obj is profile:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, DictionaryObject):
+            for key in ("/ColorSpace", "/CS"):
+                value = obj.get(key)
+                if value == "/DeviceRGB":
+                    obj[NameObject(key)] = srgb
+                    changed += 1
+                elif isinstance(value, ArrayObject) and len(value) > 1 and value[0] == "/Indexed" and \
+                        value[1] == "/DeviceRGB":
+                    value[1] = srgb
+                    changed += 1
+            resources = obj.get("/Resources")
+            if obj.get("/Type") == "/Page" or obj.get("/Subtype") == "/Form":
+                if resources is None:
+                    resources = obj[NameObject("/Resources")] = DictionaryObject()
+                held = resources.get_object()
+                assert isinstance(held, DictionaryObject)
+                spaces = held.setdefault(NameObject("/ColorSpace"), DictionaryObject()).get_object()
+                assert isinstance(spaces, DictionaryObject)
+                for name, space in list(spaces.items()):  # named colour spaces of the resources
+                    if space == "/DeviceRGB":
+                        spaces[name] = srgb
+                        changed += 1
+                spaces[NameObject("/DefaultRGB")] = srgb
+            stack.extend(value for key, value in obj.items() if key not in ("/Parent", "/P"))
+        elif isinstance(obj, ArrayObject):
+            stack.extend(obj)
+    return changed
 
 
 def _draw_crop_marks(writer, page, trim: tuple[float, float, float, float], bleed: float) -> None:
