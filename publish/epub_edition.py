@@ -15,6 +15,7 @@ from .assets import IMAGE_TYPES
 from .config import isbn_digits
 from .fonts import embedded_fonts
 from .hyphenate import Hyphenator
+from .images import optimised
 from .render import (
     ASSETS,
     EpubDoc,
@@ -61,7 +62,7 @@ def make_epub(manuscript, edition, epoch: int, stamp: str, breaks: m.PageBreaks,
     fonts = embedded_fonts()
     metadata = _accessibility(config, has_index, bool(pages))
     modified = datetime.fromtimestamp(epoch, UTC)
-    images = [(image.epub_name, IMAGE_TYPES[image.path.suffix.lower()], image.path.read_bytes())
+    images = [(image.epub_name, IMAGE_TYPES[image.path.suffix.lower()], optimised(image.path))
               for image in manuscript.images]
     return write_epub(config, docs, nav, css, fonts, modified, metadata, images, cover)
 

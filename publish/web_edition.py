@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from . import model as m
 from .fonts import embedded_fonts
+from .images import optimised
 from .render import ASSETS, FONTS_NAME, date_text, environment
 from .xhtml import Renderer, web_page
 
@@ -69,7 +70,7 @@ def make_web(manuscript, edition=None, cover: bytes | None = None, downloads: tu
     for font in embedded_fonts():
         files[f"fonts/{font.name}"] = font.read_bytes()
     for image in manuscript.images:
-        files[image.epub_name] = image.path.read_bytes()
+        files[image.epub_name] = optimised(image.path)
     if cover is not None:
         files["images/cover.png"] = cover
     return files

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
 from conftest import make_book, run
@@ -221,3 +222,59 @@ def test_the_press_file_has_no_device_rgb_and_the_reading_pdf_keeps_srgb(tmp_pat
     assert press and not [space for space in press if "/DeviceRGB" in space]
     assert press.count("/ICCBased") >= 3  # the PNG, the JPEG, the SVG's shading and groups: sRGB
     assert any(space.startswith("/DefaultRGB=") for space in press)  # vector RGB colours are sRGB too
+
+
+def test_pngs_are_carried_smaller_and_pixel_identical_and_jpegs_untouched(tmp_path):
+    import zipfile
+
+    book = make_book(tmp_path / "b", {"01.md": "---\ntitle: One\n---\n\n![A gradient](photo.png){alt=\"A gradient\"}"
+                                               "\n\n![A rule](rule.jpg){alt=\"\"}\n"})
+    photo = Image.new("RGB", (400, 300))
+    photo.putdata([(x % 256, y % 256, (x * y) % 256) for y in range(300) for x in range(400)])
+    photo.save(book / "manuscript" / "photo.png", compress_level=0)  # stored, not compressed
+    Image.new("RGB", (300, 20), (20, 20, 200)).save(book / "manuscript" / "rule.jpg", "JPEG")
+    result = run("build", str(book), "-f", "epub", "-f", "web")
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(book / "dist" / "test-book.epub") as z:
+        names = {Path(n).suffix: n for n in z.namelist() if n.startswith("EPUB/images/") and "cover" not in n}
+        png_bytes, jpeg_bytes = z.read(names[".png"]), z.read(names[".jpg"])
+    original = (book / "manuscript" / "photo.png").read_bytes()
+    assert len(png_bytes) < len(original) / 2
+    assert Image.open(io.BytesIO(png_bytes)).tobytes() == Image.open(book / "manuscript" / "photo.png").tobytes()
+    assert jpeg_bytes == (book / "manuscript" / "rule.jpg").read_bytes()
+    web = {p.suffix: p.read_bytes() for p in (book / "dist" / "web" / "images").iterdir() if p.name != "cover.png"}
+    assert web[".png"] == png_bytes and web[".jpg"] == jpeg_bytes  # the web edition carries the same files
+
+
+def test_a_book_of_pictures_passes_every_check(tmp_path):
+    """A photograph (PNG and JPEG), a map (SVG), a decorative image and a designed cover: EPUBCheck and
+    DAISY Ace report nothing, the press file has no device RGB, the EPUB's cover is the design."""
+    import zipfile
+
+    from browser_tools import ACE, CHROMIUM, ace_violations
+    from conftest import BOOK_TOML
+    from epub_reading import epubcheck_messages
+
+    toml = BOOK_TOML.format(parts='"01.md"') + 'cover = "cover.jpg"\n'
+    book = make_book(tmp_path / "b", {"01.md": FIGURES.replace("An ![inline icon](box.png) in running text.",
+                                                               "![Budapest, 1956](photo.jpg){alt=\"A street\"}")},
+                     toml=toml)
+    manuscript = book / "manuscript"
+    (manuscript / "box.png").write_bytes(png())
+    Image.new("RGB", (300, 20), (20, 20, 200)).save(manuscript / "rule.jpg", "JPEG")
+    Image.new("RGB", (1200, 800), (150, 120, 90)).save(manuscript / "photo.jpg", "JPEG", dpi=(300, 300))
+    (manuscript / "map.svg").write_bytes(svg('<circle cx="50" cy="25" r="20" fill="green"/>'))
+    design = Image.new("RGB", (1819, 2551), (20, 60, 120))
+    design.paste((230, 200, 40), (200, 400, 1600, 800))
+    design.save(manuscript / "cover.jpg", dpi=(300, 300))
+    result = run("build", str(book))
+    assert result.exit_code == 0, result.output
+    epub = book / "dist" / "test-book.epub"
+    assert epubcheck_messages(epub) == []
+    if ACE.exists() and CHROMIUM.exists():
+        assert ace_violations(epub, tmp_path / "ace") == ("pass", [])
+    assert not [space for space in _colour_spaces(book / "dist" / "test-book-press.pdf") if "/DeviceRGB" in space]
+    with zipfile.ZipFile(epub) as z:
+        cover = Image.open(io.BytesIO(z.read("EPUB/images/cover.png"))).convert("RGB")
+    assert cover.getpixel((cover.width // 2, cover.height * 6 // 25)) == pytest.approx((230, 200, 40), abs=12)
+    assert cover.getpixel((cover.width // 2, cover.height * 3 // 4)) == pytest.approx((20, 60, 120), abs=12)
