@@ -50,9 +50,10 @@ SCHEMA: dict[str, dict[str, Key]] = {
                            ""),
         "keywords": Key(list, False, "Keywords for the PDF and EPUB metadata.", []),
         "names": Key(str, False, "The name register, relative to `manuscript/`.", "names.toml"),
-        "cover": Key(str, False, "A designed front cover (PNG or JPEG, relative to `manuscript/`): the A5 trim "
-                     "(148 × 210 mm, or with 3 mm bleed 154 × 216 mm), at least 300 dpi. It replaces the "
-                     "typographic cover in the PDF and becomes the EPUB's cover image.", ""),
+        "cover": Key(str, False, "A designed front cover (PDF, PNG or JPEG, relative to `manuscript/`): the A5 "
+                     "trim (148 × 210 mm, or with 3 mm bleed 154 × 216 mm); an image at least 300 dpi, a PDF's "
+                     "first page is rendered at 300 dpi. It replaces the typographic cover in the PDF and becomes "
+                     "the cover image of the EPUB and of the web edition.", ""),
         "isbn": Key(str, False, "ISBN-13 of the printed book (hyphens allowed); checked, and printed with its "
                     "barcode on the back cover.", ""),
     },
@@ -372,23 +373,35 @@ def _check_cover(relative: str, path: Path, pos: tuple[int, int], report: Report
     if not target.is_file():
         report.error(path, *pos, "C007", f"cover {relative!r} does not exist (looked for {MANUSCRIPT_DIR}/{relative})")
         return
-    if target.suffix.lower() not in (".png", ".jpg", ".jpeg"):
-        report.error(path, *pos, "C006", f"cover {relative!r} must be a PNG or JPEG image (export the designer's "
-                     "PDF to one at 300 dpi)")
+    if target.suffix.lower() not in (".png", ".jpg", ".jpeg", ".pdf"):
+        report.error(path, *pos, "C006", f"cover {relative!r} must be a PDF, PNG or JPEG file")
         return
-    problem = inspect_image(target)
-    if problem is not None:
-        report.error(path, *pos, problem[0], f"cover {relative!r} {problem[1]}")
-        return
-    from PIL import Image
+    if target.suffix.lower() == ".pdf":
+        from .images import pdf_page_size
 
-    with Image.open(target) as image:
-        width, height = image.size
+        page = pdf_page_size(target)
+        if page is None:
+            report.error(path, *pos, "I005", f"cover {relative!r} is not a readable PDF")
+            return
+        width, height = page
+        unit = "points"
+    else:
+        problem = inspect_image(target)
+        if problem is not None:
+            report.error(path, *pos, problem[0], f"cover {relative!r} {problem[1]}")
+            return
+        from PIL import Image
+
+        with Image.open(target) as image:
+            width, height = image.size
+        unit = "pixels"
     shape = width / height
     size = min(COVER_SIZES_MM, key=lambda s: abs(s[0] / s[1] - shape))
     if abs(shape - size[0] / size[1]) > 0.02:
-        report.error(path, *pos, "C011", f"cover {relative!r} is {width} × {height} pixels, not the shape of the A5 "
-                     "page (148 × 210 mm, or 154 × 216 mm with bleed)")
+        report.error(path, *pos, "C011", f"cover {relative!r} is {width:g} × {height:g} {unit}, not the shape of the "
+                     "A5 page (148 × 210 mm, or 154 × 216 mm with bleed)")
+        return
+    if unit == "points":  # a drawing: rendered at 300 dpi by publish, whatever its own pictures are
         return
     dpi = width / (size[0] / 25.4)
     if dpi < MIN_COVER_DPI:

@@ -127,3 +127,39 @@ def optimised(path: Path) -> bytes:
                     and again.info.get("transparency") == image.info.get("transparency")
                     and again.info.get("icc_profile") == image.info.get("icc_profile"))
     return smaller if same and len(smaller) < len(data) else data
+
+
+PDF_COVER_DPI = 300
+
+
+def pdf_page_size(path: Path) -> tuple[float, float] | None:
+    """The first page's size in points of a PDF (a designer's cover), or None if it is no readable PDF."""
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(str(path))
+    except pypdfium2.PdfiumError:
+        return None
+    try:
+        if len(document) < 1:
+            return None
+        width, height = document[0].get_size()
+        return float(width), float(height)
+    finally:
+        document.close()
+
+
+def pdf_cover_png(path: Path) -> bytes:
+    """The first page of a PDF cover as a PNG at PDF_COVER_DPI (the print edition sets it as an image)."""
+    import io
+
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        image = document[0].render(scale=PDF_COVER_DPI / 72).to_pil().convert("RGB")
+    finally:
+        document.close()
+    out = io.BytesIO()
+    image.save(out, format="PNG", dpi=(PDF_COVER_DPI, PDF_COVER_DPI))
+    return out.getvalue()

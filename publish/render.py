@@ -70,7 +70,20 @@ def print_html(book: m.Book, config: BookConfig, index_html: str, timestamp: str
         book=config, parts=parts, index_html=Markup(index_html), timestamp=timestamp,
         date_text=date_text(config.date), fonts=FONTS_NAME,
         barcode=barcode_html(config.isbn) if config.isbn else "",
-        cover_uri=config.cover.resolve().as_uri() if config.cover else "", cover_mm=cover_size_mm(config))
+        cover_uri=cover_uri(config), cover_mm=cover_size_mm(config))
+
+
+def cover_uri(config: BookConfig) -> str:
+    """The designed cover for the print HTML: the image file, or a PDF's first page rendered at 300 dpi."""
+    if config.cover is None:
+        return ""
+    if config.cover.suffix.lower() == ".pdf":
+        import base64
+
+        from .images import pdf_cover_png
+
+        return "data:image/png;base64," + base64.b64encode(pdf_cover_png(config.cover)).decode()
+    return config.cover.resolve().as_uri()
 
 
 def cover_size_mm(config: BookConfig) -> tuple[int, int]:
@@ -78,10 +91,16 @@ def cover_size_mm(config: BookConfig) -> tuple[int, int]:
     3 mm then fall outside the page), whichever shape the image has."""
     if config.cover is None:
         return (148, 210)
-    from PIL import Image
+    if config.cover.suffix.lower() == ".pdf":
+        from .images import pdf_page_size
 
-    with Image.open(config.cover) as image:
-        shape = image.size[0] / image.size[1]
+        width, height = pdf_page_size(config.cover) or (148.0, 210.0)
+        shape = width / height
+    else:
+        from PIL import Image
+
+        with Image.open(config.cover) as image:
+            shape = image.size[0] / image.size[1]
     return min(((148, 210), (154, 216)), key=lambda size: abs(size[0] / size[1] - shape))
 
 

@@ -278,3 +278,26 @@ def test_a_book_of_pictures_passes_every_check(tmp_path):
         cover = Image.open(io.BytesIO(z.read("EPUB/images/cover.png"))).convert("RGB")
     assert cover.getpixel((cover.width // 2, cover.height * 6 // 25)) == pytest.approx((230, 200, 40), abs=12)
     assert cover.getpixel((cover.width // 2, cover.height * 3 // 4)) == pytest.approx((20, 60, 120), abs=12)
+
+
+def test_a_designers_pdf_cover_is_the_first_page_and_the_epubs_cover(tmp_path):
+    import zipfile
+
+    from conftest import copy_pamphlet
+
+    book = copy_pamphlet(tmp_path / "book")
+    design = Image.new("RGB", (1819, 2551), (20, 60, 120))
+    design.paste((230, 200, 40), (200, 400, 1600, 800))
+    design.save(book / "manuscript" / "cover.pdf", resolution=300)  # 154 × 216 mm: a designer's PDF with bleed
+    toml = book / "manuscript" / "book.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('slug = "hungary-56"\n',
+                                                             'slug = "hungary-56"\ncover = "cover.pdf"\n'))
+    result = run("build", str(book), "-f", "pdf", "-f", "epub")
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(book / "dist" / "hungary-56.epub") as z:
+        cover = Image.open(io.BytesIO(z.read("EPUB/images/cover.png"))).convert("RGB")
+    assert cover.getpixel((cover.width // 2, cover.height * 6 // 25)) == pytest.approx((230, 200, 40), abs=12)
+    assert cover.getpixel((cover.width // 2, cover.height * 3 // 4)) == pytest.approx((20, 60, 120), abs=12)
+    (book / "manuscript" / "cover.pdf").write_bytes(b"%PDF-1.4 not really")
+    broken = run("build", str(book), "-f", "pdf")
+    assert broken.exit_code == 1 and "error[I005]: cover 'cover.pdf' is not a readable PDF" in broken.output
