@@ -94,6 +94,14 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "enabled": Key(bool, False, "Print an index of names at the back of the book.", True),
         "title": Key(str, False, "Heading of the index.", "Index of names"),
     },
+    "figures": {
+        "numbering": Key(bool, False, "Number the figures (`Figure 3.` before each caption), in the order of the "
+                         "book.", False),
+        "label": Key(str, False, "The word before a figure's number.", "Figure"),
+        "list": Key(bool, False, "A list of the figures after the contents (PDF: with page numbers; EPUB and "
+                    "web edition: linked).", False),
+        "list_title": Key(str, False, "Heading of the list of figures.", "Figures"),
+    },
     "print": {
         "trim": Key(str, False, "Trim size of the printed book.", "A5", ("A5",)),
         "bleed_mm": Key((int, float), False, "Bleed of the press file, in millimetres.", 3),
@@ -165,6 +173,10 @@ class BookConfig:
     annotate: bool = True
     index_enabled: bool = True
     index_title: str = "Index of names"
+    figure_numbering: bool = False
+    figure_label: str = "Figure"
+    figure_list: bool = False
+    figure_list_title: str = "Figures"
     trim: str = "A5"
     bleed_mm: float = 3
     chapter_break: str = "right"
@@ -312,6 +324,8 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
         certifier_report=values["accessibility.report"], exemption=values["accessibility.exemption"],
         note_numbering=values["notes.numbering"], annotate=values["notes.annotate"],
         index_enabled=values["index.enabled"], index_title=values["index.title"],
+        figure_numbering=values["figures.numbering"], figure_label=values["figures.label"],
+        figure_list=values["figures.list"], figure_list_title=values["figures.list_title"],
         trim=values["print.trim"], bleed_mm=float(values["print.bleed_mm"]),
         chapter_break=values["print.chapters"],
     )

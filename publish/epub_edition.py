@@ -22,9 +22,11 @@ from .render import (
     environment,
     epub_contents,
     epub_cover,
+    epub_figures,
     epub_index,
     epub_part,
     epub_title,
+    figure_list,
     page_break_marker,
 )
 from .writers.epub import write_epub
@@ -45,12 +47,17 @@ def make_epub(manuscript, edition, epoch: int, stamp: str, breaks: m.PageBreaks,
         docs.append(epub_index(config, edition.index, _locators(book, edition), at_index))
     pages = [{"label": label, "href": f"{files[label]}#page-{label}"}
              for label in sorted(files, key=int)]
+    figures = figure_list(book, config, lambda part: part.file_name)
+    if figures:
+        docs.insert(2, epub_figures(config, figures))
     toc = [{"href": d.file_name, "title": d.title} for d in docs[2:]]
     docs.insert(2, epub_contents(config, toc))
     landmarks = [{"type": "cover", "href": "cover.xhtml", "title": "Cover"},
                  {"type": "titlepage", "href": "title.xhtml", "title": "Title page"},
                  {"type": "toc", "href": "contents.xhtml", "title": "Contents"},
                  {"type": "bodymatter", "href": book.parts[0].file_name, "title": "Start of the text"}]
+    if figures:
+        landmarks.append({"type": "loi", "href": "figures.xhtml", "title": config.figure_list_title})
     if has_index:
         landmarks.append({"type": "index", "href": "index.xhtml", "title": config.index_title})
     nav = environment(config.root).get_template("nav.xhtml.j2").render(

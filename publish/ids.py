@@ -13,7 +13,8 @@ import re
 # Ids the templates (print HTML, EPUB documents and their file names) write themselves.
 FIXED = frozenset({
     "index", "index-title", "contents", "contents-title", "cover", "title", "title-page", "imprint",
-    "back-cover", "nav", "toc", "toc-title", "landmarks", "page-list", "notes", "footnotes",
+    "back-cover", "nav", "toc", "toc-title", "landmarks", "page-list", "notes", "footnotes", "figures",
+    "figures-title",
 })
 # Ids the build numbers: notes, calls, mentions, paragraphs, print pages, index entries and letters.
 NUMBERED = re.compile(r"(fn|fnref|pop|m|b|page|ix|ixs|ixg)-")

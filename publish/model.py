@@ -135,6 +135,8 @@ class Figure(Paragraph):
     """An image alone in its paragraph (Pandoc's convention): `children` are the image, then its
     caption's inline nodes, so the caption is text like any other (mentions, notes, ids)."""
 
+    label: str = ""  # "Figure 3": set in resolve when the book numbers its figures
+
     @property
     def image(self) -> Image:
         return self.children[0]  # type: ignore[return-value]

@@ -68,6 +68,7 @@ def print_html(book: m.Book, config: BookConfig, index_html: str, timestamp: str
               "html": Markup(renderer.blocks(p.blocks) + renderer.long_notes(p.notes))} for p in book.parts]
     return environment(config.root).get_template("print.html.j2").render(
         book=config, parts=parts, index_html=Markup(index_html), timestamp=timestamp,
+        figures=figure_list(book, config),
         date_text=date_text(config.date), fonts=FONTS_NAME,
         barcode=barcode_html(config.isbn) if config.isbn else "",
         cover_uri=cover_uri(config), cover_mm=cover_size_mm(config))
@@ -84,6 +85,18 @@ def cover_uri(config: BookConfig) -> str:
 
         return "data:image/png;base64," + base64.b64encode(pdf_cover_png(config.cover)).decode()
     return config.cover.resolve().as_uri()
+
+
+def figure_list(book: m.Book, config: BookConfig, page_of=lambda part: "") -> list[dict]:
+    """The list of figures (when `[figures] list` asks for it): each figure's anchor, its page (`page_of`
+    a part → the file it is in, for the EPUB and the web), its label and its caption as text."""
+    if not config.figure_list:
+        return []
+    from .resolve import figures
+
+    parts = {id(block): part for part in book.parts for block in m.text_blocks(part.blocks)}
+    return [{"href": f"{page_of(parts[id(f)])}#{f.id}", "label": f.label,
+             "caption": " ".join(m.plain_text(f.caption).split())} for f in figures(book)]
 
 
 def cover_size_mm(config: BookConfig) -> tuple[int, int]:
@@ -158,6 +171,18 @@ def epub_contents(config: BookConfig, toc: list[dict]) -> EpubDoc:
     body = (f'<nav class="contents" role="doc-toc" aria-labelledby="contents-title">'
             f'<h1 id="contents-title">Contents</h1>\n<ol>\n{items}\n</ol>\n</nav>')
     return EpubDoc("contents.xhtml", "Contents", epub_page(config, "Contents", body, "frontmatter"))
+
+
+def epub_figures(config: BookConfig, figures: list[dict]) -> EpubDoc:
+    """The list of figures as a page of the EPUB (EPUB structural semantics `loi`)."""
+    items = "\n".join(f'<li><a href="{Markup.escape(f["href"])}">'
+                      + (f'{Markup.escape(f["label"])}. ' if f["label"] else "")
+                      + f'{Markup.escape(f["caption"])}</a></li>' for f in figures)
+    title = Markup.escape(config.figure_list_title)
+    body = (f'<nav class="contents figures" epub:type="loi" aria-labelledby="figures-title">'
+            f'<h1 id="figures-title">{title}</h1>\n<ol>\n{items}\n</ol>\n</nav>')
+    return EpubDoc("figures.xhtml", config.figure_list_title, epub_page(config, config.figure_list_title, body,
+                                                                       "frontmatter"))
 
 
 def epub_title(config: BookConfig, page_count: int) -> EpubDoc:

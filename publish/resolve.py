@@ -37,9 +37,17 @@ def resolve(parts: list[m.Part], register: Register, config: BookConfig, report:
     _number(book, config)
     for note in book.notes:
         note.placement = "end" if is_long(note) else "foot"
+    if config.figure_numbering:
+        for number, figure in enumerate(figures(book), 1):
+            figure.label = f"{config.figure_label} {number}"
     _check_keys(book, register, report)
     tie_book(book)
     return book
+
+
+def figures(book: m.Book) -> list[m.Figure]:
+    """The book's figures in reading order (not those inside notes)."""
+    return [block for part in book.parts for block in m.text_blocks(part.blocks) if isinstance(block, m.Figure)]
 
 
 LONG_NOTE_CHARS = 1200  # about a third of an A5 text block at the notes' type size

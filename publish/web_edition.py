@@ -46,7 +46,10 @@ def make_web(manuscript, edition=None, cover: bytes | None = None, downloads: tu
     def page(template: str, name: str, **values) -> None:
         files[name] = env.get_template(template).render(site=site, page_name=name, **values).encode()
 
+    from .render import figure_list
+
     page("web_landing.html.j2", "index.html", description=config.description or config.subtitle,
+         figures=figure_list(book, config, lambda part: web_page(part.file_name)),
          date_text=date_text(config.date), downloads=_downloads(config, downloads),
          json_ld=Markup(_json_ld(config, cover is not None)), fonts=FONTS_NAME,
          page_count=edition.page_count if edition is not None else 0,

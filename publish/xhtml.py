@@ -72,6 +72,8 @@ class Renderer:
         """An image with its caption; the caption is text (mentions, notes) like a paragraph's."""
         caption = m.Paragraph(block.caption, block.location)
         text = self.paragraph(caption) if block.caption else ""
+        if block.label:  # "Figure 3." before the caption, in every output
+            text = f'<span class="figure-label">{escape(block.label)}.</span> {text}'
         figcaption = f"<figcaption>{text}</figcaption>" if text.strip() else ""
         return f'<figure class="figure"{self._id(block.id)}>{self.inline(block.image)}{figcaption}</figure>'
 

@@ -301,3 +301,44 @@ def test_a_designers_pdf_cover_is_the_first_page_and_the_epubs_cover(tmp_path):
     (book / "manuscript" / "cover.pdf").write_bytes(b"%PDF-1.4 not really")
     broken = run("build", str(book), "-f", "pdf")
     assert broken.exit_code == 1 and "error[I005]: cover 'cover.pdf' is not a readable PDF" in broken.output
+
+
+def test_figures_numbered_and_listed_in_every_output(tmp_path):
+    import re
+
+    from conftest import BOOK_TOML
+    from epub_reading import NS, documents, epubcheck_messages
+    from pdf_reading import folio, page_texts
+
+    toml = BOOK_TOML.format(parts='"01.md"') + '\n[figures]\nnumbering = true\nlist = true\nlabel = "Fig."\n'
+    text = FIGURES + "\n" + "\n\n".join(["A paragraph of filler text to push the next figure on. " * 12] * 6) + \
+        "\n\n![The last box](box.png){alt=\"Another red rectangle\"}\n"
+    book = make_book(tmp_path / "b", {"01.md": text}, toml=toml)
+    (book / "manuscript" / "box.png").write_bytes(png())
+    Image.new("RGB", (300, 20), (20, 20, 200)).save(book / "manuscript" / "rule.jpg", "JPEG")
+    (book / "manuscript" / "map.svg").write_bytes(svg('<circle cx="50" cy="25" r="20" fill="green"/>'))
+    result = run("build", str(book), "-f", "pdf", "-f", "epub", "-f", "web")
+    assert result.exit_code == 0, result.output
+    captions = ["Fig. 1. The red box", "Fig. 2. A map of the district", "Fig. 3. A rule", "Fig. 4. The last box"]
+    # PDF: each caption printed with its number; the list gives the page each is printed on.
+    raw = page_texts(book / "dist" / "test-book.pdf")
+    texts = [" ".join(t.split()) for t in raw]
+    listing = next(t for t in texts if t.startswith("Figures"))
+    for caption in captions:
+        printed_on = next(i for i, t in enumerate(texts) if caption in t and not t.startswith("Figures"))
+        listed = re.search(re.escape(caption) + r"[ .]*(\d+)", listing)
+        assert listed and listed.group(1) == folio(raw[printed_on]), (caption, listing)
+    # EPUB: the same captions, and a list of figures whose links land on them.
+    epub = book / "dist" / "test-book.epub"
+    docs = documents(epub)
+    figcaptions = [" ".join("".join(c.itertext()).split()) for c in docs["01.xhtml"].xpath("//x:figcaption", namespaces=NS)]
+    assert figcaptions == captions
+    links = docs["figures.xhtml"].xpath("//x:nav[@epub:type='loi']//x:a", namespaces=NS)
+    assert [" ".join(a.text.split()) for a in links] == captions
+    for a in links:
+        file, anchor = a.get("href").split("#")
+        assert docs[file].xpath(f"//*[@id='{anchor}']", namespaces=NS)[0].tag.endswith("figure")
+    assert epubcheck_messages(epub) == []
+    # Web: the landing page lists them, linking to the part's page.
+    landing = (book / "dist" / "web" / "index.html").read_text(encoding="utf-8")
+    assert all(caption in landing for caption in captions) and 'href="01.html#' in landing
