@@ -80,7 +80,12 @@ def srgb_profile() -> bytes:
     """The sRGB ICC profile (LittleCMS's, through Pillow): what screen colours and web images mean."""
     from PIL import ImageCms
 
-    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    data = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    # LittleCMS stamps the profile with the time it was made (header bytes 24–35) and may add an MD5
+    # profile ID (84–99) over it: both zeroed (the ICC spec's "not set"), so the press file is reproducible.
+    data[24:36] = bytes(12)
+    data[84:100] = bytes(16)
+    return bytes(data)
 
 
 def calibrate_rgb(writer: PdfWriter) -> int:
