@@ -217,15 +217,16 @@ def _write_outputs(manuscript: Manuscript, edition, formats: tuple[str, ...], ou
             from .writers.booklet import write_booklet
 
             progress("imposing the booklet")
-            booklet = write_booklet(pdf_bytes, config.title, config.author)
-            files["booklet"] = (out_dir / f"{slug}-booklet.pdf", booklet, edition.page_count // 2)
+            booklet = write_booklet(pdf_bytes, config.title, config.author, config.back_cover)
+            files["booklet"] = (out_dir / f"{slug}-booklet.pdf", booklet, -(-edition.page_count // 4) * 2)
         if press is not None:
             from .writers.press import add_bleed_and_marks
 
             progress("writing the press file")
             assert press.raw is not None, "the PDF writer did not call the press variant"
-            files["press"] = (out_dir / f"{slug}-press.pdf", add_bleed_and_marks(press.raw, config.bleed_mm),
-                              edition.page_count)
+            files["press"] = (out_dir / f"{slug}-press.pdf",
+                              add_bleed_and_marks(press.raw, config.bleed_mm, config.back_cover),
+                              -(-edition.page_count // 4) * 4)
     return files
 
 

@@ -35,7 +35,7 @@ from .names import Register
 from .pagination import main_blocks, widows_and_orphans
 from .render import ASSETS, index_placeholder, print_html, print_index
 
-PAGES_PER_SHEET = 4
+PAGES_PER_SHEET = 4  # a folded sheet of a saddle-stitched book: the booklet and the press file
 
 
 @dataclass
@@ -133,8 +133,10 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
         index_doc = render(index_html, config.manuscript, styles, index_css)
         final_pages = final_pages[:start] + list(index_doc.pages)
         pages.labels = pages.labels[:start] + [str(folio + i) for i in range(len(index_doc.pages))]
-    pad = -(len(final_pages) + len(back)) % PAGES_PER_SHEET
-    if pad:  # blank pages before the back cover, so the sheets fold: the cover's blank verso, repeated
+    # The reading PDF is read on screens and printed on office printers: no padding but one blank page
+    # that puts the back cover on a verso. The booklet and the press file add what folding needs.
+    pad = -(len(final_pages) + len(back)) % 2 if back else 0
+    if pad:  # a blank page before the back cover: the cover's blank verso
         blank = next((page for page in body.pages if is_blank(page)), None)
         if blank is None:
             blank = render(_standalone(config, '<div class="blank"></div>'), config.manuscript, styles,

@@ -331,7 +331,8 @@ def test_figures_numbered_and_listed_in_every_output(tmp_path):
     # EPUB: the same captions, and a list of figures whose links land on them.
     epub = book / "dist" / "test-book.epub"
     docs = documents(epub)
-    figcaptions = [" ".join("".join(c.itertext()).split()) for c in docs["01.xhtml"].xpath("//x:figcaption", namespaces=NS)]
+    figcaptions = [" ".join("".join(c.itertext()).split())
+                   for c in docs["01.xhtml"].xpath("//x:figcaption", namespaces=NS)]
     assert figcaptions == captions
     links = docs["figures.xhtml"].xpath("//x:nav[@epub:type='loi']//x:a", namespaces=NS)
     assert [" ".join(a.text.split()) for a in links] == captions

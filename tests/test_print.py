@@ -18,8 +18,20 @@ def close(a: float, b: float) -> bool:
     return abs(a - b) < 0.5
 
 
-def test_page_count_folds_into_sheets(pamphlet):
-    assert len(PdfReader(pamphlet["pdf"]).pages) % 4 == 0
+def padded(pages: list) -> list:
+    """A saddle stitch's page order: blank pages (None) before the back cover up to a multiple of 4."""
+    return pages[:-1] + [None] * (-len(pages) % 4) + pages[-1:]
+
+
+def test_only_the_booklet_and_the_press_file_are_padded_to_fold(pamphlet):
+    reading = page_texts(pamphlet["pdf"])
+    assert len(reading) % 2 == 0  # the back cover on a verso, and no more blank pages than that
+    index_end = max(i for i, t in enumerate(reading) if t.startswith("Index of names"))
+    assert len(reading) - 1 - (index_end + 1) <= 1
+    press = page_texts(pamphlet["press"])
+    assert len(press) % 4 == 0 and len(press) - len(reading) < 4
+    assert press[-1] == reading[-1] and not any(t.strip() for t in press[len(reading) - 1:-1])
+    assert len(PdfReader(pamphlet["booklet"]).pages) * 2 == len(press)
 
 
 def test_every_output_embeds_its_fonts(pamphlet):
@@ -30,7 +42,7 @@ def test_every_output_embeds_its_fonts(pamphlet):
 
 def test_press_file_has_trim_bleed_and_crop_marks(pamphlet):
     reader = PdfReader(pamphlet["press"])
-    assert len(reader.pages) == len(PdfReader(pamphlet["pdf"]).pages)
+    assert len(reader.pages) == len(padded(list(PdfReader(pamphlet["pdf"]).pages)))
     for page in reader.pages:
         trim, bleed, media = page.trimbox, page.bleedbox, page.mediabox
         assert close(float(trim.width), A5[0]) and close(float(trim.height), A5[1])
@@ -57,8 +69,9 @@ def test_press_file_declares_pdfx4_with_a_cmyk_output_intent(pamphlet):
 def test_press_file_is_the_a5_pdf_s_pages(pamphlet):
     """The same pages, painted once: each press page draws the A5 page's content unchanged."""
     a5, press = PdfReader(pamphlet["pdf"]), PdfReader(pamphlet["press"])
-    for page, twin in zip(a5.pages, press.pages, strict=True):
-        assert page.get_contents().get_data().strip() in twin.get_contents().get_data()
+    for page, twin in zip(padded(list(a5.pages)), press.pages, strict=True):
+        if page is not None:  # None: a blank page the fold needs
+            assert page.get_contents().get_data().strip() in twin.get_contents().get_data()
     assert "/OutputIntents" not in a5.trailer["/Root"] and "/Metadata" not in a5.trailer["/Root"]
 
 
@@ -97,7 +110,7 @@ def _norm(text: str) -> str:
 
 def test_booklet_sheets_read_back_in_the_right_order(pamphlet):
     reader = PdfReader(pamphlet["booklet"])
-    pages = page_texts(pamphlet["pdf"])
+    pages = [text or "" for text in padded(page_texts(pamphlet["pdf"]))]
     assert len(reader.pages) == len(pages) // 2
     for page in reader.pages:
         assert close(float(page.mediabox.width), 841.89) and close(float(page.mediabox.height), 595.28)
@@ -185,7 +198,7 @@ def test_pdf_viewers_show_the_printed_page_numbers(pamphlet):
 
     for kind in ("pdf", "press"):
         labels = PdfReader(pamphlet[kind]).page_labels
-        texts = page_texts(pamphlet["pdf"])
+        texts = page_texts(pamphlet[kind])
         assert labels[0] == "i" and "1" in labels
         for label, text in zip(labels, texts, strict=True):
             if folio(text):

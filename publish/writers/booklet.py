@@ -37,7 +37,15 @@ def imposition(pages: int) -> list[tuple[int, int]]:
     return sides
 
 
-def write_booklet(pdf: bytes, title: str, author: str) -> bytes:
+def padded_order(pages: int, back_cover: bool) -> list[int | None]:
+    """The pages (1-based) in the order they are folded, with None for the blank pages a saddle stitch
+    needs to reach a multiple of 4: before the back cover (which stays the last page), else at the end."""
+    order: list[int | None] = list(range(1, pages + 1))
+    blanks: list[int | None] = [None] * (-pages % 4)
+    return order[:-1] + blanks + order[-1:] if back_cover and pages else order + blanks
+
+
+def write_booklet(pdf: bytes, title: str, author: str, back_cover: bool = True) -> bytes:
     """Each A5 page becomes a form XObject (its fonts and resources shared, not copied) drawn at
     its place on the sheet: fast, and the booklet stays about the size of the book."""
     reader = PdfReader(io.BytesIO(pdf))
@@ -47,11 +55,15 @@ def write_booklet(pdf: bytes, title: str, author: str) -> bytes:
     offset_x = (A4_LANDSCAPE[0] - 2 * width) / 2
     offset_y = (A4_LANDSCAPE[1] - height) / 2
     forms = [_as_form(writer, page) for page in reader.pages]
-    for left, right in imposition(len(reader.pages)):
+    order = padded_order(len(reader.pages), back_cover)
+    for left, right in imposition(len(order)):
         sheet = writer.add_blank_page(width=A4_LANDSCAPE[0], height=A4_LANDSCAPE[1])
         xobjects = DictionaryObject()
         ops = []
-        for slot, (number, x) in enumerate(((left, offset_x), (right, offset_x + width))):
+        for slot, (position, x) in enumerate(((left, offset_x), (right, offset_x + width))):
+            number = order[position - 1]
+            if number is None:  # a blank page of the fold
+                continue
             name = NameObject(f"/P{slot}")
             xobjects[name] = forms[number - 1]
             ops.append(f"q 1 0 0 1 {x:.3f} {offset_y:.3f} cm {name} Do Q")

@@ -53,14 +53,19 @@ def cmyk_profile() -> Path:
         "(see README, 'Set up'), or build without --format press")
 
 
-def add_bleed_and_marks(pdf: bytes, bleed_mm: float) -> bytes:
-    """The press file: the PDF/X-4 twin's pages widened for bleed and crop marks. The file keeps
-    its PDF version (PDF/X-4 is PDF 1.6) and its identifier (a hash of its content:
+def add_bleed_and_marks(pdf: bytes, bleed_mm: float, back_cover: bool = True) -> bytes:
+    """The press file: the PDF/X-4 twin's pages widened for bleed and crop marks, and padded with
+    blank pages to a multiple of 4 for a saddle stitch (before the back cover, which stays last). The
+    file keeps its PDF version (PDF/X-4 is PDF 1.6) and its identifier (a hash of its content:
     reproducible), both required by PDF/X."""
     bleed = bleed_mm * MM
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter(clone_from=reader)
     writer.pdf_header = reader.pdf_header
+    first = writer.pages[0].mediabox
+    for _ in range(-len(writer.pages) % 4):
+        writer.insert_blank_page(float(first.width), float(first.height),
+                                 len(writer.pages) - 1 if back_cover else len(writer.pages))
     margin = bleed + MARK_GAP + MARK_LENGTH
     for page in writer.pages:
         trim = page.mediabox
@@ -147,8 +152,11 @@ def _draw_crop_marks(writer, page, trim: tuple[float, float, float, float], blee
         ops.append(f"{x:.3f} {y + dy * start:.3f} m {x:.3f} {y + dy * end:.3f} l S")
     ops.append("Q")
     # The page's own content stream(s) stay untouched, wrapped in q … Q, the marks drawn after.
-    original = page.raw_get("/Contents")  # the reference itself: a stream must stay indirect
-    streams = list(original.get_object()) if isinstance(original.get_object(), ArrayObject) else [original]
+    original = page.raw_get("/Contents") if "/Contents" in page else None  # the reference: a stream stays indirect
+    if original is None:  # a blank page added for the fold
+        streams = []
+    else:
+        streams = list(original.get_object()) if isinstance(original.get_object(), ArrayObject) else [original]
     before, after = StreamObject(), StreamObject()
     before.set_data(b"q\n")
     after.set_data(("\nQ\n" + "\n".join(ops) + "\n").encode())
