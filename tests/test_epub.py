@@ -179,3 +179,26 @@ def test_daisy_ace_reports_no_violations(pamphlet, tmp_path):
     if not (ACE.exists() and CHROMIUM.exists()):
         pytest.skip("DAISY Ace and chromium: run ./install-system-packages --test")
     assert ace_violations(pamphlet["epub"], tmp_path / "report") == ("pass", [])
+
+
+def test_check_runs_daisy_ace_and_reports_its_violations(tmp_path, monkeypatch):
+    import pytest
+    from browser_tools import ACE, CHROMIUM
+
+    if not (ACE.exists() and CHROMIUM.exists()):
+        pytest.skip("DAISY Ace and chromium: run ./install-system-packages --test")
+    monkeypatch.setenv("PUBLISH_ACE", str(ACE))
+    monkeypatch.setenv("PUPPETEER_EXECUTABLE_PATH", str(CHROMIUM))
+    book = tmp_path / "book"
+    assert run("new", str(book)).exit_code == 0
+    clean = run("check", str(book))
+    assert "[V002]" not in clean.output and "Ace was not run" not in clean.output, clean.output
+    # A template override that drops an image's text alternative: Ace finds it, check reports it.
+    override = book / "styles" / "templates" / "epub_title.html.j2"
+    original = (ROOT / "publish" / "templates" / "epub_title.html.j2").read_text(encoding="utf-8")
+    override.write_text(original.replace('<section class="imprint"', '<img src="images/cover.png"/>\n'
+                                         '<section class="imprint"', 1), encoding="utf-8")
+    broken = run("check", str(book))
+    assert broken.exit_code == 1
+    assert re.search(r"dist/my-book\.epub:1:1: error\[V002\]: Ace image-alt \((critical|serious)\) in title\.xhtml",
+                     broken.output), broken.output
