@@ -202,31 +202,3 @@ def test_check_runs_daisy_ace_and_reports_its_violations(tmp_path, monkeypatch):
     assert broken.exit_code == 1
     assert re.search(r"dist/my-book\.epub:1:1: error\[V002\]: Ace image-alt \((critical|serious)\) in title\.xhtml",
                      broken.output), broken.output
-
-
-def test_notes_use_the_markup_every_reading_app_shows_as_a_pop_up(pamphlet):
-    """docs/epub.md, "Notes that pop up": a call is a bare `noteref` link (no element inside it: Apple
-    Books; pandoc #1995); it points at one `aside` `footnote` in the same document, holding that note
-    only and beginning with its number linked back to the call (Amazon's Kindle Publishing Guidelines,
-    bidirectional links with the back-link first: pandoc #4491, #8676); the notes stand after the text
-    in a `footnotes` section, never inside a paragraph."""
-    from epub_reading import EPUB_TYPE, NS, documents
-
-    checked = 0
-    for name, root in documents(pamphlet["epub"]).items():
-        for call in root.xpath("//x:a[@epub:type='noteref']", namespaces=NS):
-            assert len(call) == 0 and call.text and call.text.isdigit(), (name, call.text)
-            assert call.get("role") == "doc-noteref" and call.get("href").startswith("#")
-            [note] = root.xpath(f"//*[@id='{call.get('href')[1:]}']")
-            assert note.tag == f"{{{NS['x']}}}aside" and note.get(EPUB_TYPE) == "footnote"
-            assert note.get("role") == "doc-footnote"
-            assert note.getparent().get(EPUB_TYPE) == "footnotes"
-            assert not note.xpath(".//*[@epub:type='footnote']", namespaces=NS)  # one note an aside
-            first = note[0][0]  # the first paragraph's first element
-            assert first.tag == f"{{{NS['x']}}}a" and first.get("role") == "doc-backlink"
-            assert note[0].text in (None, "") and first.text == f"{call.text}."
-            back = first.get("href")[1:]
-            assert root.xpath(f"//*[@id='{back}']")[0].get(EPUB_TYPE) == "noteref"
-            checked += 1
-        assert not root.xpath("//x:p//x:aside", namespaces=NS), name
-    assert checked >= 70
