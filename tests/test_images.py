@@ -274,6 +274,16 @@ def test_a_book_of_pictures_passes_every_check(tmp_path):
     if ACE.exists() and CHROMIUM.exists():
         assert ace_violations(epub, tmp_path / "ace") == ("pass", [])
     assert not [space for space in _colour_spaces(book / "dist" / "test-book-press.pdf") if "/DeviceRGB" in space]
+    # Each figure is drawn on the page that prints its caption (a figure is never parted from it).
+    from pdf_reading import page_texts
+    from pypdf import PdfReader
+
+    pdf = book / "dist" / "test-book.pdf"
+    texts = [" ".join(t.split()) for t in page_texts(pdf)]
+    for caption in ("The red box", "A map of the district", "A rule", "Budapest, 1956"):
+        [where] = [i for i, t in enumerate(texts) if caption in t]
+        drawn = PdfReader(pdf).pages[where]["/Resources"].get("/XObject") or {}
+        assert any(x.get_object().get("/Subtype") in ("/Image", "/Form") for x in drawn.values()), caption
     with zipfile.ZipFile(epub) as z:
         cover = Image.open(io.BytesIO(z.read("EPUB/images/cover.png"))).convert("RGB")
     assert cover.getpixel((cover.width // 2, cover.height * 6 // 25)) == pytest.approx((230, 200, 40), abs=12)
