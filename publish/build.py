@@ -187,12 +187,15 @@ def reader_editions(manuscript: Manuscript, edition, epoch: int, stamp: str, for
 
 def _check_press_profile(formats: tuple[str, ...], config: BookConfig) -> None:
     if "press" in formats:
-        from .writers.press import PressProfileMissing, cmyk_profile
+        from .writers.press import PressProfileMissing, output_condition
 
         try:
-            cmyk_profile()
+            output_condition(config.output_condition)
         except PressProfileMissing as e:
-            raise fail(config.root / "manuscript" / "book.toml", 1, 1, "E001", str(e)) from None
+            toml = config.manuscript / "book.toml"
+            lines = toml.read_text(encoding="utf-8").splitlines()
+            line = next((n for n, text in enumerate(lines, 1) if text.lstrip().startswith("output_condition")), 1)
+            raise fail(toml, line, 1, "E001", str(e)) from None
 
 
 def _write_outputs(manuscript: Manuscript, edition, formats: tuple[str, ...], out_dir: Path, epoch: int,
@@ -209,7 +212,7 @@ def _write_outputs(manuscript: Manuscript, edition, formats: tuple[str, ...], ou
         if "press" in formats:
             from .engine.pdfx import PressVariant
 
-            press = PressVariant(config.identifier)
+            press = PressVariant(config.identifier, config.output_condition)
         pdf_bytes = write_pdf(edition.document, epoch, edition.pages.labels, also=press, pdf_tags=True)
         if "pdf" in formats:
             files["pdf"] = (out_dir / f"{slug}.pdf", pdf_bytes, edition.page_count)

@@ -105,6 +105,10 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "print": {
         "trim": Key(str, False, "Trim size of the printed book.", "A5", ("A5",)),
         "bleed_mm": Key((int, float), False, "Bleed of the press file, in millimetres.", 3),
+        "output_condition": Key(str, False, "The print condition the press file is made for (its PDF/X output "
+                                "intent): `fogra39`, coated offset to ISO 12647-2 as European print shops use "
+                                "(the profile comes with publish), or `swop`, US web offset (Ghostscript's "
+                                "profile, from Debian's libgs-common).", "fogra39", ("fogra39", "swop")),
         "chapters": Key(str, False, "Where chapters after the first begin: on a `right`-hand page, on a "
                         "new `page`, or `run-on` under their heading (for sections of one text).",
                         "right", ("right", "page", "run-on")),
@@ -178,6 +182,7 @@ class BookConfig:
     figure_list: bool = False
     figure_list_title: str = "Figures"
     trim: str = "A5"
+    output_condition: str = "fogra39"
     bleed_mm: float = 3
     chapter_break: str = "right"
 
@@ -327,6 +332,7 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
         figure_numbering=values["figures.numbering"], figure_label=values["figures.label"],
         figure_list=values["figures.list"], figure_list_title=values["figures.list_title"],
         trim=values["print.trim"], bleed_mm=float(values["print.bleed_mm"]),
+        output_condition=values["print.output_condition"],
         chapter_break=values["print.chapters"],
     )
 

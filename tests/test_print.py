@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pypdfium2
@@ -59,9 +60,15 @@ def test_press_file_declares_pdfx4_with_a_cmyk_output_intent(pamphlet):
     [intent] = reader.trailer["/Root"]["/OutputIntents"]
     intent = intent.get_object()
     assert intent["/S"] == "/GTS_PDFX"
+    assert intent["/OutputConditionIdentifier"] == "FOGRA39" and intent["/RegistryName"] == "http://www.color.org"
     profile = intent["/DestOutputProfile"].get_object()
     assert profile["/N"] == 4  # a CMYK profile
-    assert profile.get_data()[16:20] == b"CMYK"
+    data = profile.get_data()
+    assert data[12:16] == b"prtr" and data[16:20] == b"CMYK" and data[20:24] == b"Lab "  # an output profile
+    from PIL import ImageCms
+
+    described = ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(data)))
+    assert "FOGRA39" in described
     assert reader.pdf_header == "%PDF-1.6"  # PDF/X-4 is based on PDF 1.6
     assert reader.metadata["/Trapped"] == "/False" and len(reader.trailer["/ID"]) == 2  # both required
 
@@ -247,3 +254,21 @@ def test_the_reading_pdf_is_tagged_with_headings_that_match_the_contents(pamphle
     assert after_contents == contents
     letters = [text for role, text in tagged(pamphlet["pdf"], ("/H2",))]
     assert letters[:3] == ["A", "B", "D"]  # the index's letter groups, in order
+
+
+def test_a_us_print_condition_uses_ghostscripts_swop_profile_or_says_what_is_missing(tmp_path):
+    from pathlib import Path
+
+    from conftest import BOOK_TOML, make_book, run
+
+    toml = BOOK_TOML.format(parts='"one.md"') + '\n[print]\noutput_condition = "swop"\n'
+    book = make_book(tmp_path / "b", {"one.md": "---\ntitle: One\n---\n\nText.\n"}, toml=toml)
+    result = run("build", str(book), "-f", "press")
+    if Path("/usr/share/color/icc/ghostscript/default_cmyk.icc").is_file():
+        assert result.exit_code == 0, result.output
+        [intent] = PdfReader(book / "dist" / "test-book-press.pdf").trailer["/Root"]["/OutputIntents"]
+        assert intent.get_object()["/Info"] == "Artifex CMYK SWOP Profile"
+    else:
+        assert result.exit_code == 1
+        line = toml.splitlines().index('output_condition = "swop"') + 1
+        assert f"book.toml:{line}:1: error[E001]: the press file's output condition 'swop'" in result.output

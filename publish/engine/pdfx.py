@@ -15,7 +15,7 @@ import io
 import uuid
 from contextlib import contextmanager
 
-from ..writers.press import PROFILE_DESCRIPTION, cmyk_profile
+from ..writers.press import output_condition
 from . import require_weasyprint
 
 
@@ -41,8 +41,9 @@ class PressVariant:
     addition back so that the A5 PDF is written exactly as without it. `raw` holds the press file
     before `add_bleed_and_marks`."""
 
-    def __init__(self, identifier: str):
+    def __init__(self, identifier: str, condition: str = "fogra39"):
         self.identifier = identifier
+        self.condition = condition
         self.raw: bytes | None = None
 
     def __call__(self, document, pdf) -> None:
@@ -50,16 +51,20 @@ class PressVariant:
         from weasyprint.pdf.pdfx import VARIANTS
 
         require_weasyprint()
-        profile_path = cmyk_profile()
+        condition = output_condition(self.condition)
         objects, info, catalog = len(pdf.objects), dict(pdf.info), dict(pdf.catalog)
         metadata = (document.metadata.modified, document.metadata.created)
         try:
-            profile = pydyf.Stream([profile_path.read_bytes()], pydyf.Dictionary({"N": 4}), compress=True)
+            profile = pydyf.Stream([condition.profile.read_bytes()], pydyf.Dictionary({"N": 4}), compress=True)
             pdf.add_object(profile)
-            pdf.catalog["OutputIntents"] = pydyf.Array([pydyf.Dictionary({
+            intent = pydyf.Dictionary({
                 "Type": "/OutputIntent", "S": "/GTS_PDFX",
-                "OutputConditionIdentifier": pydyf.String("Custom"),  # not a registered condition: see the profile
-                "Info": pydyf.String(PROFILE_DESCRIPTION), "DestOutputProfile": profile.reference})])
+                "OutputConditionIdentifier": pydyf.String(condition.identifier),
+                "OutputCondition": pydyf.String(condition.info),
+                "Info": pydyf.String(condition.info), "DestOutputProfile": profile.reference})
+            if condition.registry:
+                intent["RegistryName"] = pydyf.String(condition.registry)
+            pdf.catalog["OutputIntents"] = pydyf.Array([intent])
             make_pdfx4, properties = VARIANTS["pdf/x-4"]
             with _stable_document_id(self.identifier):
                 make_pdfx4(pdf, document, None, None, True)

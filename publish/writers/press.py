@@ -3,9 +3,10 @@
 Input: the PDF/X-4 twin of the A5 edition (`publish.engine.pdfx.PressVariant`, called while
 `writers.pdf.write_pdf` writes the A5 PDF), then the bleed. Output: PDF bytes whose pages carry
 TrimBox (the A5 page), BleedBox (trim + bleed) and a MediaBox large enough for crop marks drawn
-outside the bleed, in black only. The output intent is the Artifex CMYK SWOP profile that
-Ghostscript's data package (Debian `libgs-common`, AGPL) installs; no Python package ships a CMYK
-profile.
+outside the bleed, in black only. The output intent is the book's print condition (`[print]
+output_condition`): coated offset FOGRA39 by default, with the profile publish carries
+(`assets/icc/`, built by ArgyllCMS from Fogra's characterisation data), or US SWOP with the profile of
+Ghostscript's data package (Debian `libgs-common`, AGPL) when it is installed.
 
 The PDF/X-4 file is written from the very PDF objects WeasyPrint made for the A5 PDF (text is
 `device-cmyk(0 0 0 1)`, pure K), with what WeasyPrint's `pdf/x-4` variant adds; pypdf then widens
@@ -17,6 +18,7 @@ output is reproducible.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
@@ -34,23 +36,41 @@ from pypdf.generic import (
 from ..engine.pdfobjects import add_object
 
 MM = 72 / 25.4
-CMYK_PROFILES = (Path("/usr/share/color/icc/ghostscript/default_cmyk.icc"),)
-PROFILE_DESCRIPTION = "Artifex CMYK SWOP Profile"  # the profile's own `desc` tag
 MARK_LENGTH = 6 * MM
 MARK_GAP = 1 * MM  # between the bleed edge and where a mark starts
+
+
+@dataclass(frozen=True)
+class OutputCondition:
+    """A print condition for the PDF/X output intent: its profile, and how the intent names it."""
+
+    profile: Path
+    identifier: str  # OutputConditionIdentifier: a registered name (ICC registry) or "Custom"
+    info: str  # what the condition is, in words
+    registry: str = ""  # the registry of `identifier`, when it is a registered one
+    installed_by: str = ""  # the Debian package that installs the profile, when publish does not carry it
+
+
+OUTPUT_CONDITIONS = {
+    "fogra39": OutputCondition(Path(__file__).parent.parent / "assets" / "icc" / "FOGRA39L-argyll.icc", "FOGRA39",
+                               "Coated FOGRA39 (ISO 12647-2:2004)", "http://www.color.org"),
+    "swop": OutputCondition(Path("/usr/share/color/icc/ghostscript/default_cmyk.icc"), "Custom",
+                            "Artifex CMYK SWOP Profile", installed_by="libgs-common"),
+}
 
 
 class PressProfileMissing(RuntimeError):
     """No CMYK ICC profile for the output intent on this machine."""
 
 
-def cmyk_profile() -> Path:
-    for path in CMYK_PROFILES:
-        if path.is_file():
-            return path
-    raise PressProfileMissing(
-        "the press file needs a CMYK ICC profile: install Debian's `libgs-common` "
-        "(see README, 'Set up'), or build without --format press")
+def output_condition(name: str = "fogra39") -> OutputCondition:
+    condition = OUTPUT_CONDITIONS[name]
+    if not condition.profile.is_file():
+        raise PressProfileMissing(
+            f"the press file's output condition {name!r} needs the CMYK profile {condition.profile}: install "
+            f"Debian's `{condition.installed_by}`, choose output_condition = \"fogra39\" (carried by publish), "
+            "or build without --format press")
+    return condition
 
 
 def add_bleed_and_marks(pdf: bytes, bleed_mm: float, back_cover: bool = True) -> bytes:
