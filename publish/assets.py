@@ -11,6 +11,7 @@ not what it claims, does not decode, is a decompression bomb or an SVG that does
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -111,7 +112,7 @@ def _places(book: m.Book) -> dict[str, str]:
     return places
 
 
-def _inline_nodes(book: m.Book):
+def _inline_nodes(book: m.Book) -> Iterator[m.Inline]:
     for part in book.parts:
         for inlines in m.block_inlines(part.blocks):
             yield from m.walk_inlines(inlines)

@@ -24,7 +24,8 @@ def ean13_modules(isbn: str) -> str:
     """The 95 modules of the barcode, `1` for a bar and `0` for a space."""
     from barcode import EAN13
 
-    return EAN13(isbn_digits(isbn)[:12]).build()[0]
+    pattern: str = EAN13(isbn_digits(isbn)[:12]).build()[0]
+    return pattern
 
 
 def barcode_html(isbn: str) -> Markup:

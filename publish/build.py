@@ -14,10 +14,11 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import model as m
 from .assets import check_assets
@@ -29,6 +30,11 @@ from .names import Register, load_register
 from .parse import parse_part
 from .resolve import resolve
 from .state import last_commit_time
+
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
+    from .parallel import Background
+    from .print_edition import PrintEdition
 
 FORMATS = ("epub", "pdf", "press", "booklet", "web")
 READER_FORMATS = ("epub", "web")  # made from the resolved book and the page map, in a child process
@@ -45,7 +51,7 @@ class Output:
 @dataclass
 class BuildResult:
     outputs: list[Output] = field(default_factory=list)
-    warnings: list = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -57,8 +63,8 @@ class Manuscript:
     register: Register
     book: m.Book
     report: Report
-    sources: dict
-    images: list
+    sources: dict[Path, list[str]]
+    images: list[Any]
     hyphenation: Exceptions
 
 
@@ -150,7 +156,8 @@ def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] 
     return result
 
 
-def _reader_writer(formats: tuple[str, ...], manuscript: Manuscript, edition, epoch: int, stamp: str):
+def _reader_writer(formats: tuple[str, ...], manuscript: Manuscript, edition: PrintEdition, epoch: int,
+                   stamp: str) -> AbstractContextManager[Background | None]:
     """The EPUB and the web edition, made by a child process while the parent writes the PDFs (they
     share nothing but the laid-out pages); no child when neither is wanted."""
     if not set(READER_FORMATS) & set(formats):
@@ -166,8 +173,8 @@ def _output_names(config: BookConfig) -> dict[str, str]:
             "booklet": f"{config.slug}-booklet.pdf"}
 
 
-def reader_editions(manuscript: Manuscript, edition, epoch: int, stamp: str, formats: tuple[str, ...],
-                    downloads: tuple[str, ...] = ()) -> dict:
+def reader_editions(manuscript: Manuscript, edition: PrintEdition, epoch: int, stamp: str, formats: tuple[str, ...],
+                    downloads: tuple[str, ...] = ()) -> dict[str, Any]:
     """{"epub": bytes, "web": {path: bytes}} for the formats asked: both from the same page breaks
     (placed in the book's text once) and the same cover image."""
     from .cover import cover_png
@@ -177,7 +184,7 @@ def reader_editions(manuscript: Manuscript, edition, epoch: int, stamp: str, for
 
     breaks = place_page_breaks(manuscript.book, edition)
     cover = cover_png(edition.document, epoch)
-    made: dict = {}
+    made: dict[str, Any] = {}
     if "epub" in formats:
         made["epub"] = make_epub(manuscript, edition, epoch, stamp, breaks, cover)
     if "web" in formats:
@@ -198,8 +205,8 @@ def _check_press_profile(formats: tuple[str, ...], config: BookConfig) -> None:
             raise fail(toml, line, 1, "E001", str(e)) from None
 
 
-def _write_outputs(manuscript: Manuscript, edition, formats: tuple[str, ...], out_dir: Path, epoch: int,
-                   progress) -> dict[str, tuple[Path, bytes, int | None]]:
+def _write_outputs(manuscript: Manuscript, edition: PrintEdition, formats: tuple[str, ...], out_dir: Path, epoch: int,
+                   progress: Callable[[str], None]) -> dict[str, tuple[Path, bytes, int | None]]:
     """The A5 PDF, the press file and the booklet, as bytes by kind (nothing is written yet). The
     press file is a twin of the A5 PDF, made from the same PDF objects in the same write."""
     from .writers.pdf import write_pdf

@@ -63,7 +63,7 @@ def find_books(folders: list[Path]) -> list[Path]:
     return sorted(found)
 
 
-def build_catalog(folders: list[Path], out: Path, title: str, echo=print) -> tuple[list[Published], list[Failed]]:
+def build_catalog(folders: list[Path], out: Path, title: str) -> tuple[list[Published], list[Failed]]:
     books = find_books(folders)
     out.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(len(books), os.cpu_count() or 1))

@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 
 from .build import build, read_book
-from .config import find_book
+from .config import BookConfig, find_book
 from .diagnostics import BookError, Report
 from .lint import lint
 
@@ -94,7 +94,7 @@ def _run_ace(epub: Path, shown_as: Path, work: Path, report: Report, skipped: li
                        f"{test.get('dct:description', '')}".rstrip(": "))
 
 
-def _drop_accepted(report: Report, config) -> None:
+def _drop_accepted(report: Report, config: BookConfig) -> None:
     """Leave out the findings the editors accepted in book.toml (`[check] accept`): a code and a text
     found on the line the finding points at."""
     accepted = [entry.split(" ", 1) for entry in config.accept if " " in entry]
@@ -112,7 +112,7 @@ def _drop_accepted(report: Report, config) -> None:
     report.items[:] = kept
 
 
-def _page_list_agrees(epub: Path, config, report: Report) -> None:
+def _page_list_agrees(epub: Path, config: BookConfig, report: Report) -> None:
     """Every index locator label must be a page of the page-list."""
     with zipfile.ZipFile(epub) as z:
         nav = z.read("EPUB/nav.xhtml").decode()

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
@@ -20,6 +21,7 @@ from . import __version__
 if TYPE_CHECKING:
     from .build import Output
 
+T = TypeVar("T")
 FORMATS = ("epub", "pdf", "press", "booklet", "web")
 STEPS = ("reading the manuscript", "laying out the print edition", "writing the PDF", "imposing the booklet",
          "writing the press file", "writing the EPUB and the web edition", "saving")
@@ -103,7 +105,7 @@ def build(book_dir: Path, formats: tuple[str, ...], out_dir: Path | None, strict
 
 
 @contextmanager
-def _progress(quiet: bool):
+def _progress(quiet: bool) -> Iterator[Callable[[str], None]]:
     """A progress bar of the build's steps on a terminal; nothing otherwise."""
     if quiet or not sys.stderr.isatty():
         yield lambda step: None
@@ -113,7 +115,7 @@ def _progress(quiet: bool):
         yield lambda step: bar.update(1, step)
 
 
-def _guard(action, debug: bool):
+def _guard(action: Callable[[], T], debug: bool) -> T:
     from .diagnostics import BookError
 
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -243,7 +243,7 @@ def read_text(path: Path, report_path: Path, root: Path) -> str:
     return text.removeprefix("\ufeff")
 
 
-def read_toml(path: Path, root: Path, code: str) -> tuple[dict, str]:
+def read_toml(path: Path, root: Path, code: str) -> tuple[dict[str, Any], str]:
     """A TOML file's data and text; invalid TOML is a located error with `code`."""
     text = read_text(path, path, root)
     try:
@@ -451,7 +451,7 @@ def _resolves_inside(target: Path, root: Path) -> bool:
         return False
 
 
-def suggest(name: str, known) -> str:
+def suggest(name: str, known: Iterable[str]) -> str:
     """`; did you mean `x`?` for a close match (difflib), else the list of known keys."""
     close = difflib.get_close_matches(name, known, n=1)
     return f"; did you mean `{close[0]}`?" if close else f" (known: {', '.join(known)})"

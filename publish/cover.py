@@ -7,11 +7,12 @@ Input: the laid-out pages (page 1 is the cover) and the book's timestamp. Output
 from __future__ import annotations
 
 import io
+from typing import Any
 
 COVER_HEIGHT_PX = 2560  # Amazon KDP's ideal height; 1,805 px wide, over Apple's and Kobo's 1,400
 
 
-def cover_png(document, epoch: int) -> bytes:
+def cover_png(document: Any, epoch: int) -> bytes:
     import pypdfium2
 
     from .writers.pdf import write_pdf

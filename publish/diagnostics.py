@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -85,7 +86,7 @@ class BookError(click.ClickException):
         self.diagnostics = sorted(set(diagnostics), key=lambda d: (d.severity != ERROR, d))
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+    def show(self, file: Any = None) -> None:  # click's signature
         for d in self.diagnostics:
             click.secho(str(d), err=True, fg="red" if d.severity == ERROR else "yellow")
         n_err = sum(d.severity == ERROR for d in self.diagnostics)

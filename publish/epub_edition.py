@@ -9,6 +9,7 @@ contents, landmarks and a page-list matching the PDF, and accessibility metadata
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from . import model as m
 from .assets import IMAGE_TYPES
@@ -27,12 +28,18 @@ from .render import (
     epub_part,
     epub_title,
     figure_list,
-    page_break_marker,
 )
 from .writers.epub import write_epub
+from .xhtml import page_break_marker
+
+if TYPE_CHECKING:
+    from .build import Manuscript
+    from .config import BookConfig
+    from .print_edition import PrintEdition
 
 
-def make_epub(manuscript, edition, epoch: int, stamp: str, breaks: m.PageBreaks, cover: bytes) -> bytes:
+def make_epub(manuscript: Manuscript, edition: PrintEdition, epoch: int, stamp: str, breaks: m.PageBreaks,
+              cover: bytes) -> bytes:
     """The EPUB. `breaks`: where the print edition's pages begin (`pagination.place_page_breaks`,
     already put into the book's text); `cover`: a PNG of the print edition's cover page."""
     config, book = manuscript.config, manuscript.book
@@ -74,7 +81,7 @@ def make_epub(manuscript, edition, epoch: int, stamp: str, breaks: m.PageBreaks,
     return write_epub(config, docs, nav, css, fonts, modified, metadata, images, cover)
 
 
-def _locators(book: m.Book, edition) -> dict[str, list[dict]]:
+def _locators(book: m.Book, edition: PrintEdition) -> dict[str, list[dict[str, Any]]]:
     """Per person: the print index's own locators (`index.Locator`), each linking to the mention
     it stands for in the EPUB's documents."""
     files = {p.index: p.file_name for p in book.parts}
@@ -84,7 +91,7 @@ def _locators(book: m.Book, edition) -> dict[str, list[dict]]:
             for entry in edition.index if not entry.see}
 
 
-def _accessibility(config, has_index: bool, has_pages: bool) -> list[tuple[str, str]]:
+def _accessibility(config: BookConfig, has_index: bool, has_pages: bool) -> list[tuple[str, str]]:
     """Accessibility metadata (EPUB Accessibility 1.1) true of what is built: a cover image (with
     a text alternative, like every image), navigation, notes, the index, print page numbers."""
     features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability",
@@ -113,7 +120,7 @@ def _accessibility(config, has_index: bool, has_pages: bool) -> list[tuple[str, 
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 
 
-def accessibility_claim(config) -> list[tuple[str, str]]:
+def accessibility_claim(config: BookConfig) -> list[tuple[str, str]]:
     """What `[accessibility]` in book.toml warrants, and nothing more (EPUB Accessibility 1.1 §5; the
     EU exemptions of the EPUB Accessibility Exemption Property): a conformance claim with who
     evaluated it, or an exemption, or no claim at all."""

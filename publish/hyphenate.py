@@ -37,7 +37,8 @@ def patterns_for(language: str) -> str | None:
 
     if language.lower().split("-")[0] == "en":
         return "en_US"
-    return pyphen.language_fallback(language.replace("-", "_"))
+    found: str | None = pyphen.language_fallback(language.replace("-", "_"))
+    return found
 
 
 @dataclass

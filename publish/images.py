@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 MAX_PIXELS = 60_000_000  # 60 megapixels: an A4 page at 600 dpi is 35
 MAX_DECODED_BYTES = 256 * 1024 * 1024
@@ -114,7 +115,7 @@ def optimised(path: Path) -> bytes:
 
     with Image.open(io.BytesIO(data)) as image:
         image.load()
-        options: dict = {"optimize": True}
+        options: dict[str, Any] = {"optimize": True}
         for key in ("transparency", "icc_profile", "dpi"):
             if key in image.info:
                 options[key] = image.info[key]

@@ -11,6 +11,7 @@ the package's own assets (templates, CSS, fonts); nothing else, and no network.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Report
@@ -22,7 +23,7 @@ class BlockedResource(Exception):
     """A resource outside the project (or on the network) was asked for."""
 
 
-def make_fetcher(allowed_roots: list[Path], report: Report, sources: dict[Path, str]):
+def make_fetcher(allowed_roots: list[Path], report: Report, sources: dict[Path, str]) -> Any:
     """A WeasyPrint URL fetcher confined to `allowed_roots`; each refusal becomes a diagnostic
     located where `sources` (stylesheet path → text) asks for the resource."""
     from weasyprint.urls import URLFetcher
@@ -38,11 +39,11 @@ def make_fetcher(allowed_roots: list[Path], report: Report, sources: dict[Path, 
                     return path, line, index - text.rfind("\n", 0, index)
         return next(iter(sources), Path("styles")), 1, 1
 
-    class ProjectFetcher(URLFetcher):
-        def __init__(self):
+    class ProjectFetcher(URLFetcher):  # type: ignore[misc]
+        def __init__(self) -> None:
             super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=5)
 
-        def fetch(self, url, headers=None):  # noqa: ANN001 - WeasyPrint's signature
+        def fetch(self, url: str, headers: Any = None) -> Any:  # WeasyPrint's signature
             parts = urlsplit(url)
             if parts.scheme == "data":
                 return super().fetch(url, headers)
@@ -69,7 +70,7 @@ class Stylesheets:
     """The print CSS, parsed once and shared by every render of the book (the body, then the
     index): (CSS text, folder its URLs are relative to) pairs, and the fonts they load."""
 
-    def __init__(self, sheets: list[tuple[str, Path]], fetcher):
+    def __init__(self, sheets: list[tuple[str, Path]], fetcher: Any):
         from weasyprint.text.fonts import FontConfiguration
 
         self.sheets = sheets
@@ -77,13 +78,13 @@ class Stylesheets:
         self.font_config = FontConfiguration()
         self.parsed = [self.parse(text, base) for text, base in sheets]
 
-    def parse(self, text: str, base: Path):
+    def parse(self, text: str, base: Path) -> Any:
         from weasyprint import CSS
 
         return CSS(string=text, base_url=str(base) + "/", url_fetcher=self.fetcher, font_config=self.font_config)
 
 
-def render(html: str, base_url: Path, styles: Stylesheets, extra_css: str = ""):
+def render(html: str, base_url: Path, styles: Stylesheets, extra_css: str = "") -> Any:
     """Lay out `html` with WeasyPrint under `styles` (and `extra_css`, if any); returns the
     WeasyPrint `Document`."""
     from weasyprint import HTML
@@ -94,7 +95,7 @@ def render(html: str, base_url: Path, styles: Stylesheets, extra_css: str = ""):
         stylesheets=css, font_config=styles.font_config, optimize_images=False)
 
 
-def page_map(pages, first_numbered_anchor: str, first_label: int = 1) -> PageMap:
+def page_map(pages: list[Any], first_numbered_anchor: str, first_label: int = 1) -> PageMap:
     """Anchors of the laid-out pages; folios count from the page holding `first_numbered_anchor`."""
     result = PageMap()
     for index, page in enumerate(pages):

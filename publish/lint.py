@@ -18,9 +18,14 @@ Input: a read and resolved `Manuscript`. Output: warnings in the `Report`:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from . import model as m
 from .diagnostics import Report
+
+if TYPE_CHECKING:
+    from .build import Manuscript
 
 CAPITAL = "A-ZÁÉÍÓÖŐÚÜŰŁŚŻŹĆŃČŠŽ"
 NAME_LIKE = re.compile(rf"(?<![\w’'-])(?:[{CAPITAL}][\w-]+(?:\s+[{CAPITAL}][\w-]+)+(?![\w’'])"
@@ -31,7 +36,7 @@ QUIET_WORDS = {"The", "A", "An", "In", "On", "At", "By", "Of", "And", "But", "If
                "From", "For", "Within", "After", "Another", "Every", "Nevertheless", "Such"}
 
 
-def lint(manuscript, report: Report) -> None:
+def lint(manuscript: Manuscript, report: Report) -> None:
     register, book = manuscript.register, manuscript.book
     known = [" ".join(v.split()) for e in register.entries.values() for v in e.variants]
     known += [" ".join(p.split()) for p in register.not_names]
@@ -50,8 +55,8 @@ def lint(manuscript, report: Report) -> None:
             for text in _running_text(block.children):
                 _name_like(text, known, flagged, block.location, lines, report)
                 if '"' in text or re.search(r"(?<!\w)'|'(?!\w)", text):
-                    line, col = find(lines, block.location.line, re.compile(r"[\"']"))
-                    report.warning(part.source, line, col, "K003",
+                    at_line, col = find(lines, block.location.line, re.compile(r"[\"']"))
+                    report.warning(part.source, at_line, col, "K003",
                                    "straight quote left in the text: type a curly one (“ ” ‘ ’)")
         for number, line in enumerate(lines, 1):
             if re.search(r"\S {2}\S", line) and not line.startswith("    "):
@@ -60,7 +65,7 @@ def lint(manuscript, report: Report) -> None:
     mentioned = {mention.key for mention in book.mentions}
     for entry in register.entries.values():
         if entry.key not in mentioned:
-            report.warning(register.path, entry.line, 1, "K002",
+            report.warning(register.path or "manuscript/names.toml", entry.line, 1, "K002",
                            f"register entry `{entry.key}` is never mentioned in the book")
 
 
@@ -131,7 +136,7 @@ def _quotes(text: str, location: m.SourceLocation, lines: list[str], report: Rep
         report.warning(location.path, line, col, "K005", f"quotation marks do not pair up: {problem}")
 
 
-def _running_text(nodes: list[m.Inline]):
+def _running_text(nodes: list[m.Inline]) -> Iterator[str]:
     """Runs of plain text outside mentions, code and spans marked `.not-name`."""
     run: list[str] = []
     for node in nodes:
@@ -165,7 +170,7 @@ def _name_like(text: str, known: list[str], flagged: set[str], location: m.Sourc
                        "names.toml, or to `not_names` if it is not a person")
 
 
-def find(lines: list[str], start: int, pattern: re.Pattern) -> tuple[int, int]:
+def find(lines: list[str], start: int, pattern: re.Pattern[str]) -> tuple[int, int]:
     """Line and column of `pattern`'s first match from line `start` on (within 100 lines): where a
     problem found in a block's text stands in its source."""
     for number in range(start, min(len(lines), start + 100) + 1):

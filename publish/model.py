@@ -7,6 +7,7 @@ the index, pagination checks) can report problems where the author can fix them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
@@ -249,7 +250,7 @@ class PageMap:
 PageBreaks = tuple[dict[str, str], dict[str, list[str]], dict[str, list[str]]]
 
 
-def walk_inlines(nodes: list[Inline]):
+def walk_inlines(nodes: list[Inline]) -> Iterator[Inline]:
     """Every inline node below `nodes`, depth first (notes' contents are not entered)."""
     stack = list(reversed(nodes))
     while stack:
@@ -260,7 +261,7 @@ def walk_inlines(nodes: list[Inline]):
             stack.extend(reversed(children))
 
 
-def text_blocks(blocks: list[Block]):
+def text_blocks(blocks: list[Block]) -> Iterator[Heading | Paragraph]:
     """Every heading and paragraph in `blocks`, in reading order (inside quotes and lists too)."""
     for block in blocks:
         if isinstance(block, (Heading, Paragraph)):
@@ -272,7 +273,7 @@ def text_blocks(blocks: list[Block]):
                 yield from text_blocks(item)
 
 
-def block_inlines(blocks: list[Block]):
+def block_inlines(blocks: list[Block]) -> Iterator[list[Inline]]:
     """Each inline list directly held by `blocks` and their sub-blocks, in reading order."""
     stack = list(reversed(blocks))
     while stack:

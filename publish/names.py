@@ -21,6 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import model as m
 from .config import read_toml, suggest
@@ -105,7 +106,7 @@ def load_register(path: Path | None, root: Path, report: Report) -> Register:
     return register
 
 
-def _strings(value) -> list[str]:
+def _strings(value: Any) -> list[str]:
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
@@ -121,7 +122,7 @@ def _key_position(lines: list[str], name: str, start: int) -> tuple[int, int]:
     return start, 1
 
 
-def _entry(kind: str, raw: dict, path: Path, line: int, report: Report, lines: list[str]) -> Entry | None:
+def _entry(kind: str, raw: dict[str, Any], path: Path, line: int, report: Report, lines: list[str]) -> Entry | None:
     fields = PERSON_FIELDS if kind == "person" else TERM_FIELDS
     misspelt: set[str] = set()  # fields a misspelling stands for: not reported missing as well
     for name in raw:

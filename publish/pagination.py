@@ -74,7 +74,7 @@ def _cut_before_word(text: str, letters: int) -> int:
     return len(text)
 
 
-def widows_and_orphans(pages, main_blocks: set[str]) -> list[tuple[str, str, int]]:
+def widows_and_orphans(pages: list[Any], main_blocks: set[str]) -> list[tuple[str, str, int]]:
     """('orphan' | 'widow', paragraph id, page index) for each single line a paragraph leaves
     alone at the foot of a page (orphan) or at the head of the next (widow)."""
     problems = []

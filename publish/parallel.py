@@ -56,7 +56,7 @@ class Background:
     def __enter__(self) -> Background:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.pid:  # never collected: stop the child and close the pipe
             os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
+from typing import Any
 
 import yaml
 from markdown_it.token import Token
@@ -37,7 +38,7 @@ class _Ctx:
         self.notes: dict[int, m.Note] = {}
         self.called: list[m.Note] = []
         self.line = 1  # line of the block being converted, for inline diagnostics
-        self.env: dict = {}  # markdown-it's environment (footnote labels), for HTML blocks
+        self.env: dict[str, Any] = {}  # markdown-it's environment (footnote labels), for HTML blocks
         self._found: dict[tuple[str, int], tuple[int, int]] = {}  # (needle, block line) → after its last hit
 
     def loc(self, token: Token | None = None) -> m.SourceLocation:
@@ -87,7 +88,7 @@ def parse_part(path: Path, text: str, index: int, report: Report) -> m.Part | No
     if pandoc_title:  # Pandoc's title block (`% Title`, `% Author`, `% Date`): blanked, lines kept
         text = re.sub(r"[^\n]", " ", pandoc_title.group(0)) + text[pandoc_title.end():]
     tokens = parser().parse(text, env)
-    meta: dict = {}
+    meta: dict[str, Any] = {}
     if tokens and tokens[0].type == "front_matter":
         front = _front_matter(tokens[0], ctx)
         if front is None:
@@ -119,7 +120,7 @@ def parse_part(path: Path, text: str, index: int, report: Report) -> m.Part | No
     return part
 
 
-def _front_matter(token: Token, ctx: _Ctx) -> dict | None:
+def _front_matter(token: Token, ctx: _Ctx) -> dict[str, Any] | None:
     try:
         meta = yaml.safe_load(token.content) if token.content.strip() else {}
     except yaml.YAMLError as e:
@@ -156,7 +157,7 @@ def _split_notes(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
     return tokens, []
 
 
-def _collect_notes(tokens: list[Token], env: dict, ctx: _Ctx) -> None:
+def _collect_notes(tokens: list[Token], env: dict[str, Any], ctx: _Ctx) -> None:
     """Footnote definitions (and inline notes) → `Note`s keyed by markdown-it's footnote id."""
     i = 0
     while i < len(tokens):
@@ -182,7 +183,7 @@ def _collect_notes(tokens: list[Token], env: dict, ctx: _Ctx) -> None:
             i += 1
 
 
-def _check_note_definitions(ctx: _Ctx, env: dict) -> None:
+def _check_note_definitions(ctx: _Ctx, env: dict[str, Any]) -> None:
     defined: dict[str, list[int]] = {}
     in_fence = None
     for number, line in enumerate(ctx.lines, 1):

@@ -17,7 +17,9 @@ import html
 import http.server
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from .diagnostics import BookError
 
@@ -63,7 +65,7 @@ class Session:
     """What the server shows: a generation number (each finished rebuild adds one; open pages reload
     when it changes) and the problems of the last rebuild."""
 
-    def __init__(self, book_dir: Path, echo):
+    def __init__(self, book_dir: Path, echo: Callable[[str], None]):
         self.book_dir = book_dir
         self.out = book_dir / "dist"
         self.echo = echo
@@ -153,7 +155,7 @@ class Session:
 class Handler(http.server.SimpleHTTPRequestHandler):
     session: Session
 
-    def log_message(self, *args) -> None:  # the terminal shows the book's problems, not each request
+    def log_message(self, *args: Any) -> None:  # the terminal shows the book's problems, not each request
         pass
 
     def do_GET(self) -> None:  # noqa: N802 - the standard library's name
@@ -235,7 +237,7 @@ def serve(session: Session, port: int) -> http.server.ThreadingHTTPServer:
     return server
 
 
-def watch(book_dir: Path, once: bool, echo, port: int = 8000) -> None:
+def watch(book_dir: Path, once: bool, echo: Callable[[str], None], port: int = 8000) -> None:
     session = Session(book_dir, echo)
     session.full_build(0)
     if once:

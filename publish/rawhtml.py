@@ -129,7 +129,7 @@ def node_for(tag: Tag, warn: Warn) -> tuple[m.Inline | m.Rule | None, list[m.Inl
     return None, None
 
 
-def drop_unsafe(tokens: list, warn_at: Callable[[Any, str, str], None]) -> list:
+def drop_unsafe(tokens: list[Any], warn_at: Callable[[Any, str, str], None]) -> list[Any]:
     """Inline tokens without comments and without unsafe elements (their content included);
     `warn_at(token, code, message)` for each element left out."""
     kept = []

@@ -8,8 +8,10 @@ with a file of the same name in `styles/templates/` (Jinja2, StrictUndefined, au
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -87,7 +89,8 @@ def cover_uri(config: BookConfig) -> str:
     return config.cover.resolve().as_uri()
 
 
-def figure_list(book: m.Book, config: BookConfig, page_of=lambda part: "") -> list[dict]:
+def figure_list(book: m.Book, config: BookConfig,
+                page_of: Callable[[m.Part], str] = lambda part: "") -> list[dict[str, str]]:
     """The list of figures (when `[figures] list` asks for it): each figure's anchor, its page (`page_of`
     a part → the file it is in, for the EPUB and the web), its label and its caption as text."""
     if not config.figure_list:
@@ -163,7 +166,7 @@ def epub_cover(config: BookConfig) -> EpubDoc:
     return EpubDoc("cover.xhtml", "Cover", epub_page(config, "Cover", body))
 
 
-def epub_contents(config: BookConfig, toc: list[dict]) -> EpubDoc:
+def epub_contents(config: BookConfig, toc: list[dict[str, str]]) -> EpubDoc:
     """The contents as a page of the book (the nav document, with its hidden landmarks and
     page-list, stays out of the reading order)."""
     items = "\n".join(f'<li><a href="{Markup.escape(i["href"])}">{Markup.escape(i["title"])}</a></li>'
@@ -173,7 +176,7 @@ def epub_contents(config: BookConfig, toc: list[dict]) -> EpubDoc:
     return EpubDoc("contents.xhtml", "Contents", epub_page(config, "Contents", body, "frontmatter"))
 
 
-def epub_figures(config: BookConfig, figures: list[dict]) -> EpubDoc:
+def epub_figures(config: BookConfig, figures: list[dict[str, str]]) -> EpubDoc:
     """The list of figures as a page of the EPUB (EPUB structural semantics `loi`)."""
     items = "\n".join(f'<li><a href="{Markup.escape(f["href"])}">'
                       + (f'{Markup.escape(f["label"])}. ' if f["label"] else "")
@@ -191,7 +194,7 @@ def epub_title(config: BookConfig, page_count: int) -> EpubDoc:
     return EpubDoc("title.xhtml", config.title, epub_page(config, config.title, body, "frontmatter"))
 
 
-def epub_index(config: BookConfig, entries: list[IndexEntry], locators: dict[str, list[dict]],
+def epub_index(config: BookConfig, entries: list[IndexEntry], locators: dict[str, list[dict[str, Any]]],
                page_breaks: dict[str, list[str]]) -> EpubDoc:
     """The index as EPUB Indexes 1.0 markup; `page_breaks`: print page labels that begin at an
     entry or letter group (by its print id)."""

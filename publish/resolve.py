@@ -7,6 +7,8 @@ Input: the parts (in reading order), the register, the config. Output: the `Book
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from . import model as m
 from .calls import place_calls
 from .config import BookConfig
@@ -19,7 +21,7 @@ from .spacing import tie_book
 
 
 def resolve(parts: list[m.Part], register: Register, config: BookConfig, report: Report,
-            sources: dict) -> m.Book:
+            sources: dict[Path, list[str]]) -> m.Book:
     detector = Detector(register)
     book = m.Book(parts)
     for part in parts:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime
 import re
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from .diagnostics import fail
 
@@ -39,7 +41,7 @@ def new_book(target: Path, title: str, author: str, publisher: str) -> list[Path
     return written
 
 
-def _walk(folder):
+def _walk(folder: Any) -> Iterator[Any]:
     for child in sorted(folder.iterdir(), key=lambda p: p.name):
         if child.is_dir():
             yield from _walk(child)

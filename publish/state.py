@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 STATE_NAME = ".publish-state.json"
 PACKAGE = Path(__file__).parent
@@ -49,7 +50,7 @@ def _stamp(path: Path) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns]
 
 
-def up_to_date(out_dir: Path, print_: str) -> dict | None:
+def up_to_date(out_dir: Path, print_: str) -> dict[str, Any] | None:
     """The recorded build, if its outputs are all there, untouched, for this fingerprint."""
     try:
         state = json.loads((out_dir / STATE_NAME).read_text(encoding="utf-8"))
@@ -58,12 +59,12 @@ def up_to_date(out_dir: Path, print_: str) -> dict | None:
         for name, stamp in state["outputs"].items():
             if _stamp(out_dir / name) != stamp:
                 return None
-        return state
+        return dict(state)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def record(out_dir: Path, print_: str, outputs: list, warnings: list) -> None:
+def record(out_dir: Path, print_: str, outputs: list[Any], warnings: list[Any]) -> None:
     state = {"fingerprint": print_,
              "outputs": {o.path.resolve().relative_to(out_dir).as_posix(): _stamp(o.path) for o in outputs
                          if o.path.resolve().is_relative_to(out_dir)},  # the web edition's files too

@@ -14,6 +14,7 @@ to list, and the index links to `part.html#m-12`.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -23,10 +24,16 @@ from .images import optimised
 from .render import ASSETS, FONTS_NAME, date_text, environment
 from .xhtml import Renderer, web_page
 
+if TYPE_CHECKING:
+    from .build import Manuscript
+    from .config import BookConfig
+    from .print_edition import PrintEdition
+
 INDEX_PAGE = "names.html"
 
 
-def make_web(manuscript, edition=None, cover: bytes | None = None, downloads: tuple[str, ...] = (),
+def make_web(manuscript: Manuscript, edition: PrintEdition | None = None, cover: bytes | None = None,
+             downloads: tuple[str, ...] = (),
              at_title: dict[str, list[str]] | None = None, at_index: dict[str, list[str]] | None = None
              ) -> dict[str, bytes]:
     """The web edition. `edition` gives the index its page numbers (and, through the page breaks
@@ -43,7 +50,7 @@ def make_web(manuscript, edition=None, cover: bytes | None = None, downloads: tu
             "index_title": config.index_title, "has_cover": cover is not None}
     files: dict[str, bytes] = {}
 
-    def page(template: str, name: str, **values) -> None:
+    def page(template: str, name: str, **values: Any) -> None:
         files[name] = env.get_template(template).render(site=site, page_name=name, **values).encode()
 
     from .render import figure_list
@@ -62,7 +69,7 @@ def make_web(manuscript, edition=None, cover: bytes | None = None, downloads: tu
         page("web_part.html.j2", web_page(part.file_name), part=part, page_start=Markup(marker),
              html=Markup(renderer.blocks(part.blocks)), notes=Markup(renderer.notes_section(part.notes)),
              previous=previous, following=following)
-    if has_index:
+    if has_index and edition is not None:
         page("web_index.html.j2", INDEX_PAGE, groups=_index_groups(book, edition, at_index),
              previous=contents[-2] if len(contents) > 1 else None)
     css = (ASSETS / "web.css").read_text(encoding="utf-8")
@@ -85,7 +92,7 @@ def _marker(label: str) -> str:
     return page_break_marker(label, "web")
 
 
-def _downloads(config, names: tuple[str, ...]) -> list[dict]:
+def _downloads(config: BookConfig, names: tuple[str, ...]) -> list[dict[str, str]]:
     """Links to the other outputs, which sit beside `web/` (relative: the folder can move)."""
     kinds = [(f"{config.slug}.epub", "EPUB", "for e-readers and reading apps", "application/epub+zip"),
              (f"{config.slug}.pdf", "PDF", f"the print edition ({config.trim})", "application/pdf"),
@@ -95,10 +102,10 @@ def _downloads(config, names: tuple[str, ...]) -> list[dict]:
             for name, label, what, media in kinds if name in names]
 
 
-def _json_ld(config, has_cover: bool) -> str:
+def _json_ld(config: BookConfig, has_cover: bool) -> str:
     """schema.org `Book`, for search engines and link previews; `<` escaped so it cannot end the
     script element."""
-    data: dict = {"@context": "https://schema.org", "@type": "Book", "name": config.title,
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "Book", "name": config.title,
                   "author": {"@type": "Person", "name": config.author},
                   "publisher": {"@type": "Organization", "name": config.publisher},
                   "inLanguage": config.language, "datePublished": config.date}
@@ -115,7 +122,7 @@ def _json_ld(config, has_cover: bool) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1).replace("<", "\\u003c")
 
 
-def _index_groups(book: m.Book, edition, at_index: dict[str, list[str]]) -> list:
+def _index_groups(book: m.Book, edition: PrintEdition, at_index: dict[str, list[str]]) -> list[dict[str, Any]]:
     """The print index's entries, each locator linking to its mention on the part's page (a mention
     in a note: to the note in the list after the text)."""
     from .index import letter_groups

@@ -268,7 +268,7 @@ class _Copy:
     def __enter__(self) -> None:
         self.renderer.anchors = False
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.renderer.anchors = True
 
 

@@ -9,7 +9,9 @@ keeps the author's text. `PaginationError` says plainly if a new WeasyPrint chan
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,7 @@ def alnum(text: str) -> int:
     return sum(c.isalnum() for c in text)
 
 
-def page_starts(pages, main_blocks: set[str]) -> list[PageStart | None]:
+def page_starts(pages: list[Any], main_blocks: set[str]) -> list[PageStart | None]:
     """For each page, where the main text resumes on it (None: no main text on the page)."""
     from weasyprint.formatting_structure import boxes
 
@@ -43,7 +45,7 @@ def page_starts(pages, main_blocks: set[str]) -> list[PageStart | None]:
     return starts
 
 
-def _text_boxes(root, boxes, main_blocks: set[str]):
+def _text_boxes(root: Any, boxes: Any, main_blocks: set[str]) -> Iterator[tuple[Any, str]]:
     """(TextBox, enclosing main block id) in reading order, outside margins, notes and
     generated content (footnote calls, list markers)."""
     stack = [(root, None)]
@@ -65,7 +67,7 @@ def _text_boxes(root, boxes, main_blocks: set[str]):
         stack.extend((child, block) for child in reversed(children))
 
 
-def lines_per_page(pages, main_blocks: set[str]) -> dict[str, list[tuple[int, int]]]:
+def lines_per_page(pages: list[Any], main_blocks: set[str]) -> dict[str, list[tuple[int, int]]]:
     """Main-text paragraph id → [(page index, lines of it on that page)], in page order."""
     from weasyprint.formatting_structure import boxes
 
@@ -88,7 +90,7 @@ def lines_per_page(pages, main_blocks: set[str]) -> dict[str, list[tuple[int, in
 
 
 
-def is_blank(page) -> bool:
+def is_blank(page: Any) -> bool:
     """A laid-out page with nothing on it: no text, no anchors."""
     from weasyprint.formatting_structure import boxes
 
@@ -96,7 +98,7 @@ def is_blank(page) -> bool:
                                         for box in page_root(page).descendants())
 
 
-def page_root(page):
+def page_root(page: Any) -> Any:
     root = getattr(page, "_page_box", None)
     if root is None:
         raise PaginationError("WeasyPrint's pages have no _page_box: re-check publish/engine/boxes.py")

@@ -25,6 +25,8 @@ from __future__ import annotations
 import inspect
 import textwrap
 from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from . import require_weasyprint
 from .boxes import page_root
@@ -81,27 +83,27 @@ def install_speed() -> None:
     _installed.add("speed")
 
 
-class PendingNotes(list):
+class PendingNotes(list[Any]):
     """WeasyPrint's list of the notes not yet placed, with membership by identity in constant time.
 
     For every line it lays out, WeasyPrint asks whether each box of the line is a pending note
     (`box.footnote in context.footnotes`): a scan of the whole list, so a book of 10,000 notes spent
     most of its time there. Boxes compare by identity, so a count of identities answers the same."""
 
-    def __init__(self, items=()):
+    def __init__(self, items: Iterable[Any] = ()) -> None:
         super().__init__()
         self._count: Counter[int] = Counter()
         for item in items:
             self.append(item)
 
-    def __contains__(self, item) -> bool:
+    def __contains__(self, item: object) -> bool:
         return id(item) in self._count
 
-    def append(self, item) -> None:
+    def append(self, item: Any) -> None:
         super().append(item)
         self._count[id(item)] += 1
 
-    def remove(self, item) -> None:
+    def remove(self, item: Any) -> None:
         super().remove(item)
         self._count[id(item)] -= 1
         if not self._count[id(item)]:
@@ -110,14 +112,14 @@ class PendingNotes(list):
     def copy(self) -> PendingNotes:
         return PendingNotes(self)
 
-    def _unsupported(self, *args, **kwargs):
+    def _unsupported(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("PendingNotes supports append, remove, copy and `in` only")
 
     extend = insert = pop = clear = sort = reverse = __iadd__ = __setitem__ = __delitem__ = _unsupported
 
 
-def _with_pending_notes(weasyprint_init):
-    def init(self, *args, **kwargs):
+def _with_pending_notes(weasyprint_init: Callable[..., None]) -> Callable[..., None]:
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
         weasyprint_init(self, *args, **kwargs)
         self.footnotes = PendingNotes()
 
@@ -125,7 +127,7 @@ def _with_pending_notes(weasyprint_init):
     return init
 
 
-def measured_footnote_area(weasyprint_update):
+def measured_footnote_area(weasyprint_update: Callable[[Any], bool]) -> Callable[[Any], bool]:
     """A replacement for `LayoutContext._update_footnote_area` (resize the page's note area after a
     note was added or removed; return whether the notes overflow it) that lays out each note only
     once. Falls back to `weasyprint_update` for anything it cannot add up exactly."""
@@ -134,7 +136,7 @@ def measured_footnote_area(weasyprint_update):
     from weasyprint.formatting_structure import build
     from weasyprint.layout.block import block_level_layout
 
-    def lay_out_area(context, area, children):
+    def lay_out_area(context: Any, area: Any, children: list[Any]) -> Any:
         saved = area.children
         area.children = children
         try:
@@ -143,7 +145,7 @@ def measured_footnote_area(weasyprint_update):
             area.children = saved
         return block_level_layout(context, copy, -inf, None, area.page)[0]
 
-    def note_height(context, area, frame, note) -> float | None:
+    def note_height(context: Any, area: Any, frame: Any, note: Any) -> float | None:
         heights = note.__dict__.setdefault("publish_heights", {})
         key = (frame.width, frame.page.height)
         if key not in heights:
@@ -152,9 +154,10 @@ def measured_footnote_area(weasyprint_update):
             simple = (child is not None and child.element is note.element and child.element_tag == note.element_tag
                       and child.margin_top == 0 and child.margin_bottom == 0)
             heights[key] = child.margin_height() if simple and child is not None else None
-        return heights[key]
+        height: float | None = heights[key]
+        return height
 
-    def update(context) -> bool:
+    def update(context: Any) -> bool:
         area = context.current_footnote_area
         notes = context.current_page_footnotes
         if not notes or context.in_column:
@@ -171,13 +174,13 @@ def measured_footnote_area(weasyprint_update):
         content = sum(h for h in heights if h is not None)
         area.height = max(min(content, frame.max_height), frame.min_height)
         context.page_bottom -= area.height + (frame.margin_height() - frame.height)
-        return content > area.height + frame.padding_bottom + frame.border_bottom_width
+        return bool(content > area.height + frame.padding_bottom + frame.border_bottom_width)
 
     update.publish_weasyprint = weasyprint_update  # type: ignore[attr-defined]
     return update
 
 
-def overflowing_notes(pages) -> list[tuple[int, list[str]]]:
+def overflowing_notes(pages: list[Any]) -> list[tuple[int, list[str]]]:
     """(page index, ids of the notes on it) for every page whose note area grew above the top of
     the text area: WeasyPrint cannot split a note (#1833), so part of such a note is lost."""
     from weasyprint.formatting_structure import boxes

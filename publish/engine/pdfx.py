@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import io
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from ..writers.press import output_condition
 from . import require_weasyprint
 
 
 @contextmanager
-def _stable_document_id(identifier: str):
+def _stable_document_id(identifier: str) -> Iterator[None]:
     import weasyprint.pdf.metadata as metadata
 
     original = metadata.uuid4
@@ -46,7 +48,7 @@ class PressVariant:
         self.condition = condition
         self.raw: bytes | None = None
 
-    def __call__(self, document, pdf) -> None:
+    def __call__(self, document: Any, pdf: Any) -> None:
         import pydyf
         from weasyprint.pdf.pdfx import VARIANTS
 

@@ -9,6 +9,7 @@ front 30 | 3, back 4 | 29; …
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
@@ -79,7 +80,7 @@ def write_booklet(pdf: bytes, title: str, author: str, back_cover: bool = True) 
     return out.getvalue()
 
 
-def _as_form(writer: PdfWriter, page) -> IndirectObject:
+def _as_form(writer: PdfWriter, page: Any) -> IndirectObject:
     form = DecodedStreamObject()
     contents = page.get_contents()  # a stream is a dict: test it against None, not for truth
     form.set_data(contents.get_data() if contents is not None else b"")

@@ -10,11 +10,13 @@ labels go into WeasyPrint's PDF before it is written (no second pass over the fi
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 @contextmanager
-def source_date_epoch(epoch: int):
+def source_date_epoch(epoch: int) -> Iterator[None]:
     old = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     try:
@@ -26,18 +28,20 @@ def source_date_epoch(epoch: int):
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
-def write_pdf(document, epoch: int, labels: list[str] | None = None, also=None, **options) -> bytes:
+def write_pdf(document: Any, epoch: int, labels: list[str] | None = None,
+              also: Callable[[Any, Any], None] | None = None, **options: Any) -> bytes:
     """The PDF's bytes. `also(document, pdf)`, if given, is called with WeasyPrint's finished PDF
     objects just before they are written, to make a twin of the same pages (the press file)."""
 
-    def finisher(document, pdf) -> None:
+    def finisher(document: Any, pdf: Any) -> None:
         if labels:
             _label_pages(pdf, labels)
         if also is not None:
             also(document, pdf)
 
     with source_date_epoch(epoch):
-        return document.write_pdf(finisher=finisher, **options)
+        data: bytes = document.write_pdf(finisher=finisher, **options)
+        return data
 
 
 def label_ranges(labels: list[str]) -> list[tuple[int, str, int]]:
@@ -47,7 +51,7 @@ def label_ranges(labels: list[str]) -> list[tuple[int, str, int]]:
     return ([(0, "r", 1)] if first else []) + [(first, "D", 1)]
 
 
-def _label_pages(pdf, labels: list[str]) -> None:
+def _label_pages(pdf: Any, labels: list[str]) -> None:
     """The page labels in WeasyPrint's PDF before it is written (a pydyf finisher)."""
     import pydyf
 

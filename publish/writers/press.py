@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
@@ -162,7 +163,7 @@ def calibrate_rgb(writer: PdfWriter) -> int:
     return changed
 
 
-def _draw_crop_marks(writer, page, trim: tuple[float, float, float, float], bleed: float) -> None:
+def _draw_crop_marks(writer: PdfWriter, page: Any, trim: tuple[float, float, float, float], bleed: float) -> None:
     """Eight hairlines in pure black, outside the bleed, in line with the trim edges."""
     x0, y0, x1, y1 = trim
     start, end = bleed + MARK_GAP, bleed + MARK_GAP + MARK_LENGTH
