@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from .parallel import Background
     from .print_edition import PrintEdition
 
-FORMATS = ("epub", "pdf", "press", "booklet", "web")
+FORMATS = ("epub", "pdf", "press", "booklet", "cover", "web")
 READER_FORMATS = ("epub", "web")  # made from the resolved book and the page map, in a child process
 
 
@@ -170,7 +170,7 @@ def _reader_writer(formats: tuple[str, ...], manuscript: Manuscript, edition: Pr
 
 def _output_names(config: BookConfig) -> dict[str, str]:
     return {"epub": f"{config.slug}.epub", "pdf": f"{config.slug}.pdf", "press": f"{config.slug}-press.pdf",
-            "booklet": f"{config.slug}-booklet.pdf"}
+            "booklet": f"{config.slug}-booklet.pdf", "cover": f"{config.slug}-cover.pdf"}
 
 
 def reader_editions(manuscript: Manuscript, edition: PrintEdition, epoch: int, stamp: str, formats: tuple[str, ...],
@@ -193,7 +193,7 @@ def reader_editions(manuscript: Manuscript, edition: PrintEdition, epoch: int, s
 
 
 def _check_press_profile(formats: tuple[str, ...], config: BookConfig) -> None:
-    if "press" in formats:
+    if {"press", "cover"} & set(formats):
         from .writers.press import PressProfileMissing, output_condition
 
         try:
@@ -213,6 +213,13 @@ def _write_outputs(manuscript: Manuscript, edition: PrintEdition, formats: tuple
 
     config, slug = manuscript.config, manuscript.config.slug
     files: dict[str, tuple[Path, bytes, int | None]] = {}
+    if "cover" in formats:
+        from .cover_spread import make_cover
+
+        progress("drawing the cover")
+        files["cover"] = (out_dir / f"{slug}-cover.pdf", make_cover(config, edition.styles, edition.page_count, epoch,
+                                                                     timestamp(config)[1]),
+                          1 + (config.binding == "saddle"))
     if {"pdf", "booklet", "press"} & set(formats):
         progress("writing the PDF")
         press = None
@@ -235,7 +242,8 @@ def _write_outputs(manuscript: Manuscript, edition: PrintEdition, formats: tuple
             progress("writing the press file")
             assert press.raw is not None, "the PDF writer did not call the press variant"
             files["press"] = (out_dir / f"{slug}-press.pdf",
-                              add_bleed_and_marks(press.raw, config.bleed_mm, config.back_cover),
+                              add_bleed_and_marks(press.raw, config.bleed_mm, config.back_cover,
+                                                  4 if config.binding == "saddle" else 2),
                               -(-edition.page_count // 4) * 4)
     return files
 

@@ -22,9 +22,9 @@ if TYPE_CHECKING:
     from .build import Output
 
 T = TypeVar("T")
-FORMATS = ("epub", "pdf", "press", "booklet", "web")
+FORMATS = ("epub", "pdf", "press", "booklet", "cover", "web")
 STEPS = ("reading the manuscript", "laying out the print edition", "writing the PDF", "imposing the booklet",
-         "writing the press file", "writing the EPUB and the web edition", "saving")
+         "writing the press file", "drawing the cover", "writing the EPUB and the web edition", "saving")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -42,8 +42,9 @@ def main() -> None:
 @click.argument("book_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--format", "-f", "formats", multiple=True, type=click.Choice(FORMATS),
               help="Build only this output (repeatable): epub, pdf (A5 reading edition), press "
-                   "(bleed and crop marks, PDF/X), booklet (A4 imposed for home printing), web "
-                   "(a static site in dist/web/). Default: all five.")
+                   "(bleed and crop marks, PDF/X), booklet (A4 imposed for home printing), cover (the "
+                   "cover spread for the printer: back, spine, front), web (a static site in dist/web/). "
+                   "Default: all six.")
 @click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write the outputs into this folder instead of BOOK_DIR/dist.")
 @click.option("--strict", is_flag=True, help="Treat warnings (e.g. a note that could not be kept "
@@ -57,8 +58,9 @@ def build(book_dir: Path, formats: tuple[str, ...], out_dir: Path | None, strict
           keep_html: bool, quiet: bool, debug: bool) -> None:
     """Build the book in BOOK_DIR (default: the current folder) into BOOK_DIR/dist/.
 
-    Writes <slug>.epub, <slug>.pdf, <slug>-press.pdf, <slug>-booklet.pdf and the web edition in
-    web/, each replaced atomically; if the book has errors, they are listed and nothing is written.
+    Writes <slug>.epub, <slug>.pdf, <slug>-press.pdf, <slug>-booklet.pdf, <slug>-cover.pdf and the
+    web edition in web/, each replaced atomically; if the book has errors, they are listed and nothing
+    is written.
     """
     from . import state
     from .config import find_book

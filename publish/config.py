@@ -105,6 +105,12 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "print": {
         "trim": Key(str, False, "Trim size of the printed book.", "A5", ("A5",)),
         "bleed_mm": Key((int, float), False, "Bleed of the press file, in millimetres.", 3),
+        "binding": Key(str, False, "How the printed book is bound: `saddle` (folded and stapled: the press "
+                       "file padded to whole sheets, a four-page cover without spine) or `perfect` (glued: a "
+                       "cover spread with a spine).", "saddle", ("saddle", "perfect")),
+        "paper": Key(str, False, "The paper of the pages, for the spine's width: `office-80` (80 g/m² uncoated), "
+                     "`kdp-white` or `kdp-cream` (Amazon KDP's published thicknesses).", "office-80",
+                     ("office-80", "kdp-white", "kdp-cream")),
         "output_condition": Key(str, False, "The print condition the press file is made for (its PDF/X output "
                                 "intent): `fogra39`, coated offset to ISO 12647-2 as European print shops use "
                                 "(the profile comes with publish), or `swop`, US web offset (Ghostscript's "
@@ -183,6 +189,8 @@ class BookConfig:
     figure_list_title: str = "Figures"
     trim: str = "A5"
     output_condition: str = "fogra39"
+    binding: str = "saddle"
+    paper: str = "office-80"
     bleed_mm: float = 3
     chapter_break: str = "right"
 
@@ -332,7 +340,8 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
         figure_numbering=values["figures.numbering"], figure_label=values["figures.label"],
         figure_list=values["figures.list"], figure_list_title=values["figures.list_title"],
         trim=values["print.trim"], bleed_mm=float(values["print.bleed_mm"]),
-        output_condition=values["print.output_condition"],
+        output_condition=values["print.output_condition"], binding=values["print.binding"],
+        paper=values["print.paper"],
         chapter_break=values["print.chapters"],
     )
 

@@ -45,6 +45,7 @@ class PrintEdition:
     index: list[IndexEntry]
     html: str
     stylesheets: list[tuple[str, Path]]
+    styles: Any = None  # the parsed stylesheets and the project's fetcher, for the cover spread
 
     @property
     def page_count(self) -> int:
@@ -146,7 +147,7 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
     final_pages += back
     pages.labels += [""] * len(back)
     document = body.copy(final_pages)
-    return PrintEdition(document, pages, entries, html, sheets)
+    return PrintEdition(document, pages, entries, html, sheets, styles)
 
 
 def _label(pages: PageMap, page: int | None) -> str:

@@ -69,7 +69,7 @@ def test_build_prints_a_summary_of_each_output(tmp_path):
     result = run("build", str(book))
     assert result.exit_code == 0
     lines = [line for line in result.output.splitlines() if line.startswith("wrote")]
-    assert len(lines) == 5  # the EPUB, three PDFs and the web edition's folder
+    assert len(lines) == 6  # the EPUB, four PDFs and the web edition's folder
     assert all(" KB" in line for line in lines)
     assert any(line.startswith(f"wrote {book / 'dist' / 'web'}") and "web edition: 2 pages" in line
                for line in lines)

@@ -142,8 +142,10 @@ def test_hungarian_words_are_marked(pamphlet):
 
 
 def _hashes(folder) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())
-            if p.suffix in (".epub", ".pdf")}
+    """Every output's hash: the EPUB, the PDFs and each file of the web edition."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and
+            (p.suffix in (".epub", ".pdf") or p.relative_to(folder).parts[0] == "web")}
 
 
 def test_builds_are_reproducible_across_folders_and_times(tmp_path, pamphlet, monkeypatch):
@@ -159,7 +161,8 @@ def test_builds_are_reproducible_across_folders_and_times(tmp_path, pamphlet, mo
     result = run("build", str(other), "-q")
     assert result.exit_code == 0, result.output
     assert _hashes(other / "dist") == _hashes(pamphlet["dir"])
-    assert len(_hashes(other / "dist")) == 4
+    assert sum(name.endswith((".epub", ".pdf")) for name in _hashes(other / "dist")) == 5
+    assert "web/index.html" in _hashes(other / "dist")
 
 
 def test_source_date_epoch_sets_the_timestamps(tmp_path, monkeypatch):

@@ -74,7 +74,7 @@ def output_condition(name: str = "fogra39") -> OutputCondition:
     return condition
 
 
-def add_bleed_and_marks(pdf: bytes, bleed_mm: float, back_cover: bool = True) -> bytes:
+def add_bleed_and_marks(pdf: bytes, bleed_mm: float, back_cover: bool = True, pad_to: int = 4) -> bytes:
     """The press file: the PDF/X-4 twin's pages widened for bleed and crop marks, and padded with
     blank pages to a multiple of 4 for a saddle stitch (before the back cover, which stays last). The
     file keeps its PDF version (PDF/X-4 is PDF 1.6) and its identifier (a hash of its content:
@@ -84,7 +84,7 @@ def add_bleed_and_marks(pdf: bytes, bleed_mm: float, back_cover: bool = True) ->
     writer = PdfWriter(clone_from=reader)
     writer.pdf_header = reader.pdf_header
     first = writer.pages[0].mediabox
-    for _ in range(-len(writer.pages) % 4):
+    for _ in range(-len(writer.pages) % pad_to):
         writer.insert_blank_page(float(first.width), float(first.height),
                                  len(writer.pages) - 1 if back_cover else len(writer.pages))
     margin = bleed + MARK_GAP + MARK_LENGTH
