@@ -36,9 +36,13 @@ class Background:
                 payload = b"\0" + self.work()
             except BaseException:  # noqa: BLE001 - everything goes back to the parent
                 payload = b"\1" + traceback.format_exc().encode()
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(payload)
-            os._exit(0)
+            try:
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(payload)
+            except OSError:  # the parent is gone (killed): nobody to tell
+                pass
+            finally:
+                os._exit(0)  # never return into the parent's code
         os.close(write_end)
         self.pid, self.read_end = pid, read_end
 
