@@ -143,8 +143,3 @@ def _index_groups(book: m.Book, edition: PrintEdition, at_index: dict[str, list[
                                                                    at_index.get(f"ixg-{letter}", []))),
                        "entries": rows})
     return groups
-
-
-def page_files(parts: list[m.Part]) -> list[str]:
-    """The part pages' names, in reading order."""
-    return [web_page(p.file_name) for p in parts]
