@@ -146,7 +146,16 @@ class Session:
         while True:
             self.full_wanted.wait()
             self.full_wanted.clear()
-            self.full_build(self.wanted)
+            self.guarded(lambda: self.full_build(self.wanted))
+
+    def guarded(self, rebuild: Callable[[], None]) -> None:
+        """A rebuild that fails inside publish is reported (terminal and banner); the preview goes on."""
+        try:
+            rebuild()
+        except Exception as e:  # noqa: BLE001 - a bug in publish must not stop the server
+            problem = f"internal error: {type(e).__name__}: {e} (please report it)"
+            self.echo(problem)
+            self.published([problem])
 
 
 # ---- the server ----------------------------------------------------------------------------------
@@ -255,7 +264,7 @@ def watch(book_dir: Path, once: bool, echo: Callable[[str], None], port: int = 8
             names = sorted({Path(path).name for _, path in changes})
             echo(f"changed: {', '.join(names)}")
             session.wanted += 1
-            session.quick_web()
+            session.guarded(session.quick_web)
             session.full_wanted.set()
     except KeyboardInterrupt:
         echo("stopped")
