@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import model as m
 from .assets import check_assets
-from .config import BookConfig, find_book, load_config, read_text
+from .config import BookConfig, find_book, key_position, load_config, read_text
 from .diagnostics import BookError, Report, fail
 from .glyphs import check_glyphs
 from .hyphenate import EXCEPTIONS_NAME, Exceptions
@@ -132,7 +132,7 @@ def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] 
             progress("writing the EPUB and the web edition")
             made = pickle.loads(readers.result())
             if "epub" in made:
-                files["epub"] = (out_dir / f"{config.slug}.epub", made["epub"], None)
+                files["epub"] = (out_dir / output_names(config)["epub"], made["epub"], None)
             for name, data in made.get("web", {}).items():
                 files[f"web:{name}"] = (out_dir / "web" / name, data, None)
     if keep_html:  # the print HTML with its stylesheets inlined: open it, or render it alone
@@ -164,11 +164,12 @@ def _reader_writer(formats: tuple[str, ...], manuscript: Manuscript, edition: Pr
         return nullcontext(None)
     from .parallel import Background
 
-    downloads = tuple(name for kind, name in _output_names(manuscript.config).items() if kind in formats)
+    downloads = tuple(name for kind, name in output_names(manuscript.config).items() if kind in formats)
     return Background(lambda: pickle.dumps(reader_editions(manuscript, edition, epoch, stamp, formats, downloads)))
 
 
-def _output_names(config: BookConfig) -> dict[str, str]:
+def output_names(config: BookConfig) -> dict[str, str]:
+    """Each output's file name in the output folder, by kind."""
     return {"epub": f"{config.slug}.epub", "pdf": f"{config.slug}.pdf", "press": f"{config.slug}-press.pdf",
             "booklet": f"{config.slug}-booklet.pdf", "cover": f"{config.slug}-cover.pdf"}
 
@@ -200,9 +201,8 @@ def _check_press_profile(formats: tuple[str, ...], config: BookConfig) -> None:
             output_condition(config.output_condition)
         except PressProfileMissing as e:
             toml = config.manuscript / "book.toml"
-            lines = toml.read_text(encoding="utf-8").splitlines()
-            line = next((n for n, text in enumerate(lines, 1) if text.lstrip().startswith("output_condition")), 1)
-            raise fail(toml, line, 1, "E001", str(e)) from None
+            line, col = key_position(toml.read_text(encoding="utf-8").splitlines(), "print", "output_condition")
+            raise fail(toml, line, col, "E001", str(e)) from None
 
 
 def _write_outputs(manuscript: Manuscript, edition: PrintEdition, formats: tuple[str, ...], out_dir: Path, epoch: int,
@@ -211,13 +211,14 @@ def _write_outputs(manuscript: Manuscript, edition: PrintEdition, formats: tuple
     press file is a twin of the A5 PDF, made from the same PDF objects in the same write."""
     from .writers.pdf import write_pdf
 
-    config, slug = manuscript.config, manuscript.config.slug
+    config = manuscript.config
+    names = output_names(config)
     files: dict[str, tuple[Path, bytes, int | None]] = {}
     if "cover" in formats:
         from .cover_spread import make_cover
 
         progress("drawing the cover")
-        files["cover"] = (out_dir / f"{slug}-cover.pdf", make_cover(config, edition.styles, edition.page_count, epoch,
+        files["cover"] = (out_dir / names["cover"], make_cover(config, edition.styles, edition.page_count, epoch,
                                                                      timestamp(config)[1]),
                           1 + (config.binding == "saddle"))
     if {"pdf", "booklet", "press"} & set(formats):
@@ -229,19 +230,19 @@ def _write_outputs(manuscript: Manuscript, edition: PrintEdition, formats: tuple
             press = PressVariant(config.identifier, config.output_condition)
         pdf_bytes = write_pdf(edition.document, epoch, edition.pages.labels, also=press, pdf_tags=True)
         if "pdf" in formats:
-            files["pdf"] = (out_dir / f"{slug}.pdf", pdf_bytes, edition.page_count)
+            files["pdf"] = (out_dir / names["pdf"], pdf_bytes, edition.page_count)
         if "booklet" in formats:
             from .writers.booklet import write_booklet
 
             progress("imposing the booklet")
             booklet = write_booklet(pdf_bytes, config.title, config.author, config.back_cover)
-            files["booklet"] = (out_dir / f"{slug}-booklet.pdf", booklet, -(-edition.page_count // 4) * 2)
+            files["booklet"] = (out_dir / names["booklet"], booklet, -(-edition.page_count // 4) * 2)
         if press is not None:
             from .writers.press import add_bleed_and_marks
 
             progress("writing the press file")
             assert press.raw is not None, "the PDF writer did not call the press variant"
-            files["press"] = (out_dir / f"{slug}-press.pdf",
+            files["press"] = (out_dir / names["press"],
                               add_bleed_and_marks(press.raw, config.bleed_mm, config.back_cover,
                                                   4 if config.binding == "saddle" else 2),
                               -(-edition.page_count // 4) * 4)

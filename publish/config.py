@@ -199,7 +199,7 @@ class BookConfig:
         return self.root / MANUSCRIPT_DIR
 
 
-def _key_position(lines: list[str], table: str, key: str) -> tuple[int, int]:
+def key_position(lines: list[str], table: str, key: str) -> tuple[int, int]:
     """Line and column of `key` inside `[table]` (1-based); the table header, or 1:1, when absent."""
     current = ""
     header_line = 1
@@ -274,7 +274,7 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
     values: dict[str, Any] = {}
 
     def where(table: str, key: str) -> tuple[int, int]:
-        return _key_position(lines, table, key)
+        return key_position(lines, table, key)
 
     for table, value in data.items():
         if table not in SCHEMA[""] and table not in SCHEMA:

@@ -94,9 +94,12 @@ def _marker(label: str) -> str:
 
 def _downloads(config: BookConfig, names: tuple[str, ...]) -> list[dict[str, str]]:
     """Links to the other outputs, which sit beside `web/` (relative: the folder can move)."""
-    kinds = [(f"{config.slug}.epub", "EPUB", "for e-readers and reading apps", "application/epub+zip"),
-             (f"{config.slug}.pdf", "PDF", f"the print edition ({config.trim})", "application/pdf"),
-             (f"{config.slug}-booklet.pdf", "Booklet PDF", "A4 sheets to print, fold and staple",
+    from .build import output_names
+
+    files = output_names(config)
+    kinds = [(files["epub"], "EPUB", "for e-readers and reading apps", "application/epub+zip"),
+             (files["pdf"], "PDF", f"the print edition ({config.trim})", "application/pdf"),
+             (files["booklet"], "Booklet PDF", "A4 sheets to print, fold and staple",
               "application/pdf")]
     return [{"href": f"../{name}", "label": label, "what": what, "type": media}
             for name, label, what, media in kinds if name in names]
