@@ -9,7 +9,7 @@ contents, landmarks and a page-list matching the PDF, and accessibility metadata
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import model as m
 from .assets import IMAGE_TYPES
@@ -28,6 +28,7 @@ from .render import (
     epub_part,
     epub_title,
     figure_list,
+    index_links,
 )
 from .writers.epub import write_epub
 from .xhtml import page_break_marker
@@ -51,7 +52,8 @@ def make_epub(manuscript: Manuscript, edition: PrintEdition, epoch: int, stamp: 
         docs.append(epub_part(config, part, marker, hyphenator))
     has_index = bool(config.index_enabled and edition.index)
     if has_index:
-        docs.append(epub_index(config, edition.index, _locators(book, edition), at_index))
+        links = index_links(book, edition.index, lambda part: part.file_name)
+        docs.append(epub_index(config, edition.index, links, at_index))
     pages = [{"label": label, "href": f"{files[label]}#page-{label}"}
              for label in sorted(files, key=int)]
     figures = figure_list(book, config, lambda part: part.file_name)
@@ -79,16 +81,6 @@ def make_epub(manuscript: Manuscript, edition: PrintEdition, epoch: int, stamp: 
     images = [(image.epub_name, IMAGE_TYPES[image.path.suffix.lower()], optimised(image.path))
               for image in manuscript.images]
     return write_epub(config, docs, nav, css, fonts, modified, metadata, images, cover)
-
-
-def _locators(book: m.Book, edition: PrintEdition) -> dict[str, list[dict[str, Any]]]:
-    """Per person: the print index's own locators (`index.Locator`), each linking to the mention
-    it stands for in the EPUB's documents."""
-    files = {p.index: p.file_name for p in book.parts}
-    where = {x.id: f"{files[x.part_index]}#{x.id}" for x in book.mentions}
-    return {entry.key: [{"first": loc.first, "last": loc.last, "suffix": loc.suffix, "href": where[loc.anchor],
-                         "last_href": where[loc.last_anchor]} for loc in entry.pages]
-            for entry in edition.index if not entry.see}
 
 
 def _accessibility(config: BookConfig, has_index: bool, has_pages: bool) -> list[tuple[str, str]]:

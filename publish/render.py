@@ -194,6 +194,17 @@ def epub_title(config: BookConfig, page_count: int) -> EpubDoc:
     return EpubDoc("title.xhtml", config.title, epub_page(config, config.title, body, "frontmatter"))
 
 
+def index_links(book: m.Book, entries: list[IndexEntry], page_of: Callable[[m.Part], str]
+                ) -> dict[str, list[dict[str, Any]]]:
+    """Per person: the print index's own locators (`index.Locator`), each linking to the mention it
+    stands for on the page `page_of` gives for its part (the EPUB's documents, the web edition's pages)."""
+    files = {p.index: page_of(p) for p in book.parts}
+    where = {x.id: f"{files[x.part_index]}#{x.id}" for x in book.mentions}
+    return {entry.key: [{"first": loc.first, "last": loc.last, "suffix": loc.suffix, "href": where[loc.anchor],
+                         "last_href": where[loc.last_anchor]} for loc in entry.pages]
+            for entry in entries if not entry.see}
+
+
 def epub_index(config: BookConfig, entries: list[IndexEntry], locators: dict[str, list[dict[str, Any]]],
                page_breaks: dict[str, list[str]]) -> EpubDoc:
     """The index as EPUB Indexes 1.0 markup; `page_breaks`: print page labels that begin at an

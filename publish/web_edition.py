@@ -129,8 +129,9 @@ def _index_groups(book: m.Book, edition: PrintEdition, at_index: dict[str, list[
     """The print index's entries, each locator linking to its mention on the part's page (a mention
     in a note: to the note in the list after the text)."""
     from .index import letter_groups
+    from .render import index_links
 
-    where = {x.id: f"{web_page(book.parts[x.part_index].file_name)}#{x.id}" for x in book.mentions}
+    links = index_links(book, edition.index, lambda part: web_page(part.file_name))
     see_keys = {e.heading: e.key for e in edition.index if not e.see}
     groups = []
     for letter, entries in letter_groups(edition.index):
@@ -139,9 +140,7 @@ def _index_groups(book: m.Book, edition: PrintEdition, at_index: dict[str, list[
             rows.append({"heading": e.heading, "key": e.key, "dates": e.dates, "see": e.see,
                          "see_key": see_keys.get(e.see, ""),
                          "pages": Markup("".join(_marker(label) for label in at_index.get(e.anchor, []))),
-                         "locators": [{"text": loc.first, "href": where[loc.anchor], "last": loc.last,
-                                       "last_href": where[loc.last_anchor], "suffix": loc.suffix}
-                                      for loc in e.pages]})
+                         "locators": links.get(e.key, [])})
         groups.append({"letter": letter, "pages": Markup("".join(_marker(label) for label in
                                                                    at_index.get(f"ixg-{letter}", []))),
                        "entries": rows})
