@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,7 @@ from .glyphs import check_glyphs
 from .hyphenate import EXCEPTIONS_NAME, Exceptions
 from .names import Register, load_register
 from .parse import parse_part
+from .printers import PRINTERS
 from .resolve import resolve
 from .state import last_commit_time
 
@@ -112,10 +113,14 @@ def timestamp(config: BookConfig) -> tuple[int, str]:
 
 def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] = FORMATS,
           strict: bool = False, keep_html: bool = False,
-          progress: Callable[[str], None] = lambda step: None) -> BuildResult:
+          progress: Callable[[str], None] = lambda step: None, printer: str | None = None) -> BuildResult:
+    """`printer` (a name of `printers.PRINTERS`) makes the press file and the cover for that printer
+    instead of book.toml's (`publish check --printer`)."""
     started = time.perf_counter()
     progress("reading the manuscript")
     manuscript = read_book(book_dir)
+    if printer is not None:
+        manuscript.config = replace(manuscript.config, printer=printer)
     config, report = manuscript.config, manuscript.report
     out_dir = (out_dir or config.root / "dist")
     epoch, stamp = timestamp(config)
@@ -227,7 +232,7 @@ def _write_outputs(manuscript: Manuscript, edition: PrintEdition, formats: tuple
         if "press" in formats:
             from .engine.pdfx import PressVariant
 
-            press = PressVariant(config.identifier, config.output_condition)
+            press = PressVariant(config.identifier, config.output_condition, PRINTERS[config.printer].variant)
         pdf_bytes = write_pdf(edition.document, epoch, edition.pages.labels, also=press, pdf_tags=True)
         if "pdf" in formats:
             files["pdf"] = (out_dir / names["pdf"], pdf_bytes, edition.page_count)
@@ -242,9 +247,10 @@ def _write_outputs(manuscript: Manuscript, edition: PrintEdition, formats: tuple
 
             progress("writing the press file")
             assert press.raw is not None, "the PDF writer did not call the press variant"
+            printer = PRINTERS[config.printer]
             files["press"] = (out_dir / names["press"],
-                              add_bleed_and_marks(press.raw, config.bleed_mm, config.back_cover,
-                                                  4 if config.binding == "saddle" else 2),
+                              add_bleed_and_marks(press.raw, printer.bleed(config.bleed_mm), config.back_cover,
+                                                  4 if config.binding == "saddle" else 2, printer.marks),
                               -(-edition.page_count // 4) * 4)
     return files
 

@@ -18,24 +18,59 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .build import build, read_book
-from .config import BookConfig, find_book
+from .build import build, output_names, read_book
+from .config import BookConfig, find_book, key_position, load_config
 from .diagnostics import BookError, Report
 from .lint import lint
+from .preflight import preflight
+from .printers import PRINTERS
 
 
-def check(book_dir: Path) -> tuple[Report, list[str]]:
-    """Returns the report and notes on what could not be checked."""
+def _printers_for(binding: str) -> list[str]:
+    return [name for name, printer in PRINTERS.items() if binding in printer.bindings]
+
+
+def _preflight_files(book_dir: Path, printer: str | None, files: tuple[Path, ...], report: Report) -> Report:
+    """`publish check --printer NAME FILE…`: the files alone, for that printer (book.toml's when the
+    folder is a book and no printer is named, else a print shop)."""
+    binding, name = "saddle", printer or "print-shop"
+    if (book_dir / "manuscript" / "book.toml").is_file():
+        try:
+            config = load_config(book_dir, Report(book_dir))
+        except BookError:
+            pass
+        else:
+            binding, name = config.binding, printer or config.printer
+    for path in files:
+        preflight(path, PRINTERS[name], binding, path.name.endswith("-cover.pdf"), report)
+    return report
+
+
+def check(book_dir: Path, printer: str | None = None, files: tuple[Path, ...] = ()) -> tuple[Report, list[str]]:
+    """Returns the report and notes on what could not be checked. `printer` (default: book.toml's)
+    is the printer the press file and the cover are preflighted for; given `files`, only those PDFs
+    are preflighted (a name ending in `-cover.pdf` as a cover), with the book's binding when the
+    folder is a book, else `saddle`."""
     book_dir = find_book(book_dir)
     root = book_dir
     report = Report(root)
     skipped: list[str] = []
+    if files:
+        return _preflight_files(book_dir, printer, files, report), skipped
     try:
         manuscript = read_book(book_dir, report)
     except BookError:
         return report, ["the book has errors, so it was not laid out or validated"]
     lint(manuscript, report)
     config = manuscript.config
+    target = PRINTERS[printer or config.printer]
+    if target.name not in _printers_for(config.binding):
+        toml = config.manuscript / "book.toml"
+        line, col = key_position(toml.read_text(encoding="utf-8").splitlines(), "print", "binding")
+        report.error(toml, line, col, "C006", f"{target.title} does not bind `{config.binding}` books: set "
+                     "`binding` to " + " or ".join(f"`{b}`" for b in target.bindings))
+        _drop_accepted(report, config)
+        return report, skipped
     if not (config.certified_by or config.exemption):
         skipped.append("the EPUB makes no accessibility claim: name who evaluated it ([accessibility] "
                        "certified_by) or the EU exemption that applies ([accessibility] exemption) in book.toml "
@@ -43,11 +78,17 @@ def check(book_dir: Path) -> tuple[Report, list[str]]:
     with tempfile.TemporaryDirectory(prefix="publish-check-") as tmp:
         out = Path(tmp)
         try:
-            result = build(book_dir, out, formats=("epub", "pdf"))
+            result = build(book_dir, out, formats=("epub", "pdf", target.sends, "cover"), printer=target.name)
         except BookError as e:
             report.items.extend(d for d in e.diagnostics if d not in report.items)
             return report, skipped
         report.items.extend(d for d in result.warnings if d not in report.items)
+        names = output_names(config)
+        for kind in (target.sends, "cover"):
+            if kind == "cover" and target.sends == "booklet":
+                continue
+            preflight(out / names[kind], target, config.binding, kind == "cover", report,
+                      config.root / "dist" / names[kind])
         epub = out / f"{config.slug}.epub"
         _page_list_agrees(epub, config, report)
         try:

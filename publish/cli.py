@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from . import __version__
+from .printers import PRINTERS
 
 if TYPE_CHECKING:
     from .build import Output
@@ -140,17 +141,24 @@ def _size(n: int) -> str:
 @main.command()
 @click.argument("book_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
+@click.option("--printer", type=click.Choice(list(PRINTERS)), default=None,
+              help="Preflight the press file and the cover for this printer (default: book.toml's "
+                   "[print] printer).")
+@click.option("--file", "files", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Preflight this PDF only (repeatable; a name ending in -cover.pdf is checked as a cover).")
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
-def check(book_dir: Path, strict: bool, debug: bool) -> None:
+def check(book_dir: Path, strict: bool, printer: str | None, files: tuple[Path, ...], debug: bool) -> None:
     """Report everything to fix before the files go out, without touching dist/.
 
     Lints the manuscript (notes, names missing from the register, register entries never
     mentioned, straight quotes, double spaces, empty parts), lays the book out in a temporary
-    folder (notes not on their call's page, index and page-list agreement) and runs EPUBCheck.
+    folder (notes not on their call's page, index and page-list agreement), runs EPUBCheck (and
+    DAISY Ace when installed), and preflights the press file and the cover for the book's printer
+    (boxes, fonts, colour, ink, resolution, margins, page count).
     """
     from .check import check as run_check
 
-    report, skipped = _guard(lambda: run_check(book_dir), debug)
+    report, skipped = _guard(lambda: run_check(book_dir, printer, files), debug)
     for diagnostic in sorted(report.items, key=lambda d: (d.severity != "error", d)):
         click.secho(str(diagnostic), err=True, fg="red" if diagnostic.severity == "error" else "yellow")
     for note in skipped:

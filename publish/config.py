@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Report, fail
+from .printers import PRINTERS
 
 CONFIG_NAME = "book.toml"
 MANUSCRIPT_DIR = "manuscript"
@@ -104,7 +105,12 @@ SCHEMA: dict[str, dict[str, Key]] = {
     },
     "print": {
         "trim": Key(str, False, "Trim size of the printed book.", "A5", ("A5",)),
-        "bleed_mm": Key((int, float), False, "Bleed of the press file, in millimetres.", 3),
+        "printer": Key(str, False, "Who prints the book, and so what the press file and the cover are made for "
+                       "and checked against (`publish check`): `print-shop` (PDF/X-4, crop marks), "
+                       "`kdp-paperback` (Amazon KDP), `ingramspark` (PDF/X-1a), `lulu`, or `home` (the booklet).",
+                       "print-shop", tuple(PRINTERS)),
+        "bleed_mm": Key((int, float), False, "Bleed of the press file and the cover for a `print-shop`, in "
+                        "millimetres (the other printers' bleed is their own).", 3),
         "binding": Key(str, False, "How the printed book is bound: `saddle` (folded and stapled: the press "
                        "file padded to whole sheets, a four-page cover without spine) or `perfect` (glued: a "
                        "cover spread with a spine).", "saddle", ("saddle", "perfect")),
@@ -192,6 +198,7 @@ class BookConfig:
     binding: str = "saddle"
     paper: str = "office-80"
     bleed_mm: float = 3
+    printer: str = "print-shop"
     chapter_break: str = "right"
 
     @property
@@ -341,7 +348,7 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
         figure_list=values["figures.list"], figure_list_title=values["figures.list_title"],
         trim=values["print.trim"], bleed_mm=float(values["print.bleed_mm"]),
         output_condition=values["print.output_condition"], binding=values["print.binding"],
-        paper=values["print.paper"],
+        paper=values["print.paper"], printer=values["print.printer"],
         chapter_break=values["print.chapters"],
     )
 
@@ -367,6 +374,11 @@ def _check_values(values: dict[str, Any], path: Path, where: Callable[[str, str]
     if values.get("accessibility.certified_by") and values.get("accessibility.exemption"):
         report.error(path, *where("accessibility", "exemption"), "C006",
                      "`[accessibility]` names an evaluator and an exemption: an EPUB claims one or the other")
+    printer, binding = PRINTERS.get(values.get("print.printer") or ""), values.get("print.binding")
+    if printer is not None and isinstance(binding, str) and binding not in printer.bindings:
+        report.error(path, *where("print", "printer"), "C006",
+                     f"{printer.title} does not bind `{binding}` books: set `binding` to "
+                     + " or ".join(f"`{b}`" for b in printer.bindings) + ", or choose another printer")
     for key in ("names",):
         _check_inside(values.get(key), path, where("", key), report, root, key)
     if values.get("cover"):

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from .barcode import barcode_html
 from .config import BookConfig
+from .printers import PRINTERS
 from .render import cover_size_mm, cover_uri, date_text, environment
 
 TRIM_MM = (148.0, 210.0)
@@ -86,7 +87,9 @@ def make_cover(config: BookConfig, styles: Any, pages: int, epoch: int, stamp: s
         spine_text=spine >= SPINE_TEXT_MIN_MM, inside=config.binding == "saddle", date_text=date_text(config.date),
         timestamp=stamp)
     document = render(html, config.manuscript, styles, spread_css(pages, config.paper, config.binding))
-    press = PressVariant(config.identifier, config.output_condition)
+    printer = PRINTERS[config.printer]
+    press = PressVariant(config.identifier, config.output_condition, printer.variant)
     write_pdf(document, epoch, also=press)
     assert press.raw is not None
-    return add_bleed_and_marks(press.raw, config.bleed_mm, back_cover=False, pad_to=1)
+    return add_bleed_and_marks(press.raw, printer.bleed(config.bleed_mm, cover=True), back_cover=False, pad_to=1,
+                               marks=printer.marks)

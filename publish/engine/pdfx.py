@@ -43,9 +43,10 @@ class PressVariant:
     addition back so that the A5 PDF is written exactly as without it. `raw` holds the press file
     before `add_bleed_and_marks`."""
 
-    def __init__(self, identifier: str, condition: str = "fogra39"):
+    def __init__(self, identifier: str, condition: str = "fogra39", variant: str = "pdf/x-4"):
         self.identifier = identifier
         self.condition = condition
+        self.variant = variant  # WeasyPrint's PDF/X variants: pdf/x-4 (PDF 1.6) or pdf/x-1a (X-1a:2003, PDF 1.4)
         self.raw: bytes | None = None
 
     def __call__(self, document: Any, pdf: Any) -> None:
@@ -67,9 +68,9 @@ class PressVariant:
             if condition.registry:
                 intent["RegistryName"] = pydyf.String(condition.registry)
             pdf.catalog["OutputIntents"] = pydyf.Array([intent])
-            make_pdfx4, properties = VARIANTS["pdf/x-4"]
+            make_pdfx, properties = VARIANTS[self.variant]
             with _stable_document_id(self.identifier):
-                make_pdfx4(pdf, document, None, None, True)
+                make_pdfx(pdf, document, None, None, True)
             out = io.BytesIO()
             pdf.write(out, properties["pdf_version"], properties["pdf_identifier"], True)
             self.raw = out.getvalue()

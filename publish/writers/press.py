@@ -74,11 +74,14 @@ def output_condition(name: str = "fogra39") -> OutputCondition:
     return condition
 
 
-def add_bleed_and_marks(pdf: bytes, bleed_mm: float, back_cover: bool = True, pad_to: int = 4) -> bytes:
-    """The press file: the PDF/X-4 twin's pages widened for bleed and crop marks, and padded with
-    blank pages to a multiple of 4 for a saddle stitch (before the back cover, which stays last). The
-    file keeps its PDF version (PDF/X-4 is PDF 1.6) and its identifier (a hash of its content:
-    reproducible), both required by PDF/X."""
+def add_bleed_and_marks(pdf: bytes, bleed_mm: float, back_cover: bool = True, pad_to: int = 4,
+                        marks: bool = True) -> bytes:
+    """The press file: the PDF/X twin's pages widened for bleed and crop marks (`marks`; without
+    them the page is the trim plus the bleed, as print-on-demand services ask), and padded with
+    blank pages to a multiple of `pad_to` (before the back cover, which stays last). A file for the
+    press carries no links, bookmarks or structure tree (Amazon KDP rejects them; PDF/X keeps
+    annotations off the printed area). The file keeps its PDF version and its identifier (a hash of
+    its content: reproducible), both required by PDF/X."""
     bleed = bleed_mm * MM
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter(clone_from=reader)
@@ -87,7 +90,8 @@ def add_bleed_and_marks(pdf: bytes, bleed_mm: float, back_cover: bool = True, pa
     for _ in range(-len(writer.pages) % pad_to):
         writer.insert_blank_page(float(first.width), float(first.height),
                                  len(writer.pages) - 1 if back_cover else len(writer.pages))
-    margin = bleed + MARK_GAP + MARK_LENGTH
+    margin = bleed + MARK_GAP + MARK_LENGTH if marks else bleed
+    _strip_for_press(writer)
     for page in writer.pages:
         trim = page.mediabox
         x0, y0, x1, y1 = (float(v) for v in (trim.left, trim.bottom, trim.right, trim.top))
@@ -95,11 +99,26 @@ def add_bleed_and_marks(pdf: bytes, bleed_mm: float, back_cover: bool = True, pa
         page.bleedbox = RectangleObject((x0 - bleed, y0 - bleed, x1 + bleed, y1 + bleed))
         page.mediabox = RectangleObject((x0 - margin, y0 - margin, x1 + margin, y1 + margin))
         page.cropbox = page.mediabox
-        _draw_crop_marks(writer, page, (x0, y0, x1, y1), bleed)
+        if marks:
+            _draw_crop_marks(writer, page, (x0, y0, x1, y1), bleed)
     calibrate_rgb(writer)
+    writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _strip_for_press(writer: PdfWriter) -> None:
+    """Links, bookmarks and the structure tree off: the reader's aids, which a printer has no use for."""
+    writer.remove_annotations(subtypes=None)
+    root = writer.root_object
+    for key in ("/Outlines", "/StructTreeRoot", "/MarkInfo", "/PageMode"):
+        if key in root:
+            del root[key]
+    for page in writer.pages:
+        for key in ("/StructParents", "/Tabs", "/Annots"):
+            if key in page:
+                del page[key]
 
 
 def srgb_profile() -> bytes:
@@ -116,10 +135,11 @@ def srgb_profile() -> bytes:
 
 def calibrate_rgb(writer: PdfWriter) -> int:
     """PDF/X-4 with a CMYK output intent allows no device-dependent RGB: every `/DeviceRGB` the pages
-    use (pictures, SVG shadings, transparency groups) becomes ICC-based sRGB — what it meant on screen —
+    use (pictures, SVG shadings) becomes ICC-based sRGB — what it meant on screen —
     and every page and form gets a `DefaultRGB` of the same, so that vector colours set with `rg` are
     sRGB too. The printer's RIP converts sRGB to the output condition with its own colour management.
-    Returns how many colour-space entries were changed."""
+    Transparency groups blend in DeviceCMYK, the output intent's space. Returns how many colour-space
+    entries were changed."""
     profile = StreamObject()
     profile.set_data(srgb_profile())
     profile[NameObject("/N")] = NumberObject(3)
@@ -135,6 +155,11 @@ def calibrate_rgb(writer: PdfWriter) -> int:
             continue
         seen.add(id(obj))
         if isinstance(obj, DictionaryObject):
+            if obj.get("/S") == "/Transparency" and "/CS" in obj:
+                # a transparency group blends in the output condition's CMYK, never in RGB, which printers'
+                # checkers reject with a CMYK intent (WeasyPrint issue #2723)
+                obj[NameObject("/CS")] = NameObject("/DeviceCMYK")
+                changed += 1
             for key in ("/ColorSpace", "/CS"):
                 value = obj.get(key)
                 if value == "/DeviceRGB":
