@@ -120,7 +120,8 @@ def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] 
     progress("reading the manuscript")
     manuscript = read_book(book_dir)
     if printer is not None:
-        manuscript.config = replace(manuscript.config, printer=printer)
+        config = manuscript.config
+        manuscript.config = replace(config, print=replace(config.print, printer=printer))
     config, report = manuscript.config, manuscript.report
     out_dir = (out_dir or config.root / "dist")
     epoch, stamp = timestamp(config)
@@ -203,7 +204,7 @@ def _check_press_profile(formats: tuple[str, ...], config: BookConfig) -> None:
         from .writers.press import PressProfileMissing, output_condition
 
         try:
-            output_condition(config.output_condition)
+            output_condition(config.print.output_condition)
         except PressProfileMissing as e:
             toml = config.manuscript / "book.toml"
             line, col = key_position(toml.read_text(encoding="utf-8").splitlines(), "print", "output_condition")
@@ -225,14 +226,15 @@ def _write_outputs(manuscript: Manuscript, edition: PrintEdition, formats: tuple
         progress("drawing the cover")
         files["cover"] = (out_dir / names["cover"], make_cover(config, edition.styles, edition.page_count, epoch,
                                                                      timestamp(config)[1]),
-                          1 + (config.binding == "saddle"))
+                          1 + (config.print.binding == "saddle"))
     if {"pdf", "booklet", "press"} & set(formats):
         progress("writing the PDF")
         press = None
         if "press" in formats:
             from .engine.pdfx import PressVariant
 
-            press = PressVariant(config.identifier, config.output_condition, PRINTERS[config.printer].variant)
+            printer = PRINTERS[config.print.printer]
+            press = PressVariant(config.identifier, config.print.output_condition, printer.variant)
         pdf_bytes = write_pdf(edition.document, epoch, edition.pages.labels, also=press, pdf_tags=True)
         if "pdf" in formats:
             files["pdf"] = (out_dir / names["pdf"], pdf_bytes, edition.page_count)
@@ -240,17 +242,18 @@ def _write_outputs(manuscript: Manuscript, edition: PrintEdition, formats: tuple
             from .writers.booklet import write_booklet
 
             progress("imposing the booklet")
-            booklet = write_booklet(pdf_bytes, config.title, config.author, config.back_cover)
+            booklet = write_booklet(pdf_bytes, config.title, config.author, config.back_cover.enabled)
             files["booklet"] = (out_dir / names["booklet"], booklet, -(-edition.page_count // 4) * 2)
         if press is not None:
             from .writers.press import add_bleed_and_marks
 
             progress("writing the press file")
             assert press.raw is not None, "the PDF writer did not call the press variant"
-            printer = PRINTERS[config.printer]
+            printer = PRINTERS[config.print.printer]
+            sheets = 4 if config.print.binding == "saddle" else 2
             files["press"] = (out_dir / names["press"],
-                              add_bleed_and_marks(press.raw, printer.bleed(config.bleed_mm), config.back_cover,
-                                                  4 if config.binding == "saddle" else 2, printer.marks),
+                              add_bleed_and_marks(press.raw, printer.bleed(config.print.bleed_mm),
+                                                  config.back_cover.enabled, sheets, printer.marks),
                               -(-edition.page_count // 4) * 4)
     return files
 

@@ -40,7 +40,7 @@ def _preflight_files(book_dir: Path, printer: str | None, files: tuple[Path, ...
         except BookError:
             pass
         else:
-            binding, name = config.binding, printer or config.printer
+            binding, name = config.print.binding, printer or config.print.printer
     for path in files:
         preflight(path, PRINTERS[name], binding, path.name.endswith("-cover.pdf"), report)
     return report
@@ -63,15 +63,15 @@ def check(book_dir: Path, printer: str | None = None, files: tuple[Path, ...] = 
         return report, ["the book has errors, so it was not laid out or validated"]
     lint(manuscript, report)
     config = manuscript.config
-    target = PRINTERS[printer or config.printer]
-    if target.name not in _printers_for(config.binding):
+    target = PRINTERS[printer or config.print.printer]
+    if target.name not in _printers_for(config.print.binding):
         toml = config.manuscript / "book.toml"
         line, col = key_position(toml.read_text(encoding="utf-8").splitlines(), "print", "binding")
-        report.error(toml, line, col, "C006", f"{target.title} does not bind `{config.binding}` books: set "
+        report.error(toml, line, col, "C006", f"{target.title} does not bind `{config.print.binding}` books: set "
                      "`binding` to " + " or ".join(f"`{b}`" for b in target.bindings))
         _drop_accepted(report, config)
         return report, skipped
-    if not (config.certified_by or config.exemption):
+    if not (config.accessibility.certified_by or config.accessibility.exemption):
         skipped.append("the EPUB makes no accessibility claim: name who evaluated it ([accessibility] "
                        "certified_by) or the EU exemption that applies ([accessibility] exemption) in book.toml "
                        "(docs/epub.md, \"Accessibility\")")
@@ -87,7 +87,7 @@ def check(book_dir: Path, printer: str | None = None, files: tuple[Path, ...] = 
         for kind in (target.sends, "cover"):
             if kind == "cover" and target.sends == "booklet":
                 continue
-            preflight(out / names[kind], target, config.binding, kind == "cover", report,
+            preflight(out / names[kind], target, config.print.binding, kind == "cover", report,
                       config.root / "dist" / names[kind])
         epub = out / f"{config.slug}.epub"
         _page_list_agrees(epub, config, report)
@@ -138,7 +138,7 @@ def _run_ace(epub: Path, shown_as: Path, work: Path, report: Report, skipped: li
 def _drop_accepted(report: Report, config: BookConfig) -> None:
     """Leave out the findings the editors accepted in book.toml (`[check] accept`): a code and a text
     found on the line the finding points at."""
-    accepted = [entry.split(" ", 1) for entry in config.accept if " " in entry]
+    accepted = [entry.split(" ", 1) for entry in config.check.accept if " " in entry]
     if not accepted:
         return
     kept = []

@@ -10,8 +10,9 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+import typing
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,9 @@ MANUSCRIPT_DIR = "manuscript"
 
 @dataclass(frozen=True)
 class Key:
-    """One key of book.toml: its type, whether it is required, its allowed values, its meaning."""
+    """One key of book.toml as the validation and docs/book-toml.md see it: its TOML type, whether
+    it is required, its meaning, its default as written in TOML, its allowed values. Derived from
+    the dataclasses below (`SCHEMA`), never written by hand."""
 
     type: type | tuple[type, ...]
     required: bool
@@ -33,99 +36,112 @@ class Key:
     choices: tuple[str, ...] = ()
 
 
-# table name ("" is the top level) → key → Key
-SCHEMA: dict[str, dict[str, Key]] = {
-    "": {
-        "title": Key(str, True, "The book's title, as on the cover and title page."),
-        "subtitle": Key(str, False, "A subtitle, shown under the title.", ""),
-        "author": Key(str, True, "The author, as credited on the cover."),
-        "language": Key(str, True, "BCP 47 language tag of the text, e.g. `en-GB`."),
-        "date": Key(str, True, "Publication date, `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (of the first publication, when "
-                    "`[imprint] source` names one). The outputs' own time stamp is SOURCE_DATE_EPOCH, else the "
-                    "manuscript's last commit, else this date."),
-        "publisher": Key(str, True, "The publisher, as on the title page and imprint."),
-        "identifier": Key(str, True, "A stable unique identifier (`urn:uuid:…` or `urn:isbn:…`)."),
-        "slug": Key(str, True, "Base name of the output files (`<slug>.epub`, `<slug>.pdf`, …)."),
-        "parts": Key(list, True, "The manuscript files, in reading order, relative to `manuscript/`."),
-        "description": Key(str, False, "A sentence describing the book (PDF subject, EPUB description).",
-                           ""),
-        "keywords": Key(list, False, "Keywords for the PDF and EPUB metadata.", []),
-        "names": Key(str, False, "The name register, relative to `manuscript/`.", "names.toml"),
-        "cover": Key(str, False, "A designed front cover (PDF, PNG or JPEG, relative to `manuscript/`): the A5 "
-                     "trim (148 × 210 mm, or with 3 mm bleed 154 × 216 mm); an image at least 300 dpi, a PDF's "
-                     "first page is rendered at 300 dpi. It replaces the typographic cover in the PDF and becomes "
-                     "the cover image of the EPUB and of the web edition.", ""),
-        "isbn": Key(str, False, "ISBN-13 of the printed book (hyphens allowed); checked, and printed with its "
-                    "barcode on the back cover.", ""),
-    },
-    "imprint": {
-        "source": Key(str, False, "Where the text comes from, when it was published before (printed first on the "
-                      "imprint page; the book's `date` is then that first publication's).", ""),
-        "edition": Key(str, False, "Edition statement printed on the imprint page.", ""),
-        "rights": Key(str, False, "Copyright or licence statement.", ""),
-        "notes_by": Key(str, False, "Who wrote the editor's notes (printed on the imprint page).", ""),
-        "extra": Key(list, False, "Further lines for the imprint page.", []),
-    },
-    "back_cover": {
-        "enabled": Key(bool, False, "End the printed book with a back cover.", True),
-        "blurb": Key(str, False, "Text of the back cover; the book's `description` when not given.", ""),
-        "address": Key(str, False, "The publisher's address or website, printed under its name.", ""),
-        "price": Key(str, False, "Price printed on the back cover, e.g. `£3.00`.", ""),
-    },
-    "accessibility": {
-        "certified_by": Key(str, False, "Who evaluated the EPUB's accessibility (a person or organisation): the EPUB "
-                            "then claims EPUB Accessibility 1.1 and WCAG 2.2 AA, as the European Accessibility "
-                            "Act asks of ebooks sold in the EU.", ""),
-        "credential": Key(str, False, "The evaluator's credential, if any.", ""),
-        "report": Key(str, False, "Address (URL) of the evaluation report, if published.", ""),
-        "exemption": Key(str, False, "Instead of an evaluation, the EU exemption the publisher claims.", "",
-                         ("", "eaa-microenterprise", "eaa-disproportionate-burden", "eaa-fundamental-alteration")),
-    },
-    "check": {
-        "accept": Key(list, False, "Findings of `publish check` an editor has accepted: each `CODE text`, where "
-                      "`text` is found on the line the finding points at (e.g. `K005 communists:”Two`).", []),
-    },
-    "notes": {
-        "numbering": Key(str, False, "`continuous` through the book, or restart in each `part`.",
-                         "continuous", ("continuous", "part")),
-        "annotate": Key(bool, False, "Add the register's annotation as a note at each person's or "
-                        "term's first mention.", True),
-    },
-    "index": {
-        "enabled": Key(bool, False, "Print an index of names at the back of the book.", True),
-        "title": Key(str, False, "Heading of the index.", "Index of names"),
-    },
-    "figures": {
-        "numbering": Key(bool, False, "Number the figures (`Figure 3.` before each caption), in the order of the "
-                         "book.", False),
-        "label": Key(str, False, "The word before a figure's number.", "Figure"),
-        "list": Key(bool, False, "A list of the figures after the contents (PDF: with page numbers; EPUB and "
-                    "web edition: linked).", False),
-        "list_title": Key(str, False, "Heading of the list of figures.", "Figures"),
-    },
-    "print": {
-        "trim": Key(str, False, "Trim size of the printed book.", "A5", ("A5",)),
-        "printer": Key(str, False, "Who prints the book, and so what the press file and the cover are made for "
-                       "and checked against (`publish check`): `print-shop` (PDF/X-4, crop marks), "
-                       "`kdp-paperback` (Amazon KDP), `ingramspark` (PDF/X-1a), `lulu`, or `home` (the booklet).",
-                       "print-shop", tuple(PRINTERS)),
-        "bleed_mm": Key((int, float), False, "Bleed of the press file and the cover for a `print-shop`, in "
-                        "millimetres (the other printers' bleed is their own).", 3),
-        "binding": Key(str, False, "How the printed book is bound: `saddle` (folded and stapled: the press "
-                       "file padded to whole sheets, a four-page cover without spine) or `perfect` (glued: a "
-                       "cover spread with a spine).", "saddle", ("saddle", "perfect")),
-        "paper": Key(str, False, "The paper of the pages, for the spine's width: `office-80` (80 g/m² uncoated), "
-                     "`kdp-white` or `kdp-cream` (Amazon KDP's published thicknesses).", "office-80",
-                     ("office-80", "kdp-white", "kdp-cream")),
-        "output_condition": Key(str, False, "The print condition the press file is made for (its PDF/X output "
-                                "intent): `fogra39`, coated offset to ISO 12647-2 as European print shops use "
-                                "(the profile comes with publish), or `swop`, US web offset (Ghostscript's "
-                                "profile, from Debian's libgs-common).", "fogra39", ("fogra39", "swop")),
-        "chapters": Key(str, False, "Where chapters after the first begin: on a `right`-hand page, on a "
-                        "new `page`, or `run-on` under their heading (for sections of one text).",
-                        "right", ("right", "page", "run-on")),
-    },
-}
+def key(doc: str, default: Any = None, *, required: bool = False, choices: tuple[str, ...] = (),
+        toml_default: Any = None) -> Any:
+    """A field of a book.toml table: its default, and for the validation and the docs its meaning,
+    whether it is required, its allowed values, and (for paths) its default as written in TOML."""
+    return field(default=default, metadata={"doc": doc, "required": required, "choices": choices,
+                                            "toml_default": toml_default})
+
+
+EXEMPTIONS = ("", "eaa-microenterprise", "eaa-disproportionate-burden", "eaa-fundamental-alteration")
+
+
+@dataclass(frozen=True)
+class Imprint:
+    """`[imprint]`: the imprint page (the back of the title page)."""
+
+    source: str = key('Where the text comes from, when it was published before (printed first on the imprint page; '
+                      "the book's `date` is then that first publication's).", '')
+    edition: str = key('Edition statement printed on the imprint page.', '')
+    rights: str = key('Copyright or licence statement.', '')
+    notes_by: str = key("Who wrote the editor's notes (printed on the imprint page).", '')
+    extra: tuple[str, ...] = key('Further lines for the imprint page.', ())
+
+
+@dataclass(frozen=True)
+class BackCover:
+    """`[back_cover]`: the printed book's back cover."""
+
+    enabled: bool = key('End the printed book with a back cover.', True)
+    blurb: str = key("Text of the back cover; the book's `description` when not given.", '')
+    address: str = key("The publisher's address or website, printed under its name.", '')
+    price: str = key('Price printed on the back cover, e.g. `£3.00`.', '')
+
+
+@dataclass(frozen=True)
+class Accessibility:
+    """`[accessibility]`: the EPUB's accessibility claim (the European Accessibility Act)."""
+
+    certified_by: str = key("Who evaluated the EPUB's accessibility (a person or organisation): the EPUB then claims "
+                            'EPUB Accessibility 1.1 and WCAG 2.2 AA, as the European Accessibility Act asks of '
+                            'ebooks sold in the EU.', '')
+    credential: str = key("The evaluator's credential, if any.", '')
+    report: str = key('Address (URL) of the evaluation report, if published.', '')
+    exemption: str = key('Instead of an evaluation, the EU exemption the publisher claims.',
+                         '', choices=EXEMPTIONS)
+
+
+@dataclass(frozen=True)
+class Check:
+    """`[check]`: what `publish check` leaves out."""
+
+    accept: tuple[str, ...] = key('Findings of `publish check` an editor has accepted: each `CODE text`, where '
+                                  '`text` is found on the line the finding points at (e.g. `K005 communists:”Two`).',
+                                  ())
+
+
+@dataclass(frozen=True)
+class Notes:
+    """`[notes]`: notes: numbering and the register's annotations."""
+
+    numbering: str = key('`continuous` through the book, or restart in each `part`.',
+                         'continuous', choices=('continuous', 'part'))
+    annotate: bool = key("Add the register's annotation as a note at each person's or term's first mention.", True)
+
+
+@dataclass(frozen=True)
+class Index:
+    """`[index]`: the index of names."""
+
+    enabled: bool = key('Print an index of names at the back of the book.', True)
+    title: str = key('Heading of the index.', 'Index of names')
+
+
+@dataclass(frozen=True)
+class Figures:
+    """`[figures]`: figures: numbers, labels and their list."""
+
+    numbering: bool = key('Number the figures (`Figure 3.` before each caption), in the order of the book.', False)
+    label: str = key("The word before a figure's number.", 'Figure')
+    list: bool = key('A list of the figures after the contents (PDF: with page numbers; EPUB and web edition: '
+                     'linked).', False)
+    list_title: str = key('Heading of the list of figures.', 'Figures')
+
+
+@dataclass(frozen=True)
+class Print:
+    """`[print]`: the printed book: size, printer, binding, paper, press file, chapter breaks."""
+
+    trim: str = key('Trim size of the printed book.', 'A5', choices=('A5',))
+    printer: str = key('Who prints the book, and so what the press file and the cover are made for and checked '
+                       'against (`publish check`): `print-shop` (PDF/X-4, crop marks), `kdp-paperback` (Amazon KDP), '
+                       '`ingramspark` (PDF/X-1a), `lulu`, or `home` (the booklet).',
+                       'print-shop', choices=tuple(PRINTERS))
+    bleed_mm: float = key('Bleed of the press file and the cover for a `print-shop`, in millimetres (the other '
+                          "printers' bleed is their own).", 3.0)
+    binding: str = key('How the printed book is bound: `saddle` (folded and stapled: the press file padded to whole '
+                       'sheets, a four-page cover without spine) or `perfect` (glued: a cover spread with a spine).',
+                       'saddle', choices=('saddle', 'perfect'))
+    paper: str = key("The paper of the pages, for the spine's width: `office-80` (80 g/m² uncoated), `kdp-white` or "
+                     "`kdp-cream` (Amazon KDP's published thicknesses).",
+                     'office-80', choices=('office-80', 'kdp-white', 'kdp-cream'))
+    output_condition: str = key('The print condition the press file is made for (its PDF/X output intent): '
+                                '`fogra39`, coated offset to ISO 12647-2 as European print shops use (the profile '
+                                "comes with publish), or `swop`, US web offset (Ghostscript's profile, from Debian's "
+                                'libgs-common).', 'fogra39', choices=('fogra39', 'swop'))
+    chapters: str = key('Where chapters after the first begin: on a `right`-hand page, on a new `page`, or `run-on` '
+                        'under their heading (for sections of one text).', 'right', choices=('right', 'page', 'run-on'))
 
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 # BCP 47: a 2- or 3-letter language (ISO 639: en, hu, pol), or x-/i- forms, then subtags (GB, Latn…).
@@ -154,56 +170,77 @@ def is_isbn13(value: str) -> bool:
 
 @dataclass(frozen=True)
 class BookConfig:
-    """The validated contents of book.toml; every table flattened into one typed record."""
+    """book.toml, validated: the top-level keys, and one record per table (`config.print.binding`).
+    Paths are resolved against `manuscript/`. Every field is a key: its type, default, meaning and
+    allowed values are declared here once, and the validation and docs/book-toml.md derive from them."""
 
-    root: Path
-    title: str
-    author: str
-    language: str
-    date: str
-    publisher: str
-    identifier: str
-    slug: str
-    parts: tuple[Path, ...]
-    subtitle: str = ""
-    description: str = ""
-    keywords: tuple[str, ...] = ()
-    names: Path | None = None
-    edition: str = ""
-    rights: str = ""
-    notes_by: str = ""
-    imprint_extra: tuple[str, ...] = ()
-    source: str = ""
-    cover: Path | None = None
-    isbn: str = ""
-    back_cover: bool = True
-    blurb: str = ""
-    publisher_address: str = ""
-    price: str = ""
-    accept: tuple[str, ...] = ()
-    certified_by: str = ""
-    certifier_credential: str = ""
-    certifier_report: str = ""
-    exemption: str = ""
-    note_numbering: str = "continuous"
-    annotate: bool = True
-    index_enabled: bool = True
-    index_title: str = "Index of names"
-    figure_numbering: bool = False
-    figure_label: str = "Figure"
-    figure_list: bool = False
-    figure_list_title: str = "Figures"
-    trim: str = "A5"
-    output_condition: str = "fogra39"
-    binding: str = "saddle"
-    paper: str = "office-80"
-    bleed_mm: float = 3
-    printer: str = "print-shop"
-    chapter_break: str = "right"
+    root: Path = field(metadata={"table": True})  # the book folder (not a key)
+    title: str = key("The book's title, as on the cover and title page.", required=True)
+    subtitle: str = key('A subtitle, shown under the title.', '')
+    author: str = key('The author, as credited on the cover.', required=True)
+    language: str = key('BCP 47 language tag of the text, e.g. `en-GB`.', required=True)
+    date: str = key('Publication date, `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (of the first publication, when `[imprint] '
+                    "source` names one). The outputs' own time stamp is SOURCE_DATE_EPOCH, else the manuscript's "
+                    'last commit, else this date.', required=True)
+    publisher: str = key('The publisher, as on the title page and imprint.', required=True)
+    identifier: str = key('A stable unique identifier (`urn:uuid:…` or `urn:isbn:…`).', required=True)
+    slug: str = key('Base name of the output files (`<slug>.epub`, `<slug>.pdf`, …).', required=True)
+    parts: tuple[Path, ...] = key('The manuscript files, in reading order, relative to `manuscript/`.', required=True)
+    description: str = key('A sentence describing the book (PDF subject, EPUB description).', '')
+    keywords: tuple[str, ...] = key('Keywords for the PDF and EPUB metadata.', ())
+    names: Path = key('The name register, relative to `manuscript/`.', None, toml_default='names.toml')
+    cover: Path | None = key('A designed front cover (PDF, PNG or JPEG, relative to `manuscript/`): the A5 trim (148 '
+                             "× 210 mm, or with 3 mm bleed 154 × 216 mm); an image at least 300 dpi, a PDF's first "
+                             'page is rendered at 300 dpi. It replaces the typographic cover in the PDF and becomes '
+                             'the cover image of the EPUB and of the web edition.', None, toml_default='')
+    isbn: str = key('ISBN-13 of the printed book (hyphens allowed); checked, and printed with its barcode on the '
+                    'back cover.', '')
+    imprint: Imprint = field(default_factory=Imprint, metadata={"table": True})
+    back_cover: BackCover = field(default_factory=BackCover, metadata={"table": True})
+    accessibility: Accessibility = field(default_factory=Accessibility, metadata={"table": True})
+    check: Check = field(default_factory=Check, metadata={"table": True})
+    notes: Notes = field(default_factory=Notes, metadata={"table": True})
+    index: Index = field(default_factory=Index, metadata={"table": True})
+    figures: Figures = field(default_factory=Figures, metadata={"table": True})
+    print: Print = field(default_factory=Print, metadata={"table": True})
 
     @property
     def manuscript(self) -> Path:
         return self.root / MANUSCRIPT_DIR
+
+
+TABLES: dict[str, type] = {"imprint": Imprint, "back_cover": BackCover, "accessibility": Accessibility,
+                           "check": Check, "notes": Notes, "index": Index, "figures": Figures, "print": Print}
+
+
+def _toml_type(hint: Any) -> type | tuple[type, ...]:
+    """The TOML value a field's type is written as: text for str and paths, a list of text for
+    tuples, a number for float, true or false for bool."""
+    if hint is bool:
+        return bool
+    if hint is float:
+        return (int, float)
+    if typing.get_origin(hint) is tuple:
+        return list
+    return str
+
+
+def _keys(cls: type) -> dict[str, Key]:
+    hints = typing.get_type_hints(cls)
+    keys = {}
+    for f in fields(cls):
+        if f.metadata.get("table") or "doc" not in f.metadata:
+            continue
+        toml_type = _toml_type(hints[f.name])
+        default: Any = f.metadata["toml_default"] if f.metadata["toml_default"] is not None else f.default
+        if toml_type is list and default is not None:
+            default = list(default)
+        keys[f.name] = Key(toml_type, f.metadata["required"], f.metadata["doc"], default, f.metadata["choices"])
+    return keys
+
+
+# table name ("" is the top level) → key → Key: the validation's and the docs' view of the dataclasses
+SCHEMA: dict[str, dict[str, Key]] = {"": _keys(BookConfig)} | {name: _keys(cls) for name, cls in TABLES.items()}
 
 
 def key_position(lines: list[str], table: str, key: str) -> tuple[int, int]:
@@ -325,32 +362,31 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
             values[name] = value
     _check_values(values, path, where, report, root)
     report.raise_if_errors()
-    return BookConfig(
-        root=root,
-        title=values["title"], subtitle=values["subtitle"], author=values["author"],
-        language=values["language"], date=values["date"], publisher=values["publisher"],
-        identifier=values["identifier"], slug=values["slug"],
-        parts=tuple(root / MANUSCRIPT_DIR / p for p in values["parts"]),
-        description=values["description"], keywords=tuple(values["keywords"]),
-        names=root / MANUSCRIPT_DIR / values["names"],
-        edition=values["imprint.edition"], rights=values["imprint.rights"],
-        notes_by=values["imprint.notes_by"], imprint_extra=tuple(values["imprint.extra"]),
-        source=values["imprint.source"], isbn=values["isbn"],
-        cover=root / MANUSCRIPT_DIR / values["cover"] if values["cover"] else None,
-        back_cover=values["back_cover.enabled"], blurb=values["back_cover.blurb"],
-        publisher_address=values["back_cover.address"], price=values["back_cover.price"],
-        accept=tuple(values["check.accept"]),
-        certified_by=values["accessibility.certified_by"], certifier_credential=values["accessibility.credential"],
-        certifier_report=values["accessibility.report"], exemption=values["accessibility.exemption"],
-        note_numbering=values["notes.numbering"], annotate=values["notes.annotate"],
-        index_enabled=values["index.enabled"], index_title=values["index.title"],
-        figure_numbering=values["figures.numbering"], figure_label=values["figures.label"],
-        figure_list=values["figures.list"], figure_list_title=values["figures.list_title"],
-        trim=values["print.trim"], bleed_mm=float(values["print.bleed_mm"]),
-        output_condition=values["print.output_condition"], binding=values["print.binding"],
-        paper=values["print.paper"], printer=values["print.printer"],
-        chapter_break=values["print.chapters"],
-    )
+    return _book_config(root, values)
+
+
+def _book_config(root: Path, values: dict[str, Any]) -> BookConfig:
+    """The dataclasses filled from the validated values (`table.key` → value): lists become tuples,
+    paths are resolved against `manuscript/` (an empty `cover` is none)."""
+
+    def filled(cls: type, prefix: str) -> dict[str, Any]:
+        hints = typing.get_type_hints(cls)
+        out: dict[str, Any] = {}
+        for name in _keys(cls):
+            value, hint = values[prefix + name], hints[name]
+            if hint == tuple[Path, ...]:
+                value = tuple(root / MANUSCRIPT_DIR / v for v in value)
+            elif hint in (Path, Path | None):
+                value = root / MANUSCRIPT_DIR / value if value else None
+            elif typing.get_origin(hint) is tuple:
+                value = tuple(value)
+            elif hint is float:
+                value = float(value)
+            out[name] = value
+        return out
+
+    tables = {name: cls(**filled(cls, f"{name}.")) for name, cls in TABLES.items()}
+    return BookConfig(root=root, **filled(BookConfig, ""), **tables)
 
 
 def _check_values(values: dict[str, Any], path: Path, where: Callable[[str, str], tuple[int, int]],

@@ -80,16 +80,16 @@ def make_cover(config: BookConfig, styles: Any, pages: int, epoch: int, stamp: s
     from .writers.pdf import write_pdf
     from .writers.press import add_bleed_and_marks
 
-    spine = spine_mm(pages, config.paper, config.binding)
+    spine = spine_mm(pages, config.print.paper, config.print.binding)
     html = environment(config.root).get_template("cover_spread.html.j2").render(
         book=config, barcode=barcode_html(config.isbn) if config.isbn else Markup(""),
         cover_uri=cover_uri(config), cover_mm=cover_size_mm(config), spine_mm=spine,
-        spine_text=spine >= SPINE_TEXT_MIN_MM, inside=config.binding == "saddle", date_text=date_text(config.date),
-        timestamp=stamp)
-    document = render(html, config.manuscript, styles, spread_css(pages, config.paper, config.binding))
-    printer = PRINTERS[config.printer]
-    press = PressVariant(config.identifier, config.output_condition, printer.variant)
+        spine_text=spine >= SPINE_TEXT_MIN_MM, inside=config.print.binding == "saddle",
+        date_text=date_text(config.date), timestamp=stamp)
+    document = render(html, config.manuscript, styles, spread_css(pages, config.print.paper, config.print.binding))
+    printer = PRINTERS[config.print.printer]
+    press = PressVariant(config.identifier, config.print.output_condition, printer.variant)
     write_pdf(document, epoch, also=press)
     assert press.raw is not None
-    return add_bleed_and_marks(press.raw, printer.bleed(config.bleed_mm, cover=True), back_cover=False, pad_to=1,
+    return add_bleed_and_marks(press.raw, printer.bleed(config.print.bleed_mm, cover=True), back_cover=False, pad_to=1,
                                marks=printer.marks)

@@ -50,7 +50,7 @@ def make_epub(manuscript: Manuscript, edition: PrintEdition, epoch: int, stamp: 
     for part in book.parts:
         marker = "".join(page_break_marker(label) for label in at_title.get(part.slug, []))
         docs.append(epub_part(config, part, marker, hyphenator))
-    has_index = bool(config.index_enabled and edition.index)
+    has_index = bool(config.index.enabled and edition.index)
     if has_index:
         links = index_links(book, edition.index, lambda part: part.file_name)
         docs.append(epub_index(config, edition.index, links, at_index))
@@ -66,9 +66,9 @@ def make_epub(manuscript: Manuscript, edition: PrintEdition, epoch: int, stamp: 
                  {"type": "toc", "href": "contents.xhtml", "title": "Contents"},
                  {"type": "bodymatter", "href": book.parts[0].file_name, "title": "Start of the text"}]
     if figures:
-        landmarks.append({"type": "loi", "href": "figures.xhtml", "title": config.figure_list_title})
+        landmarks.append({"type": "loi", "href": "figures.xhtml", "title": config.figures.list_title})
     if has_index:
-        landmarks.append({"type": "index", "href": "index.xhtml", "title": config.index_title})
+        landmarks.append({"type": "index", "href": "index.xhtml", "title": config.index.title})
     nav = environment(config.root).get_template("nav.xhtml.j2").render(
         lang=config.language, toc=toc, landmarks=landmarks, pages=pages)
     css = (ASSETS / "epub.css").read_text(encoding="utf-8")
@@ -104,7 +104,7 @@ def _accessibility(config: BookConfig, has_index: bool, has_pages: bool) -> list
     if print_edition:  # the print edition the page numbers come from
         meta.append(("dc:source", print_edition))
     if has_pages:
-        meta.append(("pageBreakSource", print_edition or f"{config.title}: print edition ({config.trim}, PDF)"))
+        meta.append(("pageBreakSource", print_edition or f"{config.title}: print edition ({config.print.trim}, PDF)"))
     meta += accessibility_claim(config)
     return meta
 
@@ -116,13 +116,13 @@ def accessibility_claim(config: BookConfig) -> list[tuple[str, str]]:
     """What `[accessibility]` in book.toml warrants, and nothing more (EPUB Accessibility 1.1 §5; the
     EU exemptions of the EPUB Accessibility Exemption Property): a conformance claim with who
     evaluated it, or an exemption, or no claim at all."""
-    if config.certified_by:
-        claim = [("dcterms:conformsTo", CONFORMANCE), ("a11y:certifiedBy", config.certified_by)]
-        if config.certifier_credential:
-            claim.append(("a11y:certifierCredential", config.certifier_credential))
-        if config.certifier_report:
-            claim.append(("a11y:certifierReport", config.certifier_report))
+    if config.accessibility.certified_by:
+        claim = [("dcterms:conformsTo", CONFORMANCE), ("a11y:certifiedBy", config.accessibility.certified_by)]
+        if config.accessibility.credential:
+            claim.append(("a11y:certifierCredential", config.accessibility.credential))
+        if config.accessibility.report:
+            claim.append(("a11y:certifierReport", config.accessibility.report))
         return claim
-    if config.exemption:
-        return [("a11y:exemption", config.exemption)]
+    if config.accessibility.exemption:
+        return [("a11y:exemption", config.accessibility.exemption)]
     return []

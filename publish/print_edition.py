@@ -82,7 +82,7 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
     sheets = stylesheets(config)
     styles = Stylesheets(sheets, fetcher)
     indexed = {person.key for person in register.people() if person.indexed}
-    has_index = config.index_enabled and any(x.key in indexed for x in book.mentions)  # else no empty index
+    has_index = config.index.enabled and any(x.key in indexed for x in book.mentions)  # else no empty index
     placeholder = index_placeholder(config) if has_index else ""
     html = print_html(book, config, placeholder, timestamp, Hyphenator(config.language, hyphenation))
     assert_unique(html)
@@ -120,7 +120,7 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
                        f"a single line of this paragraph stands alone {where} page "
                        f"{pages.labels[page_index] or '#' + str(page_index + 1)} ({kind})")
     entries = build_index(register, book.mentions, pages) if has_index else []
-    back = list(body.pages[-1:]) if config.back_cover else []  # the back cover: always the last page
+    back = list(body.pages[-1:]) if config.back_cover.enabled else []  # the back cover: always the last page
     final_pages = list(body.pages[:len(body.pages) - len(back)])
     pages.labels = pages.labels[:len(final_pages)]
     if has_index:
@@ -129,7 +129,7 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
         folio = int(pages.labels[start])
         index_css = (f"@page :nth(1 of main) {{ counter-reset: page {folio}; }}\n"
                      f"section.index {{ string-set: running-title {json.dumps(config.title)}, "
-                     f"section-title {json.dumps(config.index_title)}; }}")
+                     f"section-title {json.dumps(config.index.title)}; }}")
         index_html = _standalone(config, print_index(config, entries))
         index_doc = render(index_html, config.manuscript, styles, index_css)
         final_pages = final_pages[:start] + list(index_doc.pages)

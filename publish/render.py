@@ -93,7 +93,7 @@ def figure_list(book: m.Book, config: BookConfig,
                 page_of: Callable[[m.Part], str] = lambda part: "") -> list[dict[str, str]]:
     """The list of figures (when `[figures] list` asks for it): each figure's anchor, its page (`page_of`
     a part → the file it is in, for the EPUB and the web), its label and its caption as text."""
-    if not config.figure_list:
+    if not config.figures.list:
         return []
     from .resolve import figures
 
@@ -122,13 +122,13 @@ def cover_size_mm(config: BookConfig) -> tuple[int, int]:
 
 def print_index(config: BookConfig, entries: list[IndexEntry]) -> str:
     return environment(config.root).get_template("index_print.html.j2").render(
-        title=config.index_title, groups=letter_groups(entries),
+        title=config.index.title, groups=letter_groups(entries),
         see_anchors={e.heading: e.anchor for e in entries if not e.see})
 
 
 def index_placeholder(config: BookConfig) -> str:
     """The index's opening, so the first layout knows on which page the index starts."""
-    return (f'<section class="index" id="index"><h1>{Markup.escape(config.index_title)}</h1>'
+    return (f'<section class="index" id="index"><h1>{Markup.escape(config.index.title)}</h1>'
             "</section>")
 
 
@@ -181,10 +181,10 @@ def epub_figures(config: BookConfig, figures: list[dict[str, str]]) -> EpubDoc:
     items = "\n".join(f'<li><a href="{Markup.escape(f["href"])}">'
                       + (f'{Markup.escape(f["label"])}. ' if f["label"] else "")
                       + f'{Markup.escape(f["caption"])}</a></li>' for f in figures)
-    title = Markup.escape(config.figure_list_title)
+    title = Markup.escape(config.figures.list_title)
     body = (f'<nav class="contents figures" epub:type="loi" aria-labelledby="figures-title">'
             f'<h1 id="figures-title">{title}</h1>\n<ol>\n{items}\n</ol>\n</nav>')
-    return EpubDoc("figures.xhtml", config.figure_list_title, epub_page(config, config.figure_list_title, body,
+    return EpubDoc("figures.xhtml", config.figures.list_title, epub_page(config, config.figures.list_title, body,
                                                                        "frontmatter"))
 
 
@@ -218,6 +218,6 @@ def epub_index(config: BookConfig, entries: list[IndexEntry], locators: dict[str
         return Markup("".join(page_break_marker(label) for label in page_breaks.get(anchor, [])))
 
     body = environment(config.root).get_template("epub_index.html.j2").render(
-        title=config.index_title, groups=groups, see_keys=see_keys, breaks=breaks)
-    return EpubDoc("index.xhtml", config.index_title, epub_page(config, config.index_title, body, "backmatter"))
+        title=config.index.title, groups=groups, see_keys=see_keys, breaks=breaks)
+    return EpubDoc("index.xhtml", config.index.title, epub_page(config, config.index.title, body, "backmatter"))
 

@@ -27,7 +27,7 @@ def resolve(parts: list[m.Part], register: Register, config: BookConfig, report:
     for part in parts:
         lines = sources[part.source]
         _detect_blocks(part.blocks, detector, part.index, False, lines)
-    if config.annotate:
+    if config.notes.annotate:
         _annotate_first_mentions(book, register, config, report)
     for part in parts:
         for block in m.text_blocks(part.blocks):
@@ -39,9 +39,9 @@ def resolve(parts: list[m.Part], register: Register, config: BookConfig, report:
     _number(book, config)
     for note in book.notes:
         note.placement = "end" if is_long(note) else "foot"
-    if config.figure_numbering:
+    if config.figures.numbering:
         for number, figure in enumerate(figures(book), 1):
-            figure.label = f"{config.figure_label} {number}"
+            figure.label = f"{config.figures.label} {number}"
     _check_keys(book, register, report)
     tie_book(book)
     return book
@@ -145,12 +145,12 @@ def _number(book: m.Book, config: BookConfig) -> None:
         part.slug = ids.mint(part.slug)
     for part in book.parts:
         part.notes = _notes_in_order(part)
-        if config.note_numbering == "part":
+        if config.notes.numbering == "part":
             number = 0
         for note in part.notes:
             number += 1
             note.number = number
-            note.id = f"fn-{part.index}-{number}" if config.note_numbering == "part" else f"fn-{number}"
+            note.id = f"fn-{part.index}-{number}" if config.notes.numbering == "part" else f"fn-{number}"
             for k, ref in enumerate(note.refs):
                 ref.id = f"{note.id.replace('fn-', 'fnref-')}" + (f"-{k + 1}" if k else "")
 

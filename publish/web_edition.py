@@ -42,12 +42,12 @@ def make_web(manuscript: Manuscript, edition: PrintEdition | None = None, cover:
     config, book = manuscript.config, manuscript.book
     env = environment(config.root)
     at_title, at_index = at_title or {}, at_index or {}
-    has_index = bool(edition is not None and config.index_enabled and edition.index)
+    has_index = bool(edition is not None and config.index.enabled and edition.index)
     contents = [{"href": web_page(p.file_name), "title": p.title} for p in book.parts]
     if has_index:
-        contents.append({"href": INDEX_PAGE, "title": config.index_title})
+        contents.append({"href": INDEX_PAGE, "title": config.index.title})
     site = {"book": config, "contents": contents, "has_index": has_index, "index_page": INDEX_PAGE,
-            "index_title": config.index_title, "has_cover": cover is not None}
+            "index_title": config.index.title, "has_cover": cover is not None}
     files: dict[str, bytes] = {}
 
     def page(template: str, name: str, **values: Any) -> None:
@@ -98,7 +98,7 @@ def _downloads(config: BookConfig, names: tuple[str, ...]) -> list[dict[str, str
 
     files = output_names(config)
     kinds = [(files["epub"], "EPUB", "for e-readers and reading apps", "application/epub+zip"),
-             (files["pdf"], "PDF", f"the print edition ({config.trim})", "application/pdf"),
+             (files["pdf"], "PDF", f"the print edition ({config.print.trim})", "application/pdf"),
              (files["booklet"], "Booklet PDF", "A4 sheets to print, fold and staple",
               "application/pdf")]
     return [{"href": f"../{name}", "label": label, "what": what, "type": media}

@@ -38,8 +38,8 @@ def write_epub(config: BookConfig, docs: list[EpubDoc], nav_xhtml: str, css: str
         book.add_metadata("DC", "description", config.description or config.subtitle)
     for keyword in config.keywords:
         book.add_metadata("DC", "subject", keyword)
-    if config.rights:
-        book.add_metadata("DC", "rights", config.rights)
+    if config.imprint.rights:
+        book.add_metadata("DC", "rights", config.imprint.rights)
     for prop, value in metadata:
         if prop.startswith("dc:"):
             book.add_metadata("DC", prop[3:], value)
