@@ -30,6 +30,7 @@ from .names import Register, load_register
 from .parse import parse_part
 from .printers import PRINTERS
 from .resolve import resolve
+from .run import FORMATS
 from .state import last_commit_time
 
 if TYPE_CHECKING:
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
     from .parallel import Background
     from .print_edition import PrintEdition
 
-FORMATS = ("epub", "pdf", "press", "booklet", "cover", "web")
 READER_FORMATS = ("epub", "web")  # made from the resolved book and the page map, in a child process
 
 

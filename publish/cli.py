@@ -7,25 +7,19 @@ one for problems in publish itself).
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 import click
 
 from . import __version__
 from .printers import PRINTERS
-
-if TYPE_CHECKING:
-    from .build import Output
+from .run import FORMATS, STEPS
 
 T = TypeVar("T")
-FORMATS = ("epub", "pdf", "press", "booklet", "cover", "web")
-STEPS = ("reading the manuscript", "laying out the print edition", "writing the PDF", "imposing the booklet",
-         "writing the press file", "drawing the cover", "writing the EPUB and the web edition", "saving")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -63,48 +57,15 @@ def build(book_dir: Path, formats: tuple[str, ...], out_dir: Path | None, strict
     web edition in web/, each replaced atomically; if the book has errors, they are listed and nothing
     is written.
     """
-    from . import state
-    from .config import find_book
-
-    book_dir = find_book(book_dir)  # inside manuscript/ (or deeper), the book folder above it
-    formats = tuple(dict.fromkeys(formats or FORMATS))
-    target = out_dir or book_dir / "dist"
-    fingerprint = None if keep_html else state.fingerprint(book_dir, formats, strict)
-    previous = fingerprint and state.up_to_date(target, fingerprint)
-    if previous:
-        for warning in previous["warnings"]:
-            click.secho(warning, err=True, fg="yellow")
-        if not quiet:
-            click.echo(f"up to date: nothing changed since the last build of {target}")
-        return
-
-    from .build import build as run_build
+    from .run import build_book
 
     with _progress(quiet) as show:
-        result = _guard(lambda: run_build(book_dir, out_dir, formats, strict, keep_html, show), debug)
-    for warning in result.warnings:
-        click.secho(str(warning), err=True, fg="yellow")
-    if fingerprint:
-        state.record(target.resolve(), fingerprint, result.outputs, result.warnings)
+        outcome = _guard(lambda: build_book(book_dir, formats, out_dir, strict, keep_html, show), debug)
+    for warning in outcome.warnings:
+        click.secho(warning, err=True, fg="yellow")
     if not quiet:
-        sources: list[Output] = []  # --html's EPUB documents and the web site: one line each
-        site: list[Output] = []
-        outputs: list[Output] = []
-        for out in result.outputs:
-            (sources if out.kind.startswith("epub-html:") else site if out.kind.startswith("web:")
-             else outputs).append(out)
-        for out in outputs:
-            pages = f", {out.pages} pages" if out.pages else ""
-            click.echo(f"wrote {out.path} ({_size(out.size)}{pages})")
-        if site:
-            count = sum(out.path.suffix == ".html" for out in site)
-            click.echo(f"wrote {target / 'web'}{os.sep} (the web edition: {count} pages, "
-                       f"{_size(sum(out.size for out in site))})")
-        if sources:
-            folder = os.path.commonpath([out.path for out in sources])  # css/ may come first
-            click.echo(f"wrote {folder}{os.sep} (the EPUB's {len(sources)} documents, "
-                       f"{_size(sum(out.size for out in sources))})")
-        click.echo(f"built in {result.seconds:.1f} s")
+        for line in outcome.summary:
+            click.echo(line)
 
 
 @contextmanager
@@ -132,10 +93,6 @@ def _guard(action: Callable[[], T], debug: bool) -> T:
             raise
         raise click.ClickException(f"internal error: {type(e).__name__}: {e} (run with --debug "
                                    "for details, and please report it)") from None
-
-
-def _size(n: int) -> str:
-    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
 
 
 @main.command()
