@@ -31,15 +31,15 @@ sys.path.insert(0, str(ROOT / "tests"))
 COUNT_LAYOUTS = """
 import sys
 from pathlib import Path
-import publish.layout, publish.print_edition
+import publish.printing.layout, publish.printing.print_edition
 from publish.build import build
 calls = []
-original = publish.layout.render
+original = publish.printing.layout.render
 def counted(html, base_url, styles, extra_css=""):
     document = original(html, base_url, styles, extra_css)
     calls.append(len(document.pages))
     return document
-publish.print_edition.render = counted
+publish.printing.print_edition.render = counted
 build(Path(sys.argv[1]), Path(sys.argv[2]))
 print(" ".join(map(str, calls)))
 """

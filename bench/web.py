@@ -30,10 +30,10 @@ IN_PROCESS = """
 import sys, time
 from pathlib import Path
 from publish.build import read_book, timestamp
-from publish.cover import cover_png
-from publish.pagination import place_page_breaks
-from publish.print_edition import lay_out
-from publish.web_edition import make_web
+from publish.printing.cover import cover_png
+from publish.printing.pagination import place_page_breaks
+from publish.printing.print_edition import lay_out
+from publish.editions.web_edition import make_web
 book = Path(sys.argv[1])
 m = read_book(book)
 epoch, stamp = timestamp(m.config)

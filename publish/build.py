@@ -21,22 +21,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import model as m
-from .assets import check_assets
-from .config import BookConfig, find_book, key_position, load_config, read_text
 from .diagnostics import BookError, Report, fail
-from .glyphs import check_glyphs
-from .hyphenate import EXCEPTIONS_NAME, Exceptions
-from .names import Register, load_register
-from .parse import parse_part
-from .printers import PRINTERS
-from .resolve import resolve
-from .run import FORMATS
-from .state import last_commit_time
+from .reading.assets import check_assets
+from .reading.config import FORMATS, BookConfig, find_book, key_position, load_config, output_names, read_text
+from .reading.history import last_commit_time
+from .reading.names import Register, load_register
+from .reading.parse import parse_part
+from .reading.printers import PRINTERS
+from .rendering.hyphenate import EXCEPTIONS_NAME, Exceptions
+from .resolving.glyphs import check_glyphs
+from .resolving.resolve import resolve
 
 if TYPE_CHECKING:
     from .diagnostics import Diagnostic
     from .parallel import Background
-    from .print_edition import PrintEdition
+    from .printing.print_edition import PrintEdition
 
 READER_FORMATS = ("epub", "web")  # made from the resolved book and the page map, in a child process
 
@@ -126,7 +125,7 @@ def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] 
     out_dir = (out_dir or config.root / "dist")
     epoch, stamp = timestamp(config)
 
-    from .print_edition import lay_out
+    from .printing.print_edition import lay_out
 
     progress("laying out the print edition")
     edition = lay_out(manuscript.book, config, manuscript.register, report, stamp, manuscript.hyphenation)
@@ -174,20 +173,14 @@ def _reader_writer(formats: tuple[str, ...], manuscript: Manuscript, edition: Pr
     return Background(lambda: pickle.dumps(reader_editions(manuscript, edition, epoch, stamp, formats, downloads)))
 
 
-def output_names(config: BookConfig) -> dict[str, str]:
-    """Each output's file name in the output folder, by kind."""
-    return {"epub": f"{config.slug}.epub", "pdf": f"{config.slug}.pdf", "press": f"{config.slug}-press.pdf",
-            "booklet": f"{config.slug}-booklet.pdf", "cover": f"{config.slug}-cover.pdf"}
-
-
 def reader_editions(manuscript: Manuscript, edition: PrintEdition, epoch: int, stamp: str, formats: tuple[str, ...],
                     downloads: tuple[str, ...] = ()) -> dict[str, Any]:
     """{"epub": bytes, "web": {path: bytes}} for the formats asked: both from the same page breaks
     (placed in the book's text once) and the same cover image."""
-    from .cover import cover_png
-    from .epub_edition import make_epub
-    from .pagination import place_page_breaks
-    from .web_edition import make_web
+    from .editions.epub_edition import make_epub
+    from .editions.web_edition import make_web
+    from .printing.cover import cover_png
+    from .printing.pagination import place_page_breaks
 
     breaks = place_page_breaks(manuscript.book, edition)
     cover = cover_png(edition.document, epoch)
@@ -221,7 +214,7 @@ def _write_outputs(manuscript: Manuscript, edition: PrintEdition, formats: tuple
     names = output_names(config)
     files: dict[str, tuple[Path, bytes, int | None]] = {}
     if "cover" in formats:
-        from .cover_spread import make_cover
+        from .printing.cover_spread import make_cover
 
         progress("drawing the cover")
         files["cover"] = (out_dir / names["cover"], make_cover(config, edition.styles, edition.page_count, epoch,
@@ -232,9 +225,11 @@ def _write_outputs(manuscript: Manuscript, edition: PrintEdition, formats: tuple
         press = None
         if "press" in formats:
             from .engine.pdfx import PressVariant
+            from .writers.press import output_condition
 
             printer = PRINTERS[config.print.printer]
-            press = PressVariant(config.identifier, config.print.output_condition, printer.variant)
+            condition = output_condition(config.print.output_condition)
+            press = PressVariant(config.identifier, condition, printer.variant)
         pdf_bytes = write_pdf(edition.document, epoch, edition.pages.labels, also=press, pdf_tags=True)
         if "pdf" in formats:
             files["pdf"] = (out_dir / names["pdf"], pdf_bytes, edition.page_count)

@@ -6,6 +6,7 @@ Input: whatever a stage finds wrong. Output: `Diagnostic` values and, at the edg
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,3 +101,13 @@ def fail(path: Path | str, line: int, col: int, code: str, message: str,
     """A `BookError` holding a single located error (for problems that stop a stage at once)."""
     return BookError([Diagnostic(display_path(path, root), max(line, 1), max(col, 1), ERROR, code,
                                  message)])
+
+
+def locate(lines: list[str], start: int, pattern: re.Pattern[str]) -> tuple[int, int]:
+    """Line and column of `pattern`'s first match from line `start` on (within 100 lines): where a
+    problem found in a block's text stands in its source."""
+    for number in range(start, min(len(lines), start + 100) + 1):
+        found = pattern.search(lines[number - 1])
+        if found:
+            return number, found.start() + 1
+    return start, 1

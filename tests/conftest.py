@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from publish.build import build
-from publish.cli import main
+from publish.commands.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 PEER = ROOT.parent / "shared" / "peer"

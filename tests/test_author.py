@@ -13,7 +13,7 @@ from conftest import ROOT, make_book, run
 from epub_reading import epubcheck_messages
 from PIL import Image
 
-from publish.config import SCHEMA
+from publish.reading.config import SCHEMA
 
 
 def test_new_project_builds_at_once_and_its_epub_validates(tmp_path):

@@ -110,7 +110,7 @@ def _epub_paragraphs(epub) -> list[str]:
             else:
                 parent.text = (parent.text or "") + tail
             parent.remove(note)
-        # No-break spaces are the build's line-breaking rule (publish/spacing.py), not a change of text.
+        # No-break spaces are the build's line-breaking rule (publish/resolving/spacing.py), not a change of text.
         texts += ["".join(p.itertext()).strip().replace("\u00a0", " ").replace("\u00ad", "")
                   for p in root.iter(f"{{{NS['x']}}}p")]
     return texts

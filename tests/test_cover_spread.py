@@ -46,8 +46,8 @@ def test_a_bound_300_page_book_has_a_spine_as_wide_as_its_paper_makes_it(tmp_pat
     from pdf_reading import page_texts
 
     from publish.build import read_book, timestamp
-    from publish.cover_spread import make_cover
-    from publish.print_edition import lay_out
+    from publish.printing.cover_spread import make_cover
+    from publish.printing.print_edition import lay_out
 
     toml = BOOK_TOML.format(parts='"one.md"') + f'\n[print]\nbinding = "perfect"\npaper = "{paper}"\n'
     book = make_book(tmp_path / "b", {"one.md": "---\ntitle: One\n---\n\nText.\n"}, toml=toml)

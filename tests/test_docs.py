@@ -6,7 +6,7 @@ import re
 
 from conftest import ROOT
 
-from publish.config import SCHEMA
+from publish.reading.config import SCHEMA
 
 DOCS = ROOT / "docs"
 

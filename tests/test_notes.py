@@ -164,7 +164,7 @@ def test_note_area_measured_once_per_note_agrees_with_weasyprints_own_measure(tm
 
     import publish.engine.footnotes as footnotes
     from publish.build import read_book
-    from publish.print_edition import lay_out
+    from publish.printing.print_edition import lay_out
 
     footnotes.install()
     weasyprint_own = LayoutContext._update_footnote_area.publish_weasyprint

@@ -5,7 +5,7 @@ widows/orphans forbid a break (`layout/block.py`, `_linebox_layout`); 10–16 % 
 the page after their call. With `footnote-policy: line` and that deferral turned off, every note
 sat on its call's page in measurements (docs/engine.md). `install_repair` rewrites that one
 condition; if WeasyPrint's source no longer has it, it raises so tests fail loudly. The promise rests
-on `publish.footnotes.misplaced_notes`, which reads where every call and note really landed.
+on `publish.printing.footnotes.misplaced_notes`, which reads where every call and note really landed.
 
 Speed: WeasyPrint measures the note area by laying out *every* note of the page again each time a
 note is added (half of the pamphlet's layout time). `install_speed` installs

@@ -15,10 +15,12 @@ import io
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..writers.press import output_condition
 from . import require_weasyprint
+
+if TYPE_CHECKING:
+    from ..writers.press import OutputCondition
 
 
 @contextmanager
@@ -43,7 +45,7 @@ class PressVariant:
     addition back so that the A5 PDF is written exactly as without it. `raw` holds the press file
     before `add_bleed_and_marks`."""
 
-    def __init__(self, identifier: str, condition: str = "fogra39", variant: str = "pdf/x-4"):
+    def __init__(self, identifier: str, condition: OutputCondition, variant: str = "pdf/x-4"):
         self.identifier = identifier
         self.condition = condition
         self.variant = variant  # WeasyPrint's PDF/X variants: pdf/x-4 (PDF 1.6) or pdf/x-1a (X-1a:2003, PDF 1.4)
@@ -54,7 +56,7 @@ class PressVariant:
         from weasyprint.pdf.pdfx import VARIANTS
 
         require_weasyprint()
-        condition = output_condition(self.condition)
+        condition = self.condition
         objects, info, catalog = len(pdf.objects), dict(pdf.info), dict(pdf.catalog)
         metadata = (document.metadata.modified, document.metadata.created)
         try:

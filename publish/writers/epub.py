@@ -17,8 +17,8 @@ from pathlib import Path
 
 from ebooklib import epub
 
-from ..config import BookConfig
-from ..render import EpubDoc
+from ..reading.config import BookConfig
+from ..rendering.render import EpubDoc
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 

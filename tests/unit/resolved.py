@@ -14,7 +14,7 @@ from pathlib import Path
 from conftest import make_book
 
 from publish.build import read_book
-from publish.xhtml import Renderer
+from publish.rendering.xhtml import Renderer
 
 NAMES = Path(__file__).parent / "fixtures" / "names.toml"
 

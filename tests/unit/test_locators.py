@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from publish import model as m
-from publish.index import page_refs
+from publish.resolving.index import page_refs
 
 WHERE = m.SourceLocation(Path("one.md"), 1)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from publish.preview import Session, _banner
+from publish.commands.preview import Session, _banner
 
 
 def test_a_failing_rebuild_is_reported_and_the_preview_goes_on(tmp_path: Path) -> None:

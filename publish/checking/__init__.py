@@ -1,0 +1,1 @@
+"""The checking stage of the pipeline (docs/architecture.md)."""

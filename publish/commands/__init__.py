@@ -1,0 +1,1 @@
+"""The commands stage of the pipeline (docs/architecture.md)."""

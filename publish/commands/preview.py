@@ -1,0 +1,272 @@
+"""`publish preview`: serve the book in a browser and rebuild it on every change.
+
+Input: a book folder and a port. Output: a server on 127.0.0.1 only (never another interface) of the
+book's `dist/` — `/` is the web edition, `/<slug>.pdf` the PDF — that reloads the open page when the
+book changes; on each change to `manuscript/` or `styles/` (watchfiles) the web edition is rebuilt
+first, without waiting for the layout (no print page numbers yet), then the full build follows with
+the PDF, the EPUB, the web edition with its page numbers and `dist/preview.png`, a contact sheet of
+the PDF's pages. Problems are printed and shown as a banner on the page; the server keeps running.
+The reload script and the banner are added by the server as it sends a page: the built files have
+neither.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import http.server
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import BookError
+
+COLUMNS = 8
+PAGE_HEIGHT_PX = 280
+EVENTS = "/__publish/events"
+RELOAD_SCRIPT = (f'<script>new EventSource("{EVENTS}").onmessage = () => location.reload();</script>')
+PREVIEW_FORMATS = ("pdf", "epub", "web")
+
+
+def contact_sheet(pdf: Path, out: Path) -> None:
+    import pypdfium2
+    from PIL import Image
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    images = []
+    for page in document:
+        scale = PAGE_HEIGHT_PX / page.get_size()[1]
+        images.append(page.render(scale=scale).to_pil().convert("RGB"))
+    width, height = images[0].size
+    gap = 12
+    # Page 1 alone on the right, then spreads: left pages even, right pages odd.
+    cells = [None] + images
+    rows = (len(cells) + COLUMNS - 1) // COLUMNS
+    sheet = Image.new("RGB", (COLUMNS * width + (COLUMNS // 2 + 1) * gap, rows * (height + gap) + gap),
+                      (128, 128, 128))
+    for index, image in enumerate(cells):
+        if image is None:
+            continue
+        row, column = divmod(index, COLUMNS)
+        x = gap + column * width + (column // 2) * gap
+        sheet.paste(image, (x, gap + row * (height + gap)))
+    tmp = out.with_suffix(".tmp.png")
+    sheet.save(tmp)
+    tmp.replace(out)
+
+
+class Superseded(Exception):
+    """The book changed again while it was being built: that build's outputs are not written."""
+
+
+class Session:
+    """What the server shows: a generation number (each finished rebuild adds one; open pages reload
+    when it changes) and the problems of the last rebuild."""
+
+    def __init__(self, book_dir: Path, echo: Callable[[str], None]):
+        self.book_dir = book_dir
+        self.out = book_dir / "dist"
+        self.echo = echo
+        self.generation = 0
+        self.problems: list[str] = []
+        self.changed = threading.Condition()
+        self.wanted = 0  # the number of the latest change; a build of an older one stops
+        self.full_wanted = threading.Event()
+        self.pdf_name = "<slug>.pdf"
+
+    def published(self, problems: list[str]) -> None:
+        with self.changed:
+            self.problems = problems
+            self.generation += 1
+            self.changed.notify_all()
+
+    # ---- the two rebuilds ------------------------------------------------------------------------
+
+    def quick_web(self) -> None:
+        """The web edition from the manuscript alone: no layout, so no print page numbers, the last
+        full build's cover and index of names kept until the next one."""
+        from ..build import read_book, write_folder_atomically
+        from ..editions.web_edition import make_web
+
+        started = time.perf_counter()
+        try:
+            manuscript = read_book(self.book_dir)
+        except BookError as e:
+            self._failed(e)
+            return
+        web = self.out / "web"
+        old = {p.relative_to(web).as_posix(): p for p in web.rglob("*") if p.is_file()} if web.is_dir() else {}
+        cover = old["images/cover.png"].read_bytes() if "images/cover.png" in old else None
+        downloads = tuple(p.name for p in self.out.glob("*") if p.suffix in (".pdf", ".epub"))
+        files = make_web(manuscript, None, cover, downloads)
+        for name in ("names.html",):  # pages the quick build cannot make yet
+            if name in old and name not in files:
+                files[name] = old[name].read_bytes()
+        write_folder_atomically(web, {web / name: data for name, data in files.items()})
+        self.echo(f"web edition rebuilt in {time.perf_counter() - started:.2f} s (page numbers follow)")
+        self.published([str(w) for w in manuscript.report.warnings])
+
+    def full_build(self, change: int) -> None:
+        from ..build import build
+
+        def progress(step: str) -> None:
+            if self.wanted != change:
+                raise Superseded
+
+        started = time.perf_counter()
+        try:
+            result = build(self.book_dir, formats=PREVIEW_FORMATS, progress=progress)
+        except Superseded:
+            return
+        except BookError as e:
+            self._failed(e)
+            return
+        pdf = next(o.path for o in result.outputs if o.kind == "pdf")
+        self.pdf_name = pdf.name
+        sheet = pdf.parent / "preview.png"
+        contact_sheet(pdf, sheet)
+        for warning in result.warnings:
+            self.echo(str(warning))
+        pages = next(o.pages for o in result.outputs if o.kind == "pdf")
+        self.echo(f"rebuilt in {time.perf_counter() - started:.1f} s: {pdf.name} ({pages} pages), the web "
+                  f"edition, {sheet}")
+        self.published([str(w) for w in result.warnings])
+
+    def _failed(self, error: BookError) -> None:
+        problems = [str(d) for d in error.diagnostics]
+        for line in problems:
+            self.echo(line)
+        self.echo("the book has errors: waiting for the next change")
+        self.published(problems)
+
+    def full_builds(self) -> None:
+        """The worker thread: the full build of the latest change, again whenever a newer one comes."""
+        while True:
+            self.full_wanted.wait()
+            self.full_wanted.clear()
+            self.guarded(lambda: self.full_build(self.wanted))
+
+    def guarded(self, rebuild: Callable[[], None]) -> None:
+        """A rebuild that fails inside publish is reported (terminal and banner); the preview goes on."""
+        try:
+            rebuild()
+        except Exception as e:  # noqa: BLE001 - a bug in publish must not stop the server
+            problem = f"internal error: {type(e).__name__}: {e} (please report it)"
+            self.echo(problem)
+            self.published([problem])
+
+
+# ---- the server ----------------------------------------------------------------------------------
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    session: Session
+
+    def log_message(self, *args: Any) -> None:  # the terminal shows the book's problems, not each request
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        path = self.path.split("?", 1)[0]
+        if path == EVENTS:
+            return self._events()
+        if path == "/":
+            self.send_response(302)
+            self.send_header("Location", "/web/index.html")
+            self.end_headers()
+            return None
+        if path.endswith(".html") or path.endswith("/"):
+            return self._page()
+        return super().do_GET()
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def _page(self) -> None:
+        """An HTML page of `dist/`, with the reload script and, when the book has problems, a banner."""
+        file = Path(self.translate_path(self.path.split("?", 1)[0]))
+        if file.is_dir():
+            file = file / "index.html"
+        if not file.is_file():
+            return self.send_error(404, "not built (yet)")
+        text = file.read_text(encoding="utf-8")
+        extra = _banner(self.session.problems) + RELOAD_SCRIPT
+        text = text.replace("</body>", extra + "</body>", 1) if "</body>" in text else text + extra
+        data = text.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        return None
+
+    def _events(self) -> None:
+        """Server-sent events: one message each time the book has been rebuilt."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        session = self.session
+        seen = session.generation
+        try:
+            while True:
+                with session.changed:
+                    session.changed.wait_for(functools.partial(_moved_on, session, seen), timeout=15)
+                    now = session.generation
+                self.wfile.write(b"data: reload\n\n" if now != seen else b": still here\n\n")
+                self.wfile.flush()
+                seen = now
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+def _moved_on(session: Session, seen: int) -> bool:
+    return session.generation != seen
+
+
+def _banner(problems: list[str]) -> str:
+    if not problems:
+        return ""
+    lines = "".join(f"<li>{html.escape(p)}</li>" for p in problems[:20])
+    return ('<div role="alert" style="position:fixed;left:0;right:0;bottom:0;z-index:99;max-height:40vh;'
+            'overflow:auto;background:#fff3cd;color:#3d2c00;border-top:3px solid #b58100;padding:.6rem 1rem;'
+            'font:14px/1.4 system-ui,sans-serif"><strong>publish: the book has problems</strong>'
+            f'<ul style="margin:.3rem 0 0;padding-left:1.2rem;font-family:monospace">{lines}</ul></div>')
+
+
+def serve(session: Session, port: int) -> http.server.ThreadingHTTPServer:
+    """The server, on loopback only, in a thread of its own."""
+    session.out.mkdir(parents=True, exist_ok=True)
+    handler = type("BookHandler", (Handler,), {"session": session})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port),
+                                             functools.partial(handler, directory=str(session.out)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def watch(book_dir: Path, once: bool, echo: Callable[[str], None], port: int = 8000) -> None:
+    session = Session(book_dir, echo)
+    session.full_build(0)
+    if once:
+        return
+    from watchfiles import watch as watch_files
+
+    server = serve(session, port)  # OSError (the port is taken): the command line says so
+    echo(f"serving http://127.0.0.1:{server.server_address[1]}/ (the web edition; the PDF is "
+         f"/{session.pdf_name})")
+    threading.Thread(target=session.full_builds, daemon=True).start()
+    paths = [p for p in (book_dir / "manuscript", book_dir / "styles") if p.is_dir()]
+    echo(f"watching {', '.join(str(p) for p in paths)} (Ctrl-C to stop)")
+    try:
+        for changes in watch_files(*paths, debounce=50, step=20, raise_interrupt=True):
+            names = sorted({Path(path).name for _, path in changes})
+            echo(f"changed: {', '.join(names)}")
+            session.wanted += 1
+            session.guarded(session.quick_web)
+            session.full_wanted.set()
+    except KeyboardInterrupt:
+        echo("stopped")
+    finally:
+        server.shutdown()

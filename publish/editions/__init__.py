@@ -1,0 +1,1 @@
+"""The editions stage of the pipeline (docs/architecture.md)."""

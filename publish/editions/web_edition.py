@@ -1,0 +1,147 @@
+"""Resolved book (+ the laid-out print edition, when there is one) → the web edition's files.
+
+Input: the `Manuscript`, and the `PrintEdition` or None (`publish preview` shows the text before its
+layout is done). Output: {path below `web/`: bytes}: a landing page (cover, description, contents,
+downloads, schema.org `Book` JSON-LD), one page per part (notes open in place; the print edition's
+page numbers in the margin), the index of names linking to each mention, the stylesheet, the fonts
+and the pictures. Made from the same resolved, sanitised model as the EPUB: no script and no request
+to another site; templates `web_*.html.j2` and `styles/web.css` override the look.
+
+One page per part, as in the EPUB: a part is what a reader cites and shares, its notes stay short
+to list, and the index links to `part.html#m-12`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from .. import model as m
+from ..reading.fonts import embedded_fonts
+from ..reading.images import optimised
+from ..rendering.render import ASSETS, FONTS_NAME, date_text, environment
+from ..rendering.xhtml import Renderer, web_page
+
+if TYPE_CHECKING:
+    from ..build import Manuscript
+    from ..printing.print_edition import PrintEdition
+    from ..reading.config import BookConfig
+
+INDEX_PAGE = "names.html"
+
+
+def make_web(manuscript: Manuscript, edition: PrintEdition | None = None, cover: bytes | None = None,
+             downloads: tuple[str, ...] = (),
+             at_title: dict[str, list[str]] | None = None, at_index: dict[str, list[str]] | None = None
+             ) -> dict[str, bytes]:
+    """The web edition. `edition` gives the index its page numbers (and, through the page breaks
+    already placed in the model, the margins theirs); `cover`: a PNG of the cover; `downloads`: the
+    file names of the other outputs beside `web/` (`hungary-56.epub`, …)."""
+    config, book = manuscript.config, manuscript.book
+    env = environment(config.root)
+    at_title, at_index = at_title or {}, at_index or {}
+    has_index = bool(edition is not None and config.index.enabled and edition.index)
+    contents = [{"href": web_page(p.file_name), "title": p.title} for p in book.parts]
+    if has_index:
+        contents.append({"href": INDEX_PAGE, "title": config.index.title})
+    site = {"book": config, "contents": contents, "has_index": has_index, "index_page": INDEX_PAGE,
+            "index_title": config.index.title, "has_cover": cover is not None}
+    files: dict[str, bytes] = {}
+
+    def page(template: str, name: str, **values: Any) -> None:
+        files[name] = env.get_template(template).render(site=site, page_name=name, **values).encode()
+
+    from ..rendering.render import figure_list
+
+    page("web_landing.html.j2", "index.html", description=config.description or config.subtitle,
+         figures=figure_list(book, config, lambda part: web_page(part.file_name)),
+         date_text=date_text(config.date), downloads=_downloads(config, downloads),
+         json_ld=Markup(_json_ld(config, cover is not None)), fonts=FONTS_NAME,
+         page_count=edition.page_count if edition is not None else 0,
+         start=contents[0]["href"] if contents else "")
+    renderer = Renderer("web")
+    for number, part in enumerate(book.parts):
+        previous = contents[number - 1] if number else {"href": "index.html", "title": config.title}
+        following = contents[number + 1] if number + 1 < len(contents) else None
+        marker = "".join(_marker(label) for label in at_title.get(part.slug, []))
+        page("web_part.html.j2", web_page(part.file_name), part=part, page_start=Markup(marker),
+             html=Markup(renderer.blocks(part.blocks)), notes=Markup(renderer.notes_section(part.notes)),
+             previous=previous, following=following)
+    if has_index and edition is not None:
+        page("web_index.html.j2", INDEX_PAGE, groups=_index_groups(book, edition, at_index),
+             previous=contents[-2] if len(contents) > 1 else None)
+    css = (ASSETS / "web.css").read_text(encoding="utf-8")
+    override = config.root / "styles" / "web.css"
+    if override.is_file():
+        css += "\n" + override.read_text(encoding="utf-8")
+    files["css/web.css"] = css.encode()
+    for font in embedded_fonts():
+        files[f"fonts/{font.name}"] = font.read_bytes()
+    for image in manuscript.images:
+        files[image.epub_name] = optimised(image.path)
+    if cover is not None:
+        files["images/cover.png"] = cover
+    return files
+
+
+def _marker(label: str) -> str:
+    from ..rendering.xhtml import page_break_marker
+
+    return page_break_marker(label, "web")
+
+
+def _downloads(config: BookConfig, names: tuple[str, ...]) -> list[dict[str, str]]:
+    """Links to the other outputs, which sit beside `web/` (relative: the folder can move)."""
+    from ..reading.config import output_names
+
+    files = output_names(config)
+    kinds = [(files["epub"], "EPUB", "for e-readers and reading apps", "application/epub+zip"),
+             (files["pdf"], "PDF", f"the print edition ({config.print.trim})", "application/pdf"),
+             (files["booklet"], "Booklet PDF", "A4 sheets to print, fold and staple",
+              "application/pdf")]
+    return [{"href": f"../{name}", "label": label, "what": what, "type": media}
+            for name, label, what, media in kinds if name in names]
+
+
+def _json_ld(config: BookConfig, has_cover: bool) -> str:
+    """schema.org `Book`, for search engines and link previews; `<` escaped so it cannot end the
+    script element."""
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "Book", "name": config.title,
+                  "author": {"@type": "Person", "name": config.author},
+                  "publisher": {"@type": "Organization", "name": config.publisher},
+                  "inLanguage": config.language, "datePublished": config.date}
+    if config.subtitle:
+        data["alternativeHeadline"] = config.subtitle
+    if config.description:
+        data["description"] = config.description
+    if config.keywords:
+        data["keywords"] = ", ".join(config.keywords)
+    if config.isbn:
+        data["isbn"] = config.isbn
+    if has_cover:
+        data["image"] = "images/cover.png"
+    return json.dumps(data, ensure_ascii=False, indent=1).replace("<", "\\u003c")
+
+
+def _index_groups(book: m.Book, edition: PrintEdition, at_index: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """The print index's entries, each locator linking to its mention on the part's page (a mention
+    in a note: to the note in the list after the text)."""
+    from ..rendering.render import index_links
+    from ..resolving.index import letter_groups
+
+    links = index_links(book, edition.index, lambda part: web_page(part.file_name))
+    see_keys = {e.heading: e.key for e in edition.index if not e.see}
+    groups = []
+    for letter, entries in letter_groups(edition.index):
+        rows = []
+        for e in entries:
+            rows.append({"heading": e.heading, "key": e.key, "dates": e.dates, "see": e.see,
+                         "see_key": see_keys.get(e.see, ""),
+                         "pages": Markup("".join(_marker(label) for label in at_index.get(e.anchor, []))),
+                         "locators": links.get(e.key, [])})
+        groups.append({"letter": letter, "pages": Markup("".join(_marker(label) for label in
+                                                                   at_index.get(f"ixg-{letter}", []))),
+                       "entries": rows})
+    return groups

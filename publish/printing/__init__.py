@@ -1,0 +1,1 @@
+"""The printing stage of the pipeline (docs/architecture.md)."""

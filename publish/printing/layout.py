@@ -1,0 +1,106 @@
+"""Print HTML → laid-out pages (WeasyPrint), read back as a `PageMap`.
+
+Input: the print HTML and CSS. Output: a WeasyPrint `Document` and a `PageMap` telling, for every
+anchor id (heading, paragraph, note call, note, mention), the physical page it landed on and the
+printed folio of each page. WeasyPrint is imported here only, so `publish --help` stays fast.
+
+All file access of the renderer goes through `ProjectFetcher`: files inside the book project and
+the package's own assets (templates, CSS, fonts); nothing else, and no network.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from ..diagnostics import Report
+from ..engine import footnotes as engine_footnotes
+from ..model import PageMap
+
+
+class BlockedResource(Exception):
+    """A resource outside the project (or on the network) was asked for."""
+
+
+def make_fetcher(allowed_roots: list[Path], report: Report, sources: dict[Path, str]) -> Any:
+    """A WeasyPrint URL fetcher confined to `allowed_roots`; each refusal becomes a diagnostic
+    located where `sources` (stylesheet path → text) asks for the resource."""
+    from weasyprint.urls import URLFetcher
+
+    roots = [r.resolve() for r in allowed_roots]
+
+    def where(url: str) -> tuple[Path, int, int]:
+        for path, text in sources.items():
+            for needle in (url, unquote(url), urlsplit(url).path, Path(unquote(urlsplit(url).path)).name):
+                index = text.find(needle) if needle else -1
+                if index >= 0:
+                    line = text.count("\n", 0, index) + 1
+                    return path, line, index - text.rfind("\n", 0, index)
+        return next(iter(sources), Path("styles")), 1, 1
+
+    class ProjectFetcher(URLFetcher):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=5)
+
+        def fetch(self, url: str, headers: Any = None) -> Any:  # WeasyPrint's signature
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme == "file":
+                path = Path(unquote(parts.path))
+                try:
+                    real = path.resolve()
+                    inside = real.is_file() and any(real.is_relative_to(r) for r in roots)
+                except OSError:
+                    inside = False
+                if inside:
+                    return super().fetch(url, headers)
+                report.error(*where(url), "F001",
+                             f"refused to read {url}: only files inside the book project may be used")
+            else:
+                report.error(*where(url), "F002",
+                             f"refused to fetch {url}: a book may not use the network")
+            raise BlockedResource(url)
+
+    return ProjectFetcher()
+
+
+class Stylesheets:
+    """The print CSS, parsed once and shared by every render of the book (the body, then the
+    index): (CSS text, folder its URLs are relative to) pairs, and the fonts they load."""
+
+    def __init__(self, sheets: list[tuple[str, Path]], fetcher: Any):
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.sheets = sheets
+        self.fetcher = fetcher
+        self.font_config = FontConfiguration()
+        self.parsed = [self.parse(text, base) for text, base in sheets]
+
+    def parse(self, text: str, base: Path) -> Any:
+        from weasyprint import CSS
+
+        return CSS(string=text, base_url=str(base) + "/", url_fetcher=self.fetcher, font_config=self.font_config)
+
+
+def render(html: str, base_url: Path, styles: Stylesheets, extra_css: str = "") -> Any:
+    """Lay out `html` with WeasyPrint under `styles` (and `extra_css`, if any); returns the
+    WeasyPrint `Document`."""
+    from weasyprint import HTML
+
+    engine_footnotes.install()
+    css = styles.parsed + ([styles.parse(extra_css, base_url)] if extra_css else [])
+    return HTML(string=html, base_url=str(base_url) + "/", url_fetcher=styles.fetcher).render(
+        stylesheets=css, font_config=styles.font_config, optimize_images=False)
+
+
+def page_map(pages: list[Any], first_numbered_anchor: str, first_label: int = 1) -> PageMap:
+    """Anchors of the laid-out pages; folios count from the page holding `first_numbered_anchor`."""
+    result = PageMap()
+    for index, page in enumerate(pages):
+        for anchor in page.anchors:
+            result.anchors.setdefault(anchor, index)
+    start = result.anchors.get(first_numbered_anchor, 0)
+    result.labels = [str(i - start + first_label) if i >= start else "" for i in range(len(pages))]
+    return result

@@ -1,0 +1,161 @@
+"""Resolved book → the laid-out print edition: pages, where everything landed, and the index.
+
+Input: the `Book`, its config and register. Output: `PrintEdition` — the final pages (a WeasyPrint
+`Document` made of the body's pages, the index's pages, blank pages up to a multiple of 4 and the
+back cover), the `PageMap` of the body, the index entries, and the notes that could not be kept on
+their call's page.
+
+One layout pass for the book: it is laid out once with the index's opening page (so the contents
+can point at it); the index's page numbers are then read from that layout, and only the index is
+laid out again, continuing the folios, and swapped in.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markupsafe import escape
+
+from .. import model as m
+from ..diagnostics import Report
+from ..engine.boxes import is_blank
+from ..engine.footnotes import overflowing_notes
+from ..model import PageMap
+from ..reading.config import BookConfig, read_text
+from ..reading.fonts import font_dirs
+from ..reading.names import Register
+from ..rendering.hyphenate import Exceptions, Hyphenator
+from ..rendering.render import ASSETS, index_placeholder, print_html, print_index
+from ..resolving.ids import assert_unique
+from ..resolving.index import IndexEntry, build_index
+from .footnotes import misplaced_notes
+from .layout import Stylesheets, make_fetcher, page_map, render
+from .pagination import main_blocks, widows_and_orphans
+
+PAGES_PER_SHEET = 4  # a folded sheet of a saddle-stitched book: the booklet and the press file
+
+
+@dataclass
+class PrintEdition:
+    document: Any  # weasyprint.Document holding the final pages
+    pages: PageMap
+    index: list[IndexEntry]
+    html: str
+    stylesheets: list[tuple[str, Path]]
+    styles: Any = None  # the parsed stylesheets and the project's fetcher, for the cover spread
+
+    @property
+    def page_count(self) -> int:
+        return len(self.document.pages)
+
+
+def font_face_css() -> str:
+    """@font-face rules for the bundled serif (from PyPI, never the machine's own fonts)."""
+    files = {("normal", "normal"): "SourceSerifPro-Regular.otf", ("normal", "italic"): "SourceSerifPro-It.otf",
+             ("600", "normal"): "SourceSerifPro-Semibold.otf", ("600", "italic"): "SourceSerifPro-SemiboldIt.otf",
+             ("bold", "normal"): "SourceSerifPro-Bold.otf", ("bold", "italic"): "SourceSerifPro-BoldIt.otf"}
+    base = font_dirs()[0]
+    return "\n".join(
+        f'@font-face {{ font-family: "Source Serif Pro"; font-weight: {w}; font-style: {s}; '
+        f'src: url("{(base / f).as_uri()}"); }}' for (w, s), f in files.items())
+
+
+def book_stylesheet(config: BookConfig) -> dict[Path, str]:
+    """The book's own print CSS (styles/print.css), if it has one."""
+    path = config.root / "styles" / "print.css"
+    return {path: read_text(path, path, config.root)} if path.is_file() else {}
+
+
+def stylesheets(config: BookConfig) -> list[tuple[str, Path]]:
+    """The print CSS, each with the folder its URLs are relative to: fonts, publish's defaults,
+    then the book's own overrides."""
+    return [(font_face_css(), ASSETS), ((ASSETS / "print.css").read_text(encoding="utf-8"), ASSETS),
+            *((text, path.parent) for path, text in book_stylesheet(config).items())]
+
+
+def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report,
+            timestamp: str, hyphenation: Exceptions | None = None) -> PrintEdition:
+    fetcher = make_fetcher([config.root, ASSETS.parent, *font_dirs()], report, book_stylesheet(config))
+    sheets = stylesheets(config)
+    styles = Stylesheets(sheets, fetcher)
+    indexed = {person.key for person in register.people() if person.indexed}
+    has_index = config.index.enabled and any(x.key in indexed for x in book.mentions)  # else no empty index
+    placeholder = index_placeholder(config) if has_index else ""
+    html = print_html(book, config, placeholder, timestamp, Hyphenator(config.language, hyphenation))
+    assert_unique(html)
+    body = render(html, config.manuscript, styles)
+    report.raise_if_errors()
+    first = book.parts[0].slug
+    pages = page_map(body.pages, first)
+    for note, call_page, note_page in misplaced_notes(pages.anchors, book.notes):
+        loc = note.location
+        report.warning(loc.path, loc.line, loc.col, "P001",
+                       f"note {note.number} is on page {_label(pages, note_page)}, its call on page "
+                       f"{_label(pages, call_page)}")
+    for note in book.notes:
+        if not note.at_foot:
+            loc = note.location
+            report.warning(loc.path, loc.line, loc.col, "P003",
+                           f"note {note.number} is too long for the foot of a page; the PDF prints it "
+                           "at the end of its part (shorten it to keep it at the foot)")
+    notes_by_id = {note.id: note for note in book.notes}
+    for page_index, ids in overflowing_notes(body.pages):
+        label = pages.labels[page_index] or f"#{page_index + 1}"
+        for note in (notes_by_id[i] for i in ids if i in notes_by_id):
+            loc = note.location
+            report.warning(loc.path, loc.line, loc.col, "P002",
+                           f"the notes on page {label} do not fit under its text and run over it: "
+                           f"shorten note {note.number} or move part of it into the text")
+    blocks = main_blocks(book)
+    for kind, block_id, page_index in widows_and_orphans(body.pages, set(blocks)):
+        block = blocks[block_id][1]
+        if block is None:  # a part's own id: a section holds no lines of its own, so never here
+            continue
+        loc = block.location
+        where = "at the foot of" if kind == "orphan" else "at the head of"
+        report.warning(loc.path, loc.line, loc.col, "P005" if kind == "widow" else "P006",
+                       f"a single line of this paragraph stands alone {where} page "
+                       f"{pages.labels[page_index] or '#' + str(page_index + 1)} ({kind})")
+    entries = build_index(register, book.mentions, pages) if has_index else []
+    back = list(body.pages[-1:]) if config.back_cover.enabled else []  # the back cover: always the last page
+    final_pages = list(body.pages[:len(body.pages) - len(back)])
+    pages.labels = pages.labels[:len(final_pages)]
+    if has_index:
+        start = pages.page_of("index")
+        assert start is not None, "the index placeholder was laid out on no page"
+        folio = int(pages.labels[start])
+        index_css = (f"@page :nth(1 of main) {{ counter-reset: page {folio}; }}\n"
+                     f"section.index {{ string-set: running-title {json.dumps(config.title)}, "
+                     f"section-title {json.dumps(config.index.title)}; }}")
+        index_html = _standalone(config, print_index(config, entries))
+        index_doc = render(index_html, config.manuscript, styles, index_css)
+        final_pages = final_pages[:start] + list(index_doc.pages)
+        pages.labels = pages.labels[:start] + [str(folio + i) for i in range(len(index_doc.pages))]
+    # The reading PDF is read on screens and printed on office printers: no padding but one blank page
+    # that puts the back cover on a verso. The booklet and the press file add what folding needs.
+    pad = -(len(final_pages) + len(back)) % 2 if back else 0
+    if pad:  # a blank page before the back cover: the cover's blank verso
+        blank = next((page for page in body.pages if is_blank(page)), None)
+        if blank is None:
+            blank = render(_standalone(config, '<div class="blank"></div>'), config.manuscript, styles,
+                           ".blank { page: cover; }").pages[0]
+        final_pages += [blank] * pad
+        pages.labels += [""] * pad
+    final_pages += back
+    pages.labels += [""] * len(back)
+    document = body.copy(final_pages)
+    return PrintEdition(document, pages, entries, html, sheets, styles)
+
+
+def _label(pages: PageMap, page: int | None) -> str:
+    if page is None:
+        return "(not found)"
+    return pages.labels[page] or f"#{page + 1}"
+
+
+def _standalone(config: BookConfig, body: str) -> str:
+    return (f'<!DOCTYPE html><html lang="{config.language}"><head><meta charset="utf-8"/>'
+            f"<title>{escape(config.title)}</title></head><body>{body}</body></html>")

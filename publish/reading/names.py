@@ -1,0 +1,229 @@
+"""The name register: `manuscript/names.toml` → `Register`; finding mentions in the model.
+
+Input: the register file and a parsed `Book`. Output: a validated `Register` (people, who go in
+the index of names, and terms — organisations, places, events — that only get a note), and the
+book's text with each occurrence of a spelling of an entry replaced by a `Mention`.
+
+How the register says what is *not* a mention:
+- a spelling only matches as a whole word: `Stalin` never matches inside `Stalinist`, and a
+  spelling joined by a hyphen (`post-Stalin`) is part of a compound, not a mention;
+- `not_names` (top level) lists phrases that are never mentions (`Molotov cocktails`);
+- an entry's `exclude` lists phrases containing one of its spellings that are not mentions of it;
+- longer spellings win: `Petofi Circle` (a term) is matched before `Petofi` (a person);
+- in the manuscript, `[Word]{.not-name}` marks a word as not a mention, and
+  `[the premier]{.name key=nagy-imre}` marks a mention that no spelling can find.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import model as m
+from ..diagnostics import Report
+from .config import read_toml, suggest
+
+PERSON_FIELDS = {"key", "heading", "display", "variants", "dates", "note", "exclude", "index",
+                 "see_from"}
+TERM_FIELDS = {"key", "display", "variants", "note", "exclude"}
+WORD = r"[\w\u00C0-\u024F]"
+
+
+@dataclass
+class Entry:
+    """A person (indexed under `heading`) or a term (annotated only)."""
+
+    key: str
+    kind: str  # "person" | "term"
+    display: str
+    variants: tuple[str, ...]
+    heading: str = ""
+    dates: str = ""
+    note: str = ""
+    exclude: tuple[str, ...] = ()
+    indexed: bool = True
+    see_from: tuple[str, ...] = ()
+    line: int = 1
+
+
+@dataclass
+class Register:
+    path: Path | None
+    entries: dict[str, Entry] = field(default_factory=dict)
+    not_names: tuple[str, ...] = ()
+
+    def people(self) -> list[Entry]:
+        return [e for e in self.entries.values() if e.kind == "person"]
+
+
+def fold(text: str) -> str:
+    """Sort and compare key: diacritics removed, case folded (`Kádár` → `kadar`)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.replace("ł", "l").replace("Ł", "L").casefold()
+
+
+def load_register(path: Path | None, root: Path, report: Report) -> Register:
+    """Read the register; a book without one simply has no names. Problems go to `report`."""
+    if path is None or not path.exists():
+        return Register(path=None)
+    data, text = read_toml(path, root, "R000")
+    lines = text.splitlines()
+    register = Register(path=path, not_names=tuple(_strings(data.get("not_names", []))))
+    # Each kind's entries in document order, so an entry's problems are reported at its own line
+    # whatever order [[person]] and [[term]] tables come in.
+    starts = {kind: [i for i, line in enumerate(lines, 1) if re.match(rf"^\s*\[\[{kind}\]\]", line)]
+              for kind in ("person", "term")}
+    for name in data:
+        if name not in ("person", "term", "not_names"):
+            line, col = _key_position(lines, name, 1)
+            report.error(path, line, col, "R004",
+                         f"unknown key `{name}`{suggest(name, ('person', 'term', 'not_names'))}")
+    owners: dict[str, str] = {}
+    for kind in ("person", "term"):
+        line_of = iter(starts[kind])
+        for raw in data.get(kind, []):
+            line = next(line_of, 1)
+            entry = _entry(kind, raw, path, line, report, lines)
+            if entry is None:
+                continue
+            if entry.key in register.entries:
+                report.error(path, line, 1, "R001",
+                             f"key `{entry.key}` is used by two entries (first on line "
+                             f"{register.entries[entry.key].line})")
+                continue
+            register.entries[entry.key] = entry
+            for variant in entry.variants:
+                other = owners.setdefault(variant, entry.key)
+                if other != entry.key:
+                    report.error(path, line, 1, "R002",
+                                 f"spelling {variant!r} is claimed by `{other}` and `{entry.key}`; "
+                                 "mark the ambiguous mentions with [..]{.name key=…} instead")
+    return register
+
+
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _key_position(lines: list[str], name: str, start: int) -> tuple[int, int]:
+    """Line and column of `name =` in the table that begins on line `start` (that line if absent)."""
+    for number in range(start, len(lines) + 1):
+        text = lines[number - 1]
+        if number > start and re.match(r"^\s*\[", text):
+            break
+        found = re.match(rf"^(\s*){re.escape(name)}\s*=", text)
+        if found:
+            return number, len(found.group(1)) + 1
+    return start, 1
+
+
+def _entry(kind: str, raw: dict[str, Any], path: Path, line: int, report: Report, lines: list[str]) -> Entry | None:
+    fields = PERSON_FIELDS if kind == "person" else TERM_FIELDS
+    misspelt: set[str] = set()  # fields a misspelling stands for: not reported missing as well
+    for name in raw:
+        if name not in fields:
+            hint = suggest(name, fields)
+            misspelt.update(difflib.get_close_matches(name, list(fields), n=1))
+            report.error(path, *_key_position(lines, name, line), "R004",
+                         f"unknown field `{name}` in [[{kind}]]{hint}")
+    key = raw.get("key")
+    if not isinstance(key, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", key or ""):
+        report.error(path, line, 1, "R003",
+                     f"[[{kind}]] needs a `key` of lower-case letters, digits and hyphens")
+        return None
+    heading = raw.get("heading", "")
+    if kind == "person" and (not isinstance(heading, str) or not heading.strip()):
+        report.error(path, line, 1, "R003", f"person `{key}` has no index `heading` (e.g. 'Nagy, Imre')")
+        return None
+    display = raw.get("display") or (_uninvert(heading) if heading else key)
+    variants = tuple(_strings(raw.get("variants", [])))
+    if not variants and "variants" not in misspelt:
+        report.error(path, line, 1, "R003", f"`{key}` lists no spelling in `variants`")
+    return Entry(key=key, kind=kind, display=str(display), variants=variants, heading=str(heading),
+                 dates=str(raw.get("dates", "") or ""), note=str(raw.get("note", "") or ""),
+                 exclude=tuple(_strings(raw.get("exclude", []))),
+                 indexed=bool(raw.get("index", True)), see_from=tuple(_strings(raw.get("see_from", []))),
+                 line=line)
+
+
+def _uninvert(heading: str) -> str:
+    last, _, first = heading.partition(", ")
+    return f"{first} {last}".strip()
+
+
+# ---- detection ----------------------------------------------------------------------------------
+
+
+class Detector:
+    """Finds every spelling of every entry in running text, whole words only, longest first."""
+
+    def __init__(self, register: Register):
+        self.register = register
+        spellings = sorted(((v, e.key) for e in register.entries.values() for v in e.variants),
+                           key=lambda p: -len(p[0]))
+        self.owner = {re.sub(r"\s+", " ", v): k for v, k in spellings}
+        alternatives = "|".join(_spelling_pattern(v) for v, _ in spellings)
+        self.pattern = re.compile(rf"(?<!{WORD})(?<!{WORD}-)({alternatives})(?!{WORD})(?!-{WORD})") \
+            if spellings else None
+        excluded = list(register.not_names)
+        for entry in register.entries.values():
+            excluded.extend(entry.exclude)
+        self.excluded = re.compile("|".join(_spelling_pattern(p) for p in excluded)) if excluded else None
+
+    def split(self, text: str) -> list[tuple[str, str | None]]:
+        """`text` cut into (piece, key or None) pairs."""
+        if self.pattern is None:
+            return [(text, None)]
+        blocked = [mt.span() for mt in self.excluded.finditer(text)] if self.excluded else []
+        pieces: list[tuple[str, str | None]] = []
+        pos = 0
+        for match in self.pattern.finditer(text):
+            start, end = match.span()
+            if any(s < end and start < e for s, e in blocked):
+                continue
+            pieces.append((text[pos:start], None))
+            pieces.append((match.group(0), self.owner[re.sub(r"\s+", " ", match.group(0))]))
+            pos = end
+        pieces.append((text[pos:], None))
+        return [p for p in pieces if p[0]]
+
+
+def _spelling_pattern(spelling: str) -> str:
+    return r"\s+".join(re.escape(word) for word in spelling.split())
+
+
+def find_mentions(nodes: list[m.Inline], detector: Detector, location: m.SourceLocation,
+                  in_note: bool, part_index: int, lines: list[str]) -> list[m.Inline]:
+    """`nodes` with register spellings turned into `Mention`s (recursing into styled text)."""
+    out: list[m.Inline] = []
+    for node in nodes:
+        if isinstance(node, m.Text):
+            for piece, key in detector.split(node.text):
+                if key is None:
+                    out.append(m.Text(piece))
+                else:
+                    line, col = _locate(piece, location, lines)
+                    out.append(m.Mention(key, [m.Text(piece)], m.SourceLocation(location.path, line, col),
+                                         in_note=in_note, part_index=part_index))
+            continue
+        if isinstance(node, m.Mention):
+            node.in_note, node.part_index = in_note, part_index
+        elif isinstance(node, (m.Styled, m.Link)) or (isinstance(node, m.Span) and not node.no_mention):
+            node.children = find_mentions(node.children, detector, location, in_note, part_index, lines)
+        out.append(node)
+    return out
+
+
+def _locate(piece: str, location: m.SourceLocation, lines: list[str]) -> tuple[int, int]:
+    first = piece.split()[0]
+    for number in range(location.line, min(len(lines), location.line + 200) + 1):
+        col = lines[number - 1].find(first)
+        if col >= 0:
+            return number, col + 1
+    return location.line, 1
+

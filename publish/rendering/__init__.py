@@ -1,0 +1,1 @@
+"""The rendering stage of the pipeline (docs/architecture.md)."""

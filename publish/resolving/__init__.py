@@ -1,0 +1,1 @@
+"""The resolving stage of the pipeline (docs/architecture.md)."""

@@ -1,0 +1,185 @@
+"""Parsed parts + register → a resolved `Book`: mentions bound, annotations attached, notes
+numbered, stable ids given to every heading, paragraph, note and mention.
+
+Input: the parts (in reading order), the register, the config. Output: the `Book`; problems
+(unknown name keys in explicit markup) go to the `Report`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import model as m
+from ..diagnostics import Report
+from ..reading.config import BookConfig
+from ..reading.markdown import parser
+from ..reading.names import Detector, Entry, Register, find_mentions
+from ..reading.parse import _Ctx, _inlines, slugify
+from .calls import place_calls
+from .ids import Ids
+from .spacing import tie_book
+
+
+def resolve(parts: list[m.Part], register: Register, config: BookConfig, report: Report,
+            sources: dict[Path, list[str]]) -> m.Book:
+    detector = Detector(register)
+    book = m.Book(parts)
+    for part in parts:
+        lines = sources[part.source]
+        _detect_blocks(part.blocks, detector, part.index, False, lines)
+    if config.notes.annotate:
+        _annotate_first_mentions(book, register, config, report)
+    for part in parts:
+        for block in m.text_blocks(part.blocks):
+            block.children = place_calls(block.children)
+    for part in parts:
+        lines = sources[part.source]
+        for note in _notes_in_order(part):
+            _detect_blocks(note.blocks, detector, part.index, True, lines)
+    _number(book, config)
+    for note in book.notes:
+        note.placement = "end" if is_long(note) else "foot"
+    if config.figures.numbering:
+        for number, figure in enumerate(figures(book), 1):
+            figure.label = f"{config.figures.label} {number}"
+    _check_keys(book, register, report)
+    tie_book(book)
+    return book
+
+
+def figures(book: m.Book) -> list[m.Figure]:
+    """The book's figures in reading order (not those inside notes)."""
+    return [block for part in book.parts for block in m.text_blocks(part.blocks) if isinstance(block, m.Figure)]
+
+
+LONG_NOTE_CHARS = 1200  # about a third of an A5 text block at the notes' type size
+
+
+def is_long(note: m.Note) -> bool:
+    """Too long for the foot of a page (WeasyPrint cannot split a note across pages, docs/engine.md):
+    printed at the end of its part instead. Decided here once; the renderers and checks read
+    `Note.placement`."""
+    return sum(len(text) for text in (m.plain_text(inl) for inl in m.block_inlines(note.blocks))) > LONG_NOTE_CHARS
+
+
+def _detect_blocks(blocks: list[m.Block], detector: Detector, part_index: int, in_note: bool,
+                   lines: list[str]) -> None:
+    for block in m.text_blocks(blocks):
+        block.children = find_mentions(block.children, detector, block.location, in_note, part_index,
+                                       lines)
+
+
+def _annotate_first_mentions(book: m.Book, register: Register, config: BookConfig,
+                             report: Report) -> None:
+    """Give each entry with a `note` a generated note at its first mention in the main text."""
+    seen: set[str] = set()
+    for part in book.parts:
+        for block in m.text_blocks(part.blocks):
+            if isinstance(block, m.Heading):
+                continue
+            block.children = _insert_notes(block.children, register, seen, part, report)
+
+
+def _insert_notes(nodes: list[m.Inline], register: Register, seen: set[str], part: m.Part,
+                  report: Report) -> list[m.Inline]:
+    out: list[m.Inline] = []
+    pending: m.NoteRef | None = None
+    for node in nodes:
+        if pending is not None:
+            # A note call goes after the possessive: "Nagy’s¹", not "Nagy¹’s".
+            if isinstance(node, m.Text) and node.text[:2] in ("’s", "'s"):
+                out.append(m.Text(node.text[:2]))
+                node = m.Text(node.text[2:])
+            out.append(pending)
+            pending = None
+            if isinstance(node, m.Text) and not node.text:
+                continue
+        if isinstance(node, m.Mention):
+            entry = register.entries.get(node.key)
+            if entry and entry.note and node.key not in seen:
+                seen.add(node.key)
+                note = _generated_note(entry, node.location, part, report)
+                pending = m.NoteRef(note)
+                note.refs.append(pending)
+        elif isinstance(node, (m.Styled, m.Span)):
+            node.children = _insert_notes(node.children, register, seen, part, report)
+        out.append(node)
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
+def _generated_note(entry: Entry, location: m.SourceLocation, part: m.Part, report: Report) -> m.Note:
+    ctx = _Ctx(location.path, [], report, part.index)
+    ctx.line = location.line
+    tokens = parser().parseInline(entry.note, {})
+    body = _inlines(tokens[0], ctx) if tokens else []
+    if entry.kind == "person":
+        lead = entry.display + (f" ({entry.dates})" if entry.dates else "")
+        head: list[m.Inline] = [m.Styled("strong", [m.Text(lead)]), m.Text(": ")]
+    else:  # a term's name may carry Markdown: a newspaper's title is in italics (`*Daily Worker*`)
+        shown = parser().parseInline(entry.display, {})
+        head = [m.Styled("strong", _inlines(shown[0], ctx) if shown else [m.Text(entry.display)]), m.Text(": ")]
+    note = m.Note(label=f"auto-{entry.key}", blocks=[m.Paragraph(head + body, location)],
+                  location=location, part_index=part.index, generated=True)
+    return note
+
+
+def _notes_in_order(part: m.Part) -> list[m.Note]:
+    order: list[m.Note] = []
+    seen: set[int] = set()  # by identity: comparing notes field by field is slow, and not the question
+    for inlines in m.block_inlines(part.blocks):
+        for node in m.walk_inlines(inlines):
+            if isinstance(node, m.NoteRef) and id(node.note) not in seen:
+                seen.add(id(node.note))
+                order.append(node.note)
+    return order
+
+
+def _number(book: m.Book, config: BookConfig) -> None:
+    number = 0
+    mention_no = 0
+    block_no = 0
+    ids = Ids()
+    for part in book.parts:  # part slugs first: they name the EPUB's files and the parts' anchors
+        part.slug = ids.mint(part.slug)
+    for part in book.parts:
+        part.notes = _notes_in_order(part)
+        if config.notes.numbering == "part":
+            number = 0
+        for note in part.notes:
+            number += 1
+            note.number = number
+            note.id = f"fn-{part.index}-{number}" if config.notes.numbering == "part" else f"fn-{number}"
+            for k, ref in enumerate(note.refs):
+                ref.id = f"{note.id.replace('fn-', 'fnref-')}" + (f"-{k + 1}" if k else "")
+
+        def visit(blocks: list[m.Block], note: m.Note | None) -> None:
+            nonlocal mention_no, block_no
+            for block in m.text_blocks(blocks):
+                if isinstance(block, m.Heading) and note is None:
+                    base = slugify(m.plain_text(block.children))  # as Pandoc names headings
+                    block.id = ids.mint(base)
+                else:
+                    block_no += 1
+                    block.id = f"b-{block_no}"
+            for inlines in m.block_inlines(blocks):
+                for node in m.walk_inlines(inlines):
+                    if isinstance(node, m.Mention):
+                        mention_no += 1
+                        node.id = f"m-{mention_no}"
+                        node.note = note.number if note is not None else 0
+                        book.mentions.append(node)
+                    elif isinstance(node, m.NoteRef) and node is node.note.refs[0]:
+                        visit(node.note.blocks, node.note)
+
+        visit(part.blocks, None)
+
+
+def _check_keys(book: m.Book, register: Register, report: Report) -> None:
+    for mention in book.mentions:
+        if mention.explicit and mention.key not in register.entries:
+            loc = mention.location
+            hint = "" if register.path else " (this book has no name register)"
+            report.error(loc.path, loc.line, loc.col, "X001",
+                         f"unknown name key `{mention.key}` in {{.name key=…}}{hint}")
