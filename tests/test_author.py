@@ -105,6 +105,6 @@ def _wait_for(condition, seconds: float) -> None:
 
 
 def test_help_is_fast_enough_to_not_import_weasyprint():
-    code = "import sys; from publish import cli; print('weasyprint' in sys.modules)"
+    code = "import sys; from publish.commands import cli; print('weasyprint' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ)
     assert out.stdout.strip() == "False"
