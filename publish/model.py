@@ -299,3 +299,13 @@ def plain_text(nodes: list[Inline]) -> str:
         elif isinstance(node, Break):
             out.append(" ")
     return "".join(out)
+
+
+# Languages written right to left (ISO 639 codes; the primary subtag of a language tag decides).
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "syr", "ug", "ur", "yi"})
+
+
+def direction_attribute(lang: str) -> str:
+    """` dir="rtl"` for a language written right to left (`he`, `ar-EG`), else nothing: the text of
+    the element is then set right to left in the PDF, the EPUB and the web edition."""
+    return ' dir="rtl"' if lang and lang.split("-")[0].lower() in RTL_LANGUAGES else ""

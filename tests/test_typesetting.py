@@ -153,11 +153,42 @@ def test_display_lines_never_leave_one_word_alone(pamphlet):
 def test_a_character_outside_the_books_fonts_is_a_located_warning(tmp_path):
     from conftest import make_book
 
-    book = make_book(tmp_path / "g", {"01.md": "---\ntitle: One\n---\n\nA smile 😀 here, and 字.\n"})
+    book = make_book(tmp_path / "g", {"01.md": "---\ntitle: One\n---\n\nA smile 😀 here, and ᚠ.\n"})
     result = run("build", str(book), "-q", "-f", "pdf")
     assert result.exit_code == 0, result.output
     assert "manuscript/01.md:5:9: warning[G001]: “😀” (U+1F600 grinning face) is in none of the book's fonts" \
         in result.output
-    assert "manuscript/01.md:5:21: warning[G001]: “字”" in result.output
+    assert "manuscript/01.md:5:21: warning[G001]: “ᚠ” (U+16A0 runic letter fehu feoh fe f)" in result.output
     result = run("build", str(book), "--strict", "-f", "pdf")
     assert result.exit_code == 1 and "[G001]" in result.output
+
+
+def test_other_scripts_are_set_in_the_fonts_the_style_declares_and_nothing_else(tmp_path):
+    """Hebrew, Arabic and Chinese words in an English book: the PDF embeds exactly the default
+    style's families (read back by poppler's pdffonts: never DejaVu or Droid, whatever the machine
+    has), no character is missing (no G001), and the right-to-left words are marked so."""
+    import shutil
+    import subprocess
+    import zipfile
+
+    from conftest import make_book
+
+    text = ("The greeting *shalom* is [שלום]{lang=he}, *salaam* is [سلام]{lang=ar}, and the "
+            "word for China is [中国]{lang=zh}.\n")
+    book = make_book(tmp_path / "s", {"01.md": f"---\ntitle: Scripts\n---\n\n{text}"})
+    result = run("build", str(book), "-f", "pdf", "-f", "epub")
+    assert result.exit_code == 0, result.output
+    assert "G001" not in result.output
+    listing = subprocess.run([shutil.which("pdffonts"), str(book / "dist" / "test-book.pdf")], capture_output=True,
+                             text=True, check=True).stdout.splitlines()[2:]
+    families = {re.sub(r"^[A-Z]{6}\+", "", line.split()[0]) for line in listing}
+    assert all(line.split()[-5] == "yes" for line in listing)  # every font embedded
+    declared = ("Source-Serif-Pro", "Frank-Ruhl-Libre", "Amiri", "AR-PL-UMing-CN")
+    assert all(name.startswith(declared) for name in families), families
+    assert {name.split("-")[0] for name in families} >= {"Source", "Frank", "Amiri", "AR"}
+    with zipfile.ZipFile(book / "dist" / "test-book.epub") as epub:
+        xhtml = epub.read("EPUB/text/01.xhtml").decode() if "EPUB/text/01.xhtml" in epub.namelist() else \
+            next(epub.read(n).decode() for n in epub.namelist() if "שלום" in epub.read(n).decode("utf-8", "ignore"))
+    assert re.search(r'<span lang="he" xml:lang="he" dir="rtl">שלום</span>', xhtml)
+    assert re.search(r'<span lang="ar" xml:lang="ar" dir="rtl">سلام</span>', xhtml)
+    assert re.search(r'<span lang="zh" xml:lang="zh">中国</span>', xhtml)

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 from ..diagnostics import Report
 from ..engine import footnotes as engine_footnotes
 from ..model import PageMap
+from ..reading.fonts import only_declared_fonts
 
 
 class BlockedResource(Exception):
@@ -75,7 +76,8 @@ class Stylesheets:
 
         self.sheets = sheets
         self.fetcher = fetcher
-        self.font_config = FontConfiguration()
+        with only_declared_fonts():  # the book's declared fonts, never the machine's (reading/fonts.py)
+            self.font_config = FontConfiguration()
         self.parsed = [self.parse(text, base) for text, base in sheets]
 
     def parse(self, text: str, base: Path) -> Any:

@@ -1,23 +1,110 @@
-"""The book's own fonts: Source Serif (SIL Open Font License), from PyPI, never the machine's.
+"""The book's fonts: the text face and, for other scripts, the fallbacks the default style
+declares, each from a package the project installs, never the machine's own fonts.
 
-Input: nothing. Output: the folder holding the font files, and the files the EPUB and the web
-edition embed (roman, italic, semibold); the print edition's @font-face rules are in
-print_edition.font_face_css.
+Input: nothing (publish's default style). Output: the `FAMILIES` (name, the package that installs
+them, the scripts they cover, where their files are), the files the EPUB and the web edition embed,
+and `only_declared_fonts()`: a fontconfig set-up that shows WeasyPrint these fonts and no others,
+so that a book prints the same on every machine and the PDF embeds only the declared fonts. The
+print edition's @font-face rules for the text face are in print_edition.font_face_css.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 EMBEDDED = ("SourceSerifPro-Regular.otf", "SourceSerifPro-It.otf", "SourceSerifPro-Semibold.otf")
 
 
-def font_dirs() -> list[Path]:
+def _source_serif() -> Path | None:
     import font_source_serif_pro
 
-    return [Path(font_source_serif_pro.font_directory)]
+    return Path(font_source_serif_pro.font_directory)
+
+
+def _fontpkg(module: str) -> Callable[[], Path | None]:
+    def folder() -> Path | None:
+        import importlib
+
+        try:
+            return Path(importlib.import_module(module).ROOT) / "files"
+        except ImportError:
+            return None
+    return folder
+
+
+def _debian(folder: str) -> Callable[[], Path | None]:
+    return lambda: Path(folder) if Path(folder).is_dir() else None
+
+
+@dataclass(frozen=True)
+class Family:
+    """A font family of the default style: its CSS name, what it is for, where it comes from."""
+
+    name: str
+    covers: str
+    package: str  # how the project installs it
+    folder: Callable[[], Path | None]  # its files; None when the package is not installed
+    files: tuple[str, ...]  # the files whose characters count as covered (the roman, the italic)
+
+
+FAMILIES = (
+    Family("Source Serif Pro", "Latin, Greek, Cyrillic: the text face", "PyPI font-source-serif-pro",
+           _source_serif, ("SourceSerifPro-Regular.otf", "SourceSerifPro-It.otf")),
+    Family("Frank Ruhl Libre", "Hebrew", "PyPI fontpkg-frank-ruhl-libre", _fontpkg("fontpkg_frank_ruhl_libre"),
+           ("FrankRuhlLibre[wght].ttf",)),
+    Family("Amiri", "Arabic", "PyPI fontpkg-amiri", _fontpkg("fontpkg_amiri"), ("Amiri-Regular.ttf",)),
+    Family("AR PL UMing CN", "Chinese (a Ming face, the serif of Chinese type)", "Debian fonts-arphic-uming",
+           _debian("/usr/share/fonts/truetype/arphic"), ("uming.ttc",)),
+)
+FONT_STACK = ", ".join(f'"{family.name}"' for family in FAMILIES)  # the default style's font-family
+
+
+def font_dirs() -> list[Path]:
+    """The folders of the declared fonts that are installed, the text face's first."""
+    return [folder for family in FAMILIES if (folder := family.folder()) is not None]
 
 
 def embedded_fonts() -> list[Path]:
     """The font files the EPUB and the web edition carry."""
-    return [font_dirs()[0] / name for name in EMBEDDED]
+    folder = _source_serif()
+    assert folder is not None
+    return [folder / name for name in EMBEDDED]
+
+
+@cache
+def _fontconfig_file() -> Path:
+    """A fontconfig configuration naming only the declared fonts' folders (no system fonts, no
+    user fonts), with its cache beside it; written once a process, the same content every time."""
+    import hashlib
+    import tempfile
+
+    lines = [f"  <dir>{folder}</dir>" for folder in font_dirs()]
+    key = hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
+    home = Path(tempfile.gettempdir()) / f"publish-fonts-{os.getuid() if hasattr(os, 'getuid') else 0}-{key}"
+    home.mkdir(parents=True, exist_ok=True)
+    path = home / "fonts.conf"
+    text = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
+            + "\n".join(lines) + f"\n  <cachedir>{home / 'cache'}</cachedir>\n</fontconfig>\n")
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+@contextmanager
+def only_declared_fonts() -> Iterator[None]:
+    """While a WeasyPrint `FontConfiguration` is made: fontconfig sees the declared fonts only
+    (`FONTCONFIG_FILE`, read when the configuration is loaded; restored afterwards)."""
+    previous = os.environ.get("FONTCONFIG_FILE")
+    os.environ["FONTCONFIG_FILE"] = str(_fontconfig_file())
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["FONTCONFIG_FILE"]
+        else:
+            os.environ["FONTCONFIG_FILE"] = previous

@@ -34,6 +34,7 @@ def environment(book_root: Path) -> Environment:
     env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=False, keep_trailing_newline=True)
     env.filters["inline"] = inline_markdown
+    env.filters["direction"] = m.direction_attribute
     env.filters["display"] = display_line
     return env
 

@@ -141,6 +141,7 @@ class Renderer:
             return f'<img src="{escape(src)}" alt="{escape(node.alt)}"/>'
         if isinstance(node, m.Span):
             lang = f' lang="{escape(node.lang)}" xml:lang="{escape(node.lang)}"' if node.lang else ""
+            lang += m.direction_attribute(node.lang)
             cls = f' class="{escape(" ".join(node.classes))}"' if node.classes else ""
             self._foreign += bool(node.lang)
             try:

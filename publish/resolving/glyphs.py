@@ -1,9 +1,10 @@
 """Resolved book → warnings for characters no font of the book can print.
 
-Input: the book's text (its parts and notes, code included) and the fonts it is set in (the bundled
-Source Serif Pro, from PyPI). Output: a located warning G001 for the first place of each character
-those fonts do not cover: without it, the PDF prints an empty box, or a font the machine happens to
-have, and the EPUB depends on the reader's. Under `--strict` it is an error like every warning.
+Input: the book's text (its parts and notes, code included) and the fonts its style declares
+(reading/fonts.py: Source Serif Pro for the text, fallbacks for Hebrew, Arabic and Chinese). Output:
+a located warning G001 for the first place of each character those fonts do not cover (the PDF
+would print an empty box: no other font is ever used); it names the declared fonts that are not
+installed on this machine. Under `--strict` it is an error like every warning.
 """
 
 from __future__ import annotations
@@ -15,24 +16,32 @@ from pathlib import Path
 
 from .. import model as m
 from ..diagnostics import Report, locate
-
-# The roman and the italic: the bold weights have the roman's character set (and reading two cmaps
-# instead of four keeps the check under 0.1 s).
-FONT_FILES = ("SourceSerifPro-Regular.otf", "SourceSerifPro-It.otf")
+from ..reading.fonts import FAMILIES
 
 
 @cache
 def covered() -> frozenset[int]:
-    """The code points the book's fonts have a glyph for."""
-    import font_source_serif_pro
+    """The code points the book's declared fonts that are installed have a glyph for (the roman and
+    the italic of the text face: its bold weights have the roman's characters)."""
     from fontTools.ttLib import TTFont
 
     points: set[int] = set()
-    for name in FONT_FILES:
-        font = TTFont(Path(font_source_serif_pro.font_directory) / name, lazy=True)
-        points |= set(font.getBestCmap())
-        font.close()
+    for family in FAMILIES:
+        folder = family.folder()
+        if folder is None:
+            continue
+        for name in family.files:
+            font = TTFont(folder / name, lazy=True, fontNumber=0) if name.endswith(".ttc") else \
+                TTFont(folder / name, lazy=True)
+            points |= set(font.getBestCmap())
+            font.close()
     return frozenset(points)
+
+
+def _missing_families() -> str:
+    missing = [f"{family.name} ({family.covers}: {family.package})" for family in FAMILIES
+               if family.folder() is None]
+    return f"; the style's fonts not installed here: {', '.join(missing)}" if missing else ""
 
 
 def check_glyphs(book: m.Book, sources: dict[Path, list[str]], report: Report) -> None:
@@ -55,4 +64,4 @@ def check_glyphs(book: m.Book, sources: dict[Path, list[str]], report: Report) -
                     name = unicodedata.name(char, f"U+{ord(char):04X}").lower()
                     report.warning(part.source, line, col, "G001",
                                    f"“{char}” (U+{ord(char):04X} {name}) is in none of the book's fonts: "
-                                   "it prints as an empty box, or in whatever font a machine has")
+                                   f"it prints as an empty box{_missing_families()}")
