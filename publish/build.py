@@ -20,10 +20,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import FORMATS
 from . import model as m
 from .diagnostics import BookError, Report, fail
 from .reading.assets import check_assets
-from .reading.config import FORMATS, BookConfig, find_book, key_position, load_config, output_names, read_text
+from .reading.config import BookConfig, find_book, key_position, load_config, output_names, read_text
 from .reading.history import last_commit_time
 from .reading.names import Register, load_register
 from .reading.parse import parse_part
@@ -112,9 +113,11 @@ def timestamp(config: BookConfig) -> tuple[int, str]:
 
 def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] = FORMATS,
           strict: bool = False, keep_html: bool = False,
-          progress: Callable[[str], None] = lambda step: None, printer: str | None = None) -> BuildResult:
+          progress: Callable[[str], None] = lambda step: None, printer: str | None = None,
+          loose: bool = False) -> BuildResult:
     """`printer` (a name of `printers.PRINTERS`) makes the press file and the cover for that printer
-    instead of book.toml's (`publish check --printer`)."""
+    instead of book.toml's (`publish check --printer`); `loose` reports loose lines (P007, for
+    `publish check`)."""
     started = time.perf_counter()
     progress("reading the manuscript")
     manuscript = read_book(book_dir)
@@ -128,7 +131,7 @@ def build(book_dir: Path, out_dir: Path | None = None, formats: tuple[str, ...] 
     from .printing.print_edition import lay_out
 
     progress("laying out the print edition")
-    edition = lay_out(manuscript.book, config, manuscript.register, report, stamp, manuscript.hyphenation)
+    edition = lay_out(manuscript.book, config, manuscript.register, report, stamp, manuscript.hyphenation, loose)
     report.raise_if_errors(strict)
     _check_press_profile(formats, config)
     with _reader_writer(formats, manuscript, edition, epoch, stamp) as readers:  # a child process

@@ -192,3 +192,37 @@ def test_other_scripts_are_set_in_the_fonts_the_style_declares_and_nothing_else(
     assert re.search(r'<span lang="he" xml:lang="he" dir="rtl">שלום</span>', xhtml)
     assert re.search(r'<span lang="ar" xml:lang="ar" dir="rtl">سلام</span>', xhtml)
     assert re.search(r'<span lang="zh" xml:lang="zh">中国</span>', xhtml)
+
+
+def test_a_loose_line_is_reported_by_check_at_its_paragraph(tmp_path):
+    """A short line before a word that may not break (a capitalised one) is stretched by
+    justification: `publish check` reports it (P007) at the paragraph's line; poppler's word boxes
+    show its word spaces are more than twice as wide as in the paragraph's last (unjustified) line."""
+    import shutil
+    import subprocess
+
+    from conftest import make_book
+
+    text = ("---\ntitle: One\n---\n\nA short paragraph comes first.\n\n"
+            "It was so, as we all saw it, in the Nationalversammlungsabgeordnetenbüro and then in the "
+            "street outside it, where the crowd stood and waited for the news to come.\n")
+    book = make_book(tmp_path / "l", {"01.md": text})
+    result = run("check", str(book))
+    found = re.findall(r"manuscript/01\.md:(\d+):1: warning\[P007\]: a loose line on page (\d+): its word spaces "
+                       r"are stretched to ([\d.]+) ×", result.output)
+    assert found and all(line == "7" for line, _, _ in found), result.output
+    assert run("build", str(book), "-f", "pdf", "-q").exit_code == 0
+    pdf = book / "dist" / "test-book.pdf"
+    html = subprocess.run([shutil.which("pdftotext"), "-bbox-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    lines: dict[float, list[tuple[float, float, str]]] = {}  # poppler may split a loose line: group by baseline
+    for x0, y0, x1, word in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>([^<]*)</word>',
+                                       html):
+        lines.setdefault(round(float(y0)), []).append((float(x0), float(x1), word))
+    gaps_by_line = []
+    for words in lines.values():
+        words.sort()
+        gaps_by_line.append(([w for _, _, w in words], [b[0] - a[1] for a, b in zip(words, words[1:])]))
+    loose = next(gaps for words, gaps in gaps_by_line if "It" in words and "was" in words)
+    last = next(gaps for words, gaps in gaps_by_line if "news" in words)
+    assert min(loose) > 2 * max(last), (loose, last)

@@ -78,7 +78,8 @@ def check(book_dir: Path, printer: str | None = None, files: tuple[Path, ...] = 
     with tempfile.TemporaryDirectory(prefix="publish-check-") as tmp:
         out = Path(tmp)
         try:
-            result = build(book_dir, out, formats=("epub", "pdf", target.sends, "cover"), printer=target.name)
+            result = build(book_dir, out, formats=("epub", "pdf", target.sends, "cover"), printer=target.name,
+                           loose=True)
         except BookError as e:
             report.items.extend(d for d in e.diagnostics if d not in report.items)
             return report, skipped

@@ -15,8 +15,7 @@ from typing import TypeVar
 
 import click
 
-from .. import __version__
-from ..reading.config import FORMATS
+from .. import FORMATS, __version__
 from ..reading.printers import PRINTERS
 from .run import STEPS
 

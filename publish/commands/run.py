@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..reading.config import FORMATS, find_book
+from .. import FORMATS
 from . import state
 
 if TYPE_CHECKING:
@@ -39,6 +39,8 @@ def build_book(book_dir: Path, formats: tuple[str, ...] = (), out_dir: Path | No
                keep_html: bool = False, progress: Callable[[str], None] = lambda step: None) -> Outcome:
     """Build unless the outputs in the target folder are what this build would write again.
     Raises `BookError` when the book has errors (nothing is written)."""
+    from ..reading.config import find_book
+
     book_dir = find_book(book_dir)  # inside manuscript/ (or deeper), the book folder above it
     formats = tuple(dict.fromkeys(formats or FORMATS))
     target = out_dir or book_dir / "dist"

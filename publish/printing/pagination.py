@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from .. import model as m
-from ..engine.boxes import PageStart, alnum, lines_per_page, page_starts
+from ..engine.boxes import LooseLine, PageStart, alnum, lines_per_page, loose_lines, page_starts
 
-__all__ = ["PageStart", "insert_page_break", "main_blocks", "page_starts", "place_page_breaks",
-           "widows_and_orphans"]
+__all__ = ["LooseLine", "PageStart", "insert_page_break", "loose_lines", "main_blocks", "page_starts",
+           "place_page_breaks", "widows_and_orphans"]
 
 
 def main_blocks(book: m.Book) -> dict[str, tuple[m.Part, m.Paragraph | m.Heading | None]]:

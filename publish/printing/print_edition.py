@@ -25,7 +25,7 @@ from ..engine.boxes import is_blank
 from ..engine.footnotes import overflowing_notes
 from ..model import PageMap
 from ..reading.config import BookConfig, read_text
-from ..reading.fonts import font_dirs
+from ..reading.fonts import font_dirs, space_em
 from ..reading.names import Register
 from ..rendering.hyphenate import Exceptions, Hyphenator
 from ..rendering.render import ASSETS, index_placeholder, print_html, print_index
@@ -33,7 +33,7 @@ from ..resolving.ids import assert_unique
 from ..resolving.index import IndexEntry, build_index
 from .footnotes import misplaced_notes
 from .layout import Stylesheets, make_fetcher, page_map, render
-from .pagination import main_blocks, widows_and_orphans
+from .pagination import loose_lines, main_blocks, widows_and_orphans
 
 PAGES_PER_SHEET = 4  # a folded sheet of a saddle-stitched book: the booklet and the press file
 
@@ -76,8 +76,16 @@ def stylesheets(config: BookConfig) -> list[tuple[str, Path]]:
             *((text, path.parent) for path, text in book_stylesheet(config).items())]
 
 
+# A justified line is loose when its word spaces are stretched beyond twice their natural width:
+# about TeX's "underfull" warning at its default \hbadness of 1000 (badness 100 r³ with an interword
+# stretch of half a space: r > 2.154, a space of 2.08 × its width).
+LOOSE_LIMIT = 2.08
+
+
 def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report,
-            timestamp: str, hyphenation: Exceptions | None = None) -> PrintEdition:
+            timestamp: str, hyphenation: Exceptions | None = None, loose: bool = False) -> PrintEdition:
+    """The one layout of the book, checked: notes on their pages, widows and orphans, and (`loose`,
+    for `publish check`) justified lines stretched too far (P007)."""
     fetcher = make_fetcher([config.root, ASSETS.parent, *font_dirs()], report, book_stylesheet(config))
     sheets = stylesheets(config)
     styles = Stylesheets(sheets, fetcher)
@@ -119,6 +127,15 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
         report.warning(loc.path, loc.line, loc.col, "P005" if kind == "widow" else "P006",
                        f"a single line of this paragraph stands alone {where} page "
                        f"{pages.labels[page_index] or '#' + str(page_index + 1)} ({kind})")
+    if loose:
+        for line in loose_lines(body.pages, set(blocks), space_em(), LOOSE_LIMIT):
+            block = blocks[line.block][1]
+            if block is not None:
+                loc = block.location
+                report.warning(loc.path, loc.line, loc.col, "P007",
+                               f"a loose line on page {pages.labels[line.page] or '#' + str(line.page + 1)}: its "
+                               f"word spaces are stretched to {line.stretch:.1f} × their width (rephrase, or allow a "
+                               "break in a long word with manuscript/hyphenation.txt)")
     entries = build_index(register, book.mentions, pages) if has_index else []
     back = list(body.pages[-1:]) if config.back_cover.enabled else []  # the back cover: always the last page
     final_pages = list(body.pages[:len(body.pages) - len(back)])

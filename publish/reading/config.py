@@ -243,9 +243,6 @@ def _keys(cls: type) -> dict[str, Key]:
 SCHEMA: dict[str, dict[str, Key]] = {"": _keys(BookConfig)} | {name: _keys(cls) for name, cls in TABLES.items()}
 
 
-FORMATS = ("epub", "pdf", "press", "booklet", "cover", "web")  # the outputs a build can make
-
-
 def output_names(config: BookConfig) -> dict[str, str]:
     """Each output's file name in the output folder, by kind."""
     return {"epub": f"{config.slug}.epub", "pdf": f"{config.slug}.pdf", "press": f"{config.slug}-press.pdf",

@@ -77,6 +77,20 @@ def embedded_fonts() -> list[Path]:
 
 
 @cache
+def space_em() -> float:
+    """The text face's word space, as a fraction of the font size (Source Serif Pro: 0.233)."""
+    from fontTools.ttLib import TTFont
+
+    folder = _source_serif()
+    assert folder is not None
+    font = TTFont(folder / "SourceSerifPro-Regular.otf", lazy=True)
+    try:
+        return float(font["hmtx"]["space"][0]) / float(font["head"].unitsPerEm)
+    finally:
+        font.close()
+
+
+@cache
 def _fontconfig_file() -> Path:
     """A fontconfig configuration naming only the declared fonts' folders (no system fonts, no
     user fonts), with its cache beside it; written once a process, the same content every time."""
