@@ -200,6 +200,7 @@ def test_a_loose_line_is_reported_by_check_at_its_paragraph(tmp_path):
     show its word spaces are more than twice as wide as in the paragraph's last (unjustified) line."""
     import shutil
     import subprocess
+    from itertools import pairwise
 
     from conftest import make_book
 
@@ -222,7 +223,7 @@ def test_a_loose_line_is_reported_by_check_at_its_paragraph(tmp_path):
     gaps_by_line = []
     for words in lines.values():
         words.sort()
-        gaps_by_line.append(([w for _, _, w in words], [b[0] - a[1] for a, b in zip(words, words[1:])]))
+        gaps_by_line.append(([w for _, _, w in words], [b[0] - a[1] for a, b in pairwise(words)]))
     loose = next(gaps for words, gaps in gaps_by_line if "It" in words and "was" in words)
     last = next(gaps for words, gaps in gaps_by_line if "news" in words)
     assert min(loose) > 2 * max(last), (loose, last)
