@@ -167,6 +167,7 @@ def test_other_scripts_are_set_in_the_fonts_the_style_declares_and_nothing_else(
     """Hebrew, Arabic and Chinese words in an English book: the PDF embeds exactly the default
     style's families (read back by poppler's pdffonts: never DejaVu or Droid, whatever the machine
     has), no character is missing (no G001), and the right-to-left words are marked so."""
+    import io
     import shutil
     import subprocess
     import zipfile
@@ -192,6 +193,19 @@ def test_other_scripts_are_set_in_the_fonts_the_style_declares_and_nothing_else(
     assert re.search(r'<span lang="he" xml:lang="he" dir="rtl">שלום</span>', xhtml)
     assert re.search(r'<span lang="ar" xml:lang="ar" dir="rtl">سلام</span>', xhtml)
     assert re.search(r'<span lang="zh" xml:lang="zh">中国</span>', xhtml)
+    # the EPUB embeds the text face whole and each fallback cut down to the characters it sets
+    from epub_reading import epubcheck_messages
+    from fontTools.ttLib import TTFont
+
+    with zipfile.ZipFile(book / "dist" / "test-book.epub") as epub:
+        fonts = {name.rsplit("/", 1)[1]: epub.read(name) for name in epub.namelist() if "/fonts/" in name}
+        css = next(epub.read(n).decode() for n in epub.namelist() if n.endswith(".css"))
+    expected = {"FrankRuhlLibre-subset.ttf": "שלום", "Amiri-subset.ttf": "سلام", "ARPLUMingCN-subset.ttf": "中国"}
+    for name, word in expected.items():
+        cmap = TTFont(io.BytesIO(fonts[name])).getBestCmap()
+        assert {ord(c) for c in word} <= set(cmap) and len(cmap) < 40, (name, len(cmap))
+        assert f'src: url("../fonts/{name}")' in css
+    assert epubcheck_messages(book / "dist" / "test-book.epub") == []
 
 
 def test_a_loose_line_is_reported_by_check_at_its_paragraph(tmp_path):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from .. import model as m
 from ..reading.assets import IMAGE_TYPES
 from ..reading.config import isbn_digits
-from ..reading.fonts import embedded_fonts
+from ..reading.fonts import embedded_fonts, fallback_subsets
 from ..reading.images import optimised
 from ..rendering.hyphenate import Hyphenator
 from ..rendering.render import (
@@ -75,12 +75,25 @@ def make_epub(manuscript: Manuscript, edition: PrintEdition, epoch: int, stamp: 
     override = config.root / "styles" / "epub.css"
     if override.is_file():
         css += "\n" + override.read_text(encoding="utf-8")
-    fonts = embedded_fonts()
+    fonts = [(path.name, path.read_bytes()) for path in embedded_fonts()]
+    for extra in fallback_subsets(_book_text(book)):  # other scripts: the declared fallbacks, cut down
+        fonts.append((extra.file_name, extra.data))
+        css += f'\n@font-face {{ font-family: "{extra.family}"; src: url("../fonts/{extra.file_name}"); }}'
     metadata = _accessibility(config, has_index, bool(pages))
     modified = datetime.fromtimestamp(epoch, UTC)
     images = [(image.epub_name, IMAGE_TYPES[image.path.suffix.lower()], optimised(image.path))
               for image in manuscript.images]
     return write_epub(config, docs, nav, css, fonts, modified, metadata, images, cover)
+
+
+def _book_text(book: m.Book) -> str:
+    """Every character of the book's text, notes and titles (for the fonts it needs)."""
+    chunks = []
+    for part in book.parts:
+        chunks.append(part.title)
+        for block in [*m.text_blocks(part.blocks), *(b for note in part.notes for b in m.text_blocks(note.blocks))]:
+            chunks.extend(node.text for node in m.walk_inlines(block.children) if isinstance(node, (m.Text, m.Code)))
+    return "".join(chunks)
 
 
 def _accessibility(config: BookConfig, has_index: bool, has_pages: bool) -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ print edition's @font-face rules for the text face are in print_edition.font_fac
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -70,10 +71,59 @@ def font_dirs() -> list[Path]:
 
 
 def embedded_fonts() -> list[Path]:
-    """The font files the EPUB and the web edition carry."""
+    """The text face's files the EPUB and the web edition carry."""
     folder = _source_serif()
     assert folder is not None
     return [folder / name for name in EMBEDDED]
+
+
+@dataclass(frozen=True)
+class FontSubset:
+    """A fallback family cut down to the characters a book uses from it, for the EPUB."""
+
+    family: str
+    file_name: str
+    data: bytes
+
+
+def fallback_subsets(text: str) -> list[FontSubset]:
+    """For each installed fallback family, the characters of `text` the families before it lack and
+    it has, as a font file of those characters only (fontTools' subsetter; its time stamp kept, so
+    the bytes are the same at every build). No character from a family, no file."""
+    import logging
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    # the subsetter logs each table it drops (a bitmap font's BDF, FontForge's FFTM): not the user's concern
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
+    wanted = {ord(char) for char in text if not char.isspace()}
+    found = []
+    for family in FAMILIES:
+        folder = family.folder()
+        if folder is None or not wanted:
+            continue
+        path = folder / family.files[0]
+        font = TTFont(path, fontNumber=0, recalcTimestamp=False) if path.suffix == ".ttc" else \
+            TTFont(path, recalcTimestamp=False)
+        mine = wanted & set(font.getBestCmap())
+        wanted -= mine
+        if family is FAMILIES[0] or not mine:  # the text face is embedded whole
+            font.close()
+            continue
+        options = subset.Options()
+        options.name_IDs = ["*"]  # keep the names, the licence among them
+        options.notdef_outline = True
+        options.recalc_timestamp = False
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=sorted(mine))
+        subsetter.subset(font)
+        out = io.BytesIO()
+        font.save(out)
+        font.close()
+        stem = family.name.replace(" ", "")
+        found.append(FontSubset(family.name, f"{stem}-subset.ttf", out.getvalue()))
+    return found
 
 
 @cache

@@ -13,7 +13,6 @@ import io
 import re
 import zipfile
 from datetime import UTC, datetime
-from pathlib import Path
 
 from ebooklib import epub
 
@@ -24,7 +23,7 @@ FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def write_epub(config: BookConfig, docs: list[EpubDoc], nav_xhtml: str, css: str,
-               fonts: list[Path], modified: datetime, metadata: list[tuple[str, str]],
+               fonts: list[tuple[str, bytes]], modified: datetime, metadata: list[tuple[str, str]],
                images: list[tuple[str, str, bytes]] | tuple[()] = (), cover: bytes | None = None) -> bytes:
     """`images`: (file name in the EPUB, media type, content); `cover`: a PNG of the cover."""
     book = epub.EpubBook()
@@ -48,9 +47,10 @@ def write_epub(config: BookConfig, docs: list[EpubDoc], nav_xhtml: str, css: str
 
     book.add_item(epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css",
                                 content=css.encode()))
-    for font in fonts:
-        book.add_item(epub.EpubItem(uid=f"font-{font.stem}", file_name=f"fonts/{font.name}",
-                                    media_type="font/otf", content=font.read_bytes()))
+    for name, data in fonts:
+        media_type = "font/otf" if name.endswith(".otf") else "font/ttf"
+        book.add_item(epub.EpubItem(uid=f"font-{name.rsplit('.', 1)[0]}", file_name=f"fonts/{name}",
+                                    media_type=media_type, content=data))
     for number, (name, media_type, content) in enumerate(images):
         book.add_item(epub.EpubItem(uid=f"image-{number}", file_name=name, media_type=media_type,
                                     content=content))
