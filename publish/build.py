@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import FORMATS
 from . import model as m
-from .diagnostics import BookError, Report, fail
+from .diagnostics import BookError, Report, SourceText, fail
 from .reading.assets import check_assets
 from .reading.config import BookConfig, find_book, key_position, load_config, output_names, read_text
 from .reading.history import last_commit_time
@@ -64,7 +64,7 @@ class Manuscript:
     register: Register
     book: m.Book
     report: Report
-    sources: dict[Path, list[str]]
+    sources: dict[Path, SourceText]  # each part's text, and where things stand in it
     images: list[Any]
     hyphenation: Exceptions
 
@@ -76,7 +76,7 @@ def read_book(book_dir: Path, report: Report | None = None) -> Manuscript:
     config = load_config(book_dir, report)
     register = load_register(config.names, root, report)
     hyphenation = Exceptions.load(config.manuscript / EXCEPTIONS_NAME, report)
-    sources: dict[Path, list[str]] = {}
+    sources: dict[Path, SourceText] = {}
     parts: list[m.Part] = []
     for index, path in enumerate(config.parts):
         try:
@@ -84,8 +84,8 @@ def read_book(book_dir: Path, report: Report | None = None) -> Manuscript:
         except BookError as e:
             report.items.extend(e.diagnostics)
             continue
-        sources[path] = text.splitlines()
-        part = parse_part(path, text, index, report)
+        sources[path] = SourceText(text)
+        part = parse_part(path, text, index, report, sources[path])
         if part is not None:
             parts.append(part)
     report.raise_if_errors()

@@ -103,11 +103,66 @@ def fail(path: Path | str, line: int, col: int, code: str, message: str,
                                  message)])
 
 
-def locate(lines: list[str], start: int, pattern: re.Pattern[str]) -> tuple[int, int]:
-    """Line and column of `pattern`'s first match from line `start` on (within 100 lines): where a
-    problem found in a block's text stands in its source."""
-    for number in range(start, min(len(lines), start + 100) + 1):
-        found = pattern.search(lines[number - 1])
-        if found:
-            return number, found.start() + 1
-    return start, 1
+class SourceText:
+    """One manuscript file's text, read once, and the one way publish finds where something stands
+    in it. markdown-it gives each block its lines (`token.map`) but inline tokens no columns: an
+    inline's place is found by searching its text from its block's first line on. Each `Finder`
+    remembers where its last search for the same thing from the same line ended, so a second
+    occurrence in a paragraph is found at its own place, not at the first."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+
+    def finder(self) -> Finder:
+        """A fresh cursor (one a stage: parsing, mentions, the lint, the glyph check)."""
+        return Finder(self.lines)
+
+
+class Finder:
+    """Searches of one `SourceText`, each going on after the previous hit of the same search."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        self._after: dict[tuple[str, int], tuple[int, int]] = {}  # (what, from line) → after its last hit
+
+    def find(self, needle: str, start: int, within: int | None = None) -> tuple[int, int]:
+        """Line and column of `needle` at or after line `start` (within `within` lines; fallback:
+        `start`, 1)."""
+        return self._scan(needle, start, within, lambda line, col: (line.find(needle, col), len(needle)))
+
+    def next(self, needle: str, start: int, within: int | None = None, length: int = 0) -> tuple[int, int]:
+        """Like `find`, but one cursor for every search from line `start`, whatever it looks for: for
+        things met in reading order (the mentions of a paragraph), each found after the one before;
+        `length`: how much of the text the thing found takes (the whole name, when only its first
+        word is looked for)."""
+
+        def match(line: str, col: int) -> tuple[int, int]:
+            return line.find(needle, col), max(length, len(needle))
+        return self._scan("", start, within, match)
+
+    def search(self, pattern: re.Pattern[str], start: int, within: int | None = 100) -> tuple[int, int]:
+        """Line and column of `pattern`'s next match from line `start` on (within 100 lines)."""
+
+        def match(line: str, col: int) -> tuple[int, int]:
+            found = pattern.search(line, col)
+            return (found.start(), max(len(found.group(0)), 1)) if found else (-1, 0)
+        return self._scan(pattern.pattern, start, within, match)
+
+    def nth(self, needle: str, start: int, n: int) -> tuple[int, int]:
+        """Line and column of the `n`-th (from 0) `needle` from line `start` on (no cursor)."""
+        for number in range(start, len(self.lines) + 1):
+            hits = [i for i in range(len(self.lines[number - 1])) if self.lines[number - 1].startswith(needle, i)]
+            if n < len(hits):
+                return number, hits[n] + 1
+            n -= len(hits)
+        return start, 1
+
+    def _scan(self, key: str, start: int, within: int | None, match: Any) -> tuple[int, int]:
+        from_line, from_col = self._after.get((key, start), (start, 0))
+        last = len(self.lines) if within is None else min(len(self.lines), start + within)
+        for number in range(from_line, last + 1):
+            col, length = match(self.lines[number - 1], from_col if number == from_line else 0)
+            if col >= 0:
+                self._after[(key, start)] = (number, col + max(length, 1))
+                return number, col + 1
+        return start, 1

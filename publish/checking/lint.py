@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .. import model as m
-from ..diagnostics import Report, locate
+from ..diagnostics import Finder, Report
 
 if TYPE_CHECKING:
     from ..build import Manuscript
@@ -42,7 +42,8 @@ def lint(manuscript: Manuscript, report: Report) -> None:
     known += [" ".join(p.split()) for p in register.not_names]
     flagged: set[str] = set()
     for part in book.parts:
-        lines = manuscript.sources[part.source]
+        source = manuscript.sources[part.source]
+        lines, finder = source.lines, source.finder()
         for block in m.text_blocks(part.blocks):
             if isinstance(block, m.Figure) and not block.image.alt_given:
                 loc = block.image.location
@@ -51,11 +52,11 @@ def lint(manuscript: Manuscript, report: Report) -> None:
                                'picture with {alt="…"}, or write {alt=""} if it is decorative')
             if isinstance(block, m.Figure):
                 _resolution(block.image, report)
-            _quotes(m.plain_text(block.children), block.location, lines, report)
+            _quotes(m.plain_text(block.children), block.location, finder, report)
             for text in _running_text(block.children):
-                _name_like(text, known, flagged, block.location, lines, report)
+                _name_like(text, known, flagged, block.location, finder, report)
                 if '"' in text or re.search(r"(?<!\w)'|'(?!\w)", text):
-                    at_line, col = locate(lines, block.location.line, re.compile(r"[\"']"))
+                    at_line, col = finder.search(re.compile(r"[\"']"), block.location.line)
                     report.warning(part.source, at_line, col, "K003",
                                    "straight quote left in the text: type a curly one (“ ” ‘ ’)")
         for number, line in enumerate(lines, 1):
@@ -121,18 +122,10 @@ def unpaired_quotes(text: str) -> list[tuple[int, str]]:
     return sorted(found)
 
 
-def _quotes(text: str, location: m.SourceLocation, lines: list[str], report: Report) -> None:
+def _quotes(text: str, location: m.SourceLocation, finder: Finder, report: Report) -> None:
     for offset, problem in unpaired_quotes(text):
-        mark = text[offset]
-        nth = text[:offset].count(mark)  # locate the same mark in the source, counting from the block
-        line, col = location.line, 1
-        for number in range(location.line, len(lines) + 1):
-            source = lines[number - 1]
-            hits = [i for i, c in enumerate(source) if c == mark]
-            if nth < len(hits):
-                line, col = number, hits[nth] + 1
-                break
-            nth -= len(hits)
+        mark = text[offset]  # the same mark in the source, counting from the block's first line
+        line, col = finder.nth(mark, location.line, text[:offset].count(mark))
         report.warning(location.path, line, col, "K005", f"quotation marks do not pair up: {problem}")
 
 
@@ -152,7 +145,7 @@ def _running_text(nodes: list[m.Inline]) -> Iterator[str]:
 
 
 def _name_like(text: str, known: list[str], flagged: set[str], location: m.SourceLocation,
-               lines: list[str], report: Report) -> None:
+               finder: Finder, report: Report) -> None:
     for match in NAME_LIKE.finditer(text):
         words = match.group(0).split()
         possessive = text[match.end():].startswith(("’s", "'s"))
@@ -164,7 +157,7 @@ def _name_like(text: str, known: list[str], flagged: set[str], location: m.Sourc
         if not phrase or phrase in flagged or any(phrase in k or k in phrase for k in known):
             continue
         flagged.add(phrase)
-        line, col = locate(lines, location.line, re.compile(re.escape(words[0])))
+        line, col = finder.search(re.compile(re.escape(words[0])), location.line)
         report.warning(location.path, line, col, "K001",
                        f"“{phrase}” looks like a name but is in no register entry: add it to "
                        "names.toml, or to `not_names` if it is not a person")

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import model as m
-from ..diagnostics import Report
+from ..diagnostics import Finder, Report
 from .config import read_toml, suggest
 
 PERSON_FIELDS = {"key", "heading", "display", "variants", "dates", "note", "exclude", "index",
@@ -198,7 +198,7 @@ def _spelling_pattern(spelling: str) -> str:
 
 
 def find_mentions(nodes: list[m.Inline], detector: Detector, location: m.SourceLocation,
-                  in_note: bool, part_index: int, lines: list[str]) -> list[m.Inline]:
+                  in_note: bool, part_index: int, finder: Finder) -> list[m.Inline]:
     """`nodes` with register spellings turned into `Mention`s (recursing into styled text)."""
     out: list[m.Inline] = []
     for node in nodes:
@@ -207,23 +207,14 @@ def find_mentions(nodes: list[m.Inline], detector: Detector, location: m.SourceL
                 if key is None:
                     out.append(m.Text(piece))
                 else:
-                    line, col = _locate(piece, location, lines)
+                    line, col = finder.next(piece.split()[0], location.line, within=200, length=len(piece))
                     out.append(m.Mention(key, [m.Text(piece)], m.SourceLocation(location.path, line, col),
                                          in_note=in_note, part_index=part_index))
             continue
         if isinstance(node, m.Mention):
             node.in_note, node.part_index = in_note, part_index
         elif isinstance(node, (m.Styled, m.Link)) or (isinstance(node, m.Span) and not node.no_mention):
-            node.children = find_mentions(node.children, detector, location, in_note, part_index, lines)
+            node.children = find_mentions(node.children, detector, location, in_note, part_index, finder)
         out.append(node)
     return out
-
-
-def _locate(piece: str, location: m.SourceLocation, lines: list[str]) -> tuple[int, int]:
-    first = piece.split()[0]
-    for number in range(location.line, min(len(lines), location.line + 200) + 1):
-        col = lines[number - 1].find(first)
-        if col >= 0:
-            return number, col + 1
-    return location.line, 1
 

@@ -16,7 +16,7 @@ import yaml
 from markdown_it.token import Token
 
 from .. import model as m
-from ..diagnostics import Report
+from ..diagnostics import Report, SourceText
 from . import rawhtml
 from .config import is_language_tag
 from .markdown import parser
@@ -30,16 +30,16 @@ FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 class _Ctx:
     """What converting one file's tokens needs: its path, lines, notes and the report."""
 
-    def __init__(self, path: Path, lines: list[str], report: Report, part_index: int):
+    def __init__(self, path: Path, source: SourceText, report: Report, part_index: int):
         self.path = path
-        self.lines = lines
+        self.lines = source.lines
+        self.finder = source.finder()
         self.report = report
         self.part_index = part_index
         self.notes: dict[int, m.Note] = {}
         self.called: list[m.Note] = []
         self.line = 1  # line of the block being converted, for inline diagnostics
         self.env: dict[str, Any] = {}  # markdown-it's environment (footnote labels), for HTML blocks
-        self._found: dict[tuple[str, int], tuple[int, int]] = {}  # (needle, block line) → after its last hit
 
     def loc(self, token: Token | None = None) -> m.SourceLocation:
         if token is not None and token.map:
@@ -55,17 +55,9 @@ class _Ctx:
         self.report.warning(where.path, where.line, where.col, code, message)
 
     def find(self, needle: str, start_line: int) -> tuple[int, int]:
-        """Line and column of `needle` at or after `start_line` (fallback: `start_line`, 1). Inline
-        tokens carry no columns, so their text is searched for; the search for the same text from the
-        same block goes on after its previous hit, so a second occurrence is found at its own place."""
-        key = (needle, start_line)
-        from_line, from_col = self._found.get(key, (start_line, 0))
-        for number in range(from_line, len(self.lines) + 1):
-            col = self.lines[number - 1].find(needle, from_col if number == from_line else 0)
-            if col >= 0:
-                self._found[key] = (number, col + max(len(needle), 1))
-                return number, col + 1
-        return start_line, 1
+        """Line and column of `needle` at or after `start_line` (`SourceText`'s cursor: a second
+        occurrence is found at its own place)."""
+        return self.finder.find(needle, start_line)
 
 
 def slugify(text: str) -> str:
@@ -76,13 +68,14 @@ def slugify(text: str) -> str:
 PANDOC_TITLE_RE = re.compile(r"\A% *(?P<title>[^\n]*)\n(?:%[^\n]*\n)*")
 
 
-def parse_part(path: Path, text: str, index: int, report: Report) -> m.Part | None:
-    """Parse one manuscript file; `None` when its front matter is too broken to go on."""
-    lines = text.splitlines()
+def parse_part(path: Path, text: str, index: int, report: Report, source: SourceText | None = None) -> m.Part | None:
+    """Parse one manuscript file; `None` when its front matter is too broken to go on. `source`: the
+    file's `SourceText` when the build keeps one for the later stages."""
+    source = source or SourceText(text)
     if not text.strip():
         report.error(path, 1, 1, "M005", "this part is empty: write its text, or remove it from `parts`")
         return None
-    ctx = _Ctx(path, lines, report, index)
+    ctx = _Ctx(path, source, report, index)
     env = ctx.env
     pandoc_title = PANDOC_TITLE_RE.match(text)
     if pandoc_title:  # Pandoc's title block (`% Title`, `% Author`, `% Date`): blanked, lines kept

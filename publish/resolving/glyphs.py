@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from .. import model as m
-from ..diagnostics import Report, locate
+from ..diagnostics import Report, SourceText
 from ..reading.fonts import FAMILIES
 
 
@@ -44,11 +44,11 @@ def _missing_families() -> str:
     return f"; the style's fonts not installed here: {', '.join(missing)}" if missing else ""
 
 
-def check_glyphs(book: m.Book, sources: dict[Path, list[str]], report: Report) -> None:
+def check_glyphs(book: m.Book, sources: dict[Path, SourceText], report: Report) -> None:
     fonts = covered()
     seen: set[str] = set()
     for part in book.parts:
-        lines = sources.get(part.source, [])
+        finder = (sources.get(part.source) or SourceText("")).finder()
         blocks = list(m.text_blocks(part.blocks))
         for note in part.notes:
             blocks += list(m.text_blocks(note.blocks))
@@ -60,7 +60,7 @@ def check_glyphs(book: m.Book, sources: dict[Path, list[str]], report: Report) -
                     if char in seen or ord(char) in fonts or char.isspace() or unicodedata.category(char) == "Cf":
                         continue
                     seen.add(char)
-                    line, col = locate(lines, block.location.line, re.compile(re.escape(char)))
+                    line, col = finder.search(re.compile(re.escape(char)), block.location.line)
                     name = unicodedata.name(char, f"U+{ord(char):04X}").lower()
                     report.warning(part.source, line, col, "G001",
                                    f"“{char}” (U+{ord(char):04X} {name}) is in none of the book's fonts: "

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import model as m
-from ..diagnostics import Report
+from ..diagnostics import Finder, Report, SourceText
 from ..reading.config import BookConfig
 from ..reading.markdown import parser
 from ..reading.names import Detector, Entry, Register, find_mentions
@@ -21,21 +21,20 @@ from .spacing import tie_book
 
 
 def resolve(parts: list[m.Part], register: Register, config: BookConfig, report: Report,
-            sources: dict[Path, list[str]]) -> m.Book:
+            sources: dict[Path, SourceText]) -> m.Book:
     detector = Detector(register)
     book = m.Book(parts)
+    finders = {part.source: sources[part.source].finder() for part in parts}  # one cursor a file, for mentions
     for part in parts:
-        lines = sources[part.source]
-        _detect_blocks(part.blocks, detector, part.index, False, lines)
+        _detect_blocks(part.blocks, detector, part.index, False, finders[part.source])
     if config.notes.annotate:
         _annotate_first_mentions(book, register, config, report)
     for part in parts:
         for block in m.text_blocks(part.blocks):
             block.children = place_calls(block.children)
     for part in parts:
-        lines = sources[part.source]
         for note in _notes_in_order(part):
-            _detect_blocks(note.blocks, detector, part.index, True, lines)
+            _detect_blocks(note.blocks, detector, part.index, True, finders[part.source])
     _number(book, config)
     for note in book.notes:
         note.placement = "end" if is_long(note) else "foot"
@@ -63,10 +62,10 @@ def is_long(note: m.Note) -> bool:
 
 
 def _detect_blocks(blocks: list[m.Block], detector: Detector, part_index: int, in_note: bool,
-                   lines: list[str]) -> None:
+                   finder: Finder) -> None:
     for block in m.text_blocks(blocks):
         block.children = find_mentions(block.children, detector, block.location, in_note, part_index,
-                                       lines)
+                                       finder)
 
 
 def _annotate_first_mentions(book: m.Book, register: Register, config: BookConfig,
@@ -110,7 +109,7 @@ def _insert_notes(nodes: list[m.Inline], register: Register, seen: set[str], par
 
 
 def _generated_note(entry: Entry, location: m.SourceLocation, part: m.Part, report: Report) -> m.Note:
-    ctx = _Ctx(location.path, [], report, part.index)
+    ctx = _Ctx(location.path, SourceText(""), report, part.index)
     ctx.line = location.line
     tokens = parser().parseInline(entry.note, {})
     body = _inlines(tokens[0], ctx) if tokens else []
