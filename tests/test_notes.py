@@ -135,10 +135,14 @@ def test_the_footnote_repair_fails_loudly_if_weasyprint_changes():
     from weasyprint.layout import block
 
     from publish.engine.footnotes import ORIGINAL, install_repair
+    from publish.engine.lines import ORPHANS, install_page_end
 
-    assert inspect.getsource(block).count(ORIGINAL) == 1  # the line the repair rewrites is there
+    source = inspect.getsource(block)
+    assert source.count(ORIGINAL) == 1 and source.count(ORPHANS) == 1  # the lines the rewrites change are there
     install_repair()
-    assert getattr(block._linebox_layout, "publish_patched", False)
+    install_page_end()
+    assert "footnote-deferral" in block._linebox_layout.publish_rewrites
+    assert "page-end-hyphen" in block._break_line.publish_rewrites
 
 
 def test_the_engine_refuses_a_weasyprint_it_was_not_tested_with(monkeypatch):

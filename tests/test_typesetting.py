@@ -241,3 +241,30 @@ def test_a_loose_line_is_reported_by_check_at_its_paragraph(tmp_path):
     loose = next(gaps for words, gaps in gaps_by_line if "It" in words and "was" in words)
     last = next(gaps for words, gaps in gaps_by_line if "news" in words)
     assert min(loose) > 2 * max(last), (loose, last)
+
+
+def _last_text_lines(pdf) -> list[tuple[int, str]]:
+    """(page index, the last line of the main text) of every page with a folio: the line before the
+    first note (`N. …`) or, on a page without notes, before the folio."""
+    found = []
+    for index, text in enumerate(page_texts(pdf)):
+        if not folio(text):
+            continue
+        lines = [line.strip() for line in text.splitlines() if line.strip()][:-1]
+        notes = next((k for k, line in enumerate(lines) if k > 1 and re.match(r"^\d+\.\s", line)), len(lines))
+        if notes:
+            found.append((index, lines[notes - 1]))
+    return found
+
+
+def test_no_page_ends_on_a_hyphenated_line(pamphlet, tmp_path):
+    """Read back with pypdf: the last line of the text on every page of the pamphlet and of a
+    generated 100-page book ends in no broken word (publish/engine/lines.py, `page-end-hyphen`)."""
+    from generated import generated_book
+
+    book = generated_book(tmp_path / "g", chapters=8, paragraphs=36)
+    assert run("build", str(book), "-f", "pdf", "-q").exit_code == 0
+    for pdf in (pamphlet["pdf"], book / "dist" / "test-book.pdf"):
+        last_lines = _last_text_lines(pdf)
+        assert len(last_lines) >= 15
+        assert [(page, line) for page, line in last_lines if re.search(r"[\w’']-$", line)] == [], pdf

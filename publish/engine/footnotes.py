@@ -22,13 +22,11 @@ laid-out pages: the notes whose area grew over the text (WeasyPrint cannot split
 
 from __future__ import annotations
 
-import inspect
-import textwrap
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import require_weasyprint
+from . import lines, require_weasyprint
 from .boxes import page_root
 
 ORIGINAL = "report = not context.in_column and can_break_now and not could_break_before"
@@ -55,18 +53,12 @@ def install_repair() -> None:
     """Turn off WeasyPrint's deferral of footnotes for widows/orphans (idempotent)."""
     if "repair" in _installed:
         return
-    from weasyprint.layout import block
-
-    function = block._linebox_layout
-    source = textwrap.dedent(inspect.getsource(function))
-    if source.count(ORIGINAL) != 1:
+    try:
+        lines.rewrite("footnote-deferral", ORIGINAL, PATCHED)
+    except lines.LineLayoutPatchError:
         raise FootnotePatchError(
             "WeasyPrint's _linebox_layout no longer contains the footnote deferral this build "
-            "repairs; pin weasyprint to the tested version or re-measure the repair")
-    # Blank lines in front keep tracebacks pointing at the right lines of block.py.
-    padded = "\n" * (function.__code__.co_firstlineno - 1) + source.replace(ORIGINAL, PATCHED)
-    exec(compile(padded, inspect.getsourcefile(block) or "block.py", "exec"), block.__dict__)
-    block._linebox_layout.publish_patched = True
+            "repairs; pin weasyprint to the tested version or re-measure the repair") from None
     _installed.add("repair")
 
 
