@@ -26,10 +26,6 @@ from .lint import lint
 from .preflight import preflight
 
 
-def _printers_for(binding: str) -> list[str]:
-    return [name for name, printer in PRINTERS.items() if binding in printer.bindings]
-
-
 def _preflight_files(book_dir: Path, printer: str | None, files: tuple[Path, ...], report: Report) -> Report:
     """`publish check --printer NAME FILE…`: the files alone, for that printer (book.toml's when the
     folder is a book and no printer is named, else a print shop)."""
@@ -64,11 +60,10 @@ def check(book_dir: Path, printer: str | None = None, files: tuple[Path, ...] = 
     lint(manuscript, report)
     config = manuscript.config
     target = PRINTERS[printer or config.print.printer]
-    if target.name not in _printers_for(config.print.binding):
+    if target.refuses(config.print.binding):
         toml = config.manuscript / "book.toml"
         line, col = key_position(toml.read_text(encoding="utf-8").splitlines(), "print", "binding")
-        report.error(toml, line, col, "C006", f"{target.title} does not bind `{config.print.binding}` books: set "
-                     "`binding` to " + " or ".join(f"`{b}`" for b in target.bindings))
+        report.error(toml, line, col, "C006", target.refuses(config.print.binding))
         _drop_accepted(report, config)
         return report, skipped
     if not (config.accessibility.certified_by or config.accessibility.exemption):

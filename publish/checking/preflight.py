@@ -13,8 +13,8 @@ the printer's resolution at their printed size, Q008 text inside the safety marg
 Q009 a page count the binding does not take, Q010 the PDF/X version and output intent, Q011
 annotations and bookmarks in a file for the press.
 
-The file is read with pypdf (objects, content streams) and PDFium through pypdfium2 (text
-positions, pictures' effective resolution): neither is the library that wrote it. Ink is measured
+The file is read with pypdf (objects, content streams, pictures' size where the page paints them)
+and PDFium through pypdfium2 (text positions): neither is the library that wrote it. Ink is measured
 on every colour the pages paint: CMYK as written, grey as black, RGB converted to CMYK through the
 file's own output-intent profile (what the printer's RIP does), pictures averaged over 4 × 4 pixel
 cells; with knockout (publish never overprints) no spot on the page carries more than the highest
@@ -32,10 +32,10 @@ from typing import Any
 
 from ..diagnostics import Report
 from ..reading.printers import Printer
+from ..writers.press import MM
 
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-MM = 72 / 25.4
 TOLERANCE = 0.1 * MM  # box comparisons: a tenth of a millimetre
 
 
@@ -82,15 +82,16 @@ def preflight(path: Path, printer: Printer, binding: str, cover: bool, report: R
     try:
         data = path.read_bytes()
         reader = PdfReader(io.BytesIO(data))
-        pages = list(reader.pages)
+        count = len(reader.pages)
     except (OSError, PdfReadError, ValueError) as e:
         report.error(shown, 1, 1, "Q001", f"not a readable PDF: {e}")
         return
+    book_pages = count * (2 if printer.sends == "booklet" else 1)  # a booklet's side holds two pages
     found = _Findings()
     _check_pdfx(reader, printer, found)
-    _check_pages(reader, printer, binding, cover, found)
+    _check_pages(reader, printer, binding, cover, book_pages, found)
     _check_painting(reader, printer, found)
-    _check_with_pdfium(data, printer, binding, cover, len(pages), found)
+    _check_with_pdfium(data, printer, binding, cover, book_pages, found)
     found.report(report, shown)
 
 
@@ -100,7 +101,7 @@ def _check_pdfx(reader: Any, printer: Printer, found: _Findings) -> None:
     root = reader.trailer["/Root"]
     if printer.sends == "press":
         if "/Outlines" in root:
-            found.add("error" if printer.name == "kdp-paperback" else "warning", "Q011",
+            found.add("error" if printer.rejects_annotations else "warning", "Q011",
                       "the file has bookmarks (an outline): a file for the press should have none", 1)
     if not printer.pdfx:
         return
@@ -138,7 +139,7 @@ def _box(page: Any, name: str) -> tuple[float, float, float, float] | None:
     return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
 
-def _check_pages(reader: Any, printer: Printer, binding: str, cover: bool, found: _Findings) -> None:
+def _check_pages(reader: Any, printer: Printer, binding: str, cover: bool, pages: int, found: _Findings) -> None:
     bleed = (printer.cover_bleed_mm if cover else printer.bleed_mm) * MM
     sizes: dict[tuple[int, int], int] = {}
     for number, page in enumerate(reader.pages, 1):
@@ -146,7 +147,7 @@ def _check_pages(reader: Any, printer: Printer, binding: str, cover: bool, found
         trim = _box(page, "/TrimBox")
         assert media is not None
         if page.get("/Annots") and printer.sends == "press":
-            found.add("error" if printer.name == "kdp-paperback" else "warning", "Q011",
+            found.add("error" if printer.rejects_annotations else "warning", "Q011",
                       "links or other annotations on the page: a file for the press should have none", number)
         if trim is None:
             if printer.sends == "press":
@@ -172,7 +173,6 @@ def _check_pages(reader: Any, printer: Printer, binding: str, cover: bool, found
                   f"{h / MM:.0f} mm, unlike page 1", first)
     if cover:
         return
-    pages = len(reader.pages) * (2 if printer.sends == "booklet" else 1)
     rule = printer.bindings.get(binding)
     if rule is None:
         found.add("error", "Q009", f"{printer.title} does not bind `{binding}`; it binds "
@@ -234,6 +234,7 @@ class _Ink:
         from PIL import ImageCms
 
         self.transform: Any = None
+        self.converted: dict[tuple[int, ...], float] = {}  # RGB colour → its ink, converted once
         intents = [i.get_object() for i in reader.trailer["/Root"].get("/OutputIntents", [])]
         for intent in intents:
             if "/DestOutputProfile" in intent:
@@ -250,9 +251,11 @@ class _Ink:
         if kind == "gray" and len(values) == 1:
             return (1 - values[0]) * 100
         if kind in ("device-rgb", "icc-rgb") and len(values) == 3 and self.transform is not None:
-            pixel = Image.new("RGB", (1, 1), tuple(round(255 * max(0.0, min(1.0, v))) for v in values))
-            converted: Any = ImageCms.applyTransform(pixel, self.transform)
-            return float(sum(converted.getpixel((0, 0)))) / 2.55
+            rgb = tuple(round(255 * max(0.0, min(1.0, v))) for v in values)
+            if rgb not in self.converted:  # a page sets the same few colours again and again
+                pixel: Any = ImageCms.applyTransform(Image.new("RGB", (1, 1), rgb), self.transform)
+                self.converted[rgb] = float(sum(pixel.getpixel((0, 0)))) / 2.55
+            return self.converted[rgb]
         return 0.0
 
     def image(self, image: Any) -> float:
@@ -265,17 +268,14 @@ class _Ink:
             white = Image.new("RGB", image.size, (255, 255, 255))
             white.paste(image.convert("RGBA"), mask=image.getchannel("A"))
             image = white
-        if image.mode in ("1", "L", "LA", "I", "I;16"):
-            grey = image.convert("L")
-            cells = grey.reduce(4) if min(grey.size) >= 4 else grey
-            return float(255 - cells.getextrema()[0]) / 2.55
+        if image.mode in ("1", "L", "I", "I;16"):
+            return float(255 - _cells(image.convert("L")).getextrema()[0]) / 2.55
         if image.mode == "CMYK":
-            cells = image.reduce(4) if min(image.size) >= 4 else image
+            cells = _cells(image)
         else:
             if self.transform is None:
                 return 0.0
-            rgb = image.convert("RGB")
-            cells = ImageCms.applyTransform(rgb.reduce(4) if min(rgb.size) >= 4 else rgb, self.transform)
+            cells = ImageCms.applyTransform(_cells(image.convert("RGB")), self.transform)
         c, m, y, k = cells.split()
         total = ImageMath.lambda_eval(lambda i: i["c"] + i["m"] + i["y"] + i["k"], c=c, m=m, y=y, k=k)
         return float(total.getextrema()[1]) / 2.55
@@ -326,7 +326,7 @@ class _Painter:
             elif op == b"Q" and saved:
                 ctm = saved.pop()
             elif op == b"cm" and len(operands) == 6:
-                ctm = _multiply(tuple(float(v) for v in operands), ctm)  # type: ignore[arg-type]
+                ctm = _multiply(_matrix(operands), ctm)
             elif op == b"Tf" and operands:
                 self.font(self._resource(resources, "/Font", operands[0]))
             elif op == b"Do" and operands:
@@ -386,8 +386,7 @@ class _Painter:
             return
         if xobject.get("/Subtype") == "/Form":
             self.group(xobject.get("/Group"))
-            matrix = tuple(float(v) for v in xobject.get("/Matrix", IDENTITY))
-            self.paint(xobject, xobject.get("/Resources"), depth + 1, _multiply(matrix, ctm))  # type: ignore[arg-type]
+            self.paint(xobject, xobject.get("/Resources"), depth + 1, _multiply(_matrix(xobject.get("/Matrix")), ctm))
             return
         if xobject.get("/Subtype") != "/Image":
             return
@@ -429,8 +428,7 @@ class _Painter:
             shading = pattern["/Shading"].get_object()
             self.space(shading.get("/ColorSpace"), "a gradient")
         elif pattern.get("/PatternType") == 1:
-            matrix = tuple(float(v) for v in pattern.get("/Matrix", IDENTITY))
-            self.paint(pattern, pattern.get("/Resources"), depth + 1, matrix)  # type: ignore[arg-type]
+            self.paint(pattern, pattern.get("/Resources"), depth + 1, _matrix(pattern.get("/Matrix")))
 
     def group(self, group: Any) -> None:
         group = group.get_object() if group is not None else None
@@ -475,6 +473,19 @@ def _check_painting(reader: Any, printer: Printer, found: _Findings) -> None:
         painter.page(number, page)
 
 
+def _cells(image: Any) -> Any:
+    """The picture averaged over 4 × 4 pixel cells (a small one as it is)."""
+    return image.reduce(4) if min(image.size) >= 4 else image
+
+
+def _matrix(values: Any) -> Matrix:
+    """A PDF matrix (`cm`'s operands, a form's or pattern's /Matrix; none: the identity)."""
+    if values is None:
+        return IDENTITY
+    a, b, c, d, e, f = (float(v) for v in values)
+    return a, b, c, d, e, f
+
+
 def _multiply(m: Matrix, n: Matrix) -> Matrix:
     """m × n, PDF's order: `cm` with m makes the new CTM m × CTM."""
     return (m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3],
@@ -482,14 +493,13 @@ def _multiply(m: Matrix, n: Matrix) -> Matrix:
             m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5])
 
 
-# -- what PDFium sees: text positions and pictures' resolution --------------------------------------
+# -- what PDFium sees: text positions --------------------------------------------------------------
 
-def _check_with_pdfium(data: bytes, printer: Printer, binding: str, cover: bool, count: int,
+def _check_with_pdfium(data: bytes, printer: Printer, binding: str, cover: bool, pages: int,
                        found: _Findings) -> None:
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(data)
-    pages = count * (2 if printer.sends == "booklet" else 1)
     gutter = printer.gutter_mm(pages) * MM if binding == "perfect" and not cover else 0.0
     safety = printer.safety_mm * MM
     try:

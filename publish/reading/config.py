@@ -417,10 +417,8 @@ def _check_values(values: dict[str, Any], path: Path, where: Callable[[str, str]
         report.error(path, *where("accessibility", "exemption"), "C006",
                      "`[accessibility]` names an evaluator and an exemption: an EPUB claims one or the other")
     printer, binding = PRINTERS.get(values.get("print.printer") or ""), values.get("print.binding")
-    if printer is not None and isinstance(binding, str) and binding not in printer.bindings:
-        report.error(path, *where("print", "printer"), "C006",
-                     f"{printer.title} does not bind `{binding}` books: set `binding` to "
-                     + " or ".join(f"`{b}`" for b in printer.bindings) + ", or choose another printer")
+    if printer is not None and isinstance(binding, str) and printer.refuses(binding):
+        report.error(path, *where("print", "printer"), "C006", printer.refuses(binding) + ", or choose another printer")
     for key in ("names",):
         _check_inside(values.get(key), path, where("", key), report, root, key)
     if values.get("cover"):

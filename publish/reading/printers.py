@@ -46,12 +46,21 @@ class Printer:
     safety_required: bool  # an error when text is nearer; else the printer only recommends it (a warning)
     gutter: tuple[tuple[int, float], ...]  # (up to this many pages, inside margin in mm)
     bindings: dict[str, PageCount]
+    book_bleed: bool = False  # the bleed is the book's `[print] bleed_mm` (a print shop), not the figures above
+    rejects_annotations: bool = False  # links or bookmarks in the press file are an error, not a warning
 
     def bleed(self, book_bleed_mm: float, cover: bool = False) -> float:
         """The bleed of the press file or the cover, mm: a print shop takes the book's `bleed_mm`."""
-        if self.name == "print-shop":
+        if self.book_bleed:
             return book_bleed_mm
         return self.cover_bleed_mm if cover else self.bleed_mm
+
+    def refuses(self, binding: str) -> str:
+        """Why this printer cannot take a book bound so ("" when it can)."""
+        if binding in self.bindings:
+            return ""
+        return (f"{self.title} does not bind `{binding}` books: set `binding` to "
+                + " or ".join(f"`{b}`" for b in self.bindings))
 
     @property
     def variant(self) -> str:
@@ -71,14 +80,14 @@ PRINTERS: dict[str, Printer] = {
         "print-shop", "a print shop (offset or digital, FOGRA39)", "press", marks=True, bleed_mm=3,
         cover_bleed_mm=3, pdfx="PDF/X-4", rgb=True, spot=True, transparency=True, ink_limit=330, min_dpi=300,
         safety_mm=5, safety_required=False, gutter=(),
-        bindings={"saddle": PageCount(4, multiple=4), "perfect": PageCount()}),
+        bindings={"saddle": PageCount(4, multiple=4), "perfect": PageCount()}, book_bleed=True),
     "kdp-paperback": Printer(
         "kdp-paperback", "Amazon KDP paperback", "press", marks=False, bleed_mm=0, cover_bleed_mm=0.125 * INCH,
         pdfx="PDF/X-4", rgb=True, spot=False, transparency=False, ink_limit=None, min_dpi=300,
         safety_mm=0.25 * INCH, safety_required=True,
         gutter=((150, 0.375 * INCH), (300, 0.5 * INCH), (500, 0.625 * INCH), (700, 0.75 * INCH),
                 (828, 0.875 * INCH)),
-        bindings={"perfect": PageCount(24, 828)}),
+        bindings={"perfect": PageCount(24, 828)}, rejects_annotations=True),
     "ingramspark": Printer(
         "ingramspark", "IngramSpark (Lightning Source)", "press", marks=False, bleed_mm=0,
         cover_bleed_mm=0.125 * INCH, pdfx="PDF/X-1a", rgb=False, spot=False, transparency=False, ink_limit=240,
