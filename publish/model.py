@@ -273,6 +273,14 @@ def text_blocks(blocks: list[Block]) -> Iterator[Heading | Paragraph]:
                 yield from text_blocks(item)
 
 
+def text_runs(part: Part) -> Iterator[tuple[Heading | Paragraph, Text | Code]]:
+    """Every run of text of a part, its notes' included, with the heading or paragraph holding it."""
+    for block in [*text_blocks(part.blocks), *(b for note in part.notes for b in text_blocks(note.blocks))]:
+        for node in walk_inlines(block.children):
+            if isinstance(node, (Text, Code)):
+                yield block, node
+
+
 def block_inlines(blocks: list[Block]) -> Iterator[list[Inline]]:
     """Each inline list directly held by `blocks` and their sub-blocks, in reading order."""
     stack = list(reversed(blocks))

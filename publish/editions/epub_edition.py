@@ -88,12 +88,7 @@ def make_epub(manuscript: Manuscript, edition: PrintEdition, epoch: int, stamp: 
 
 def _book_text(book: m.Book) -> str:
     """Every character of the book's text, notes and titles (for the fonts it needs)."""
-    chunks = []
-    for part in book.parts:
-        chunks.append(part.title)
-        for block in [*m.text_blocks(part.blocks), *(b for note in part.notes for b in m.text_blocks(note.blocks))]:
-            chunks.extend(node.text for node in m.walk_inlines(block.children) if isinstance(node, (m.Text, m.Code)))
-    return "".join(chunks)
+    return "".join(part.title + "".join(node.text for _, node in m.text_runs(part)) for part in book.parts)
 
 
 def _accessibility(config: BookConfig, has_index: bool, has_pages: bool) -> list[tuple[str, str]]:

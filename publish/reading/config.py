@@ -8,6 +8,7 @@ The schema below is the reference: docs/book-toml.md is tested against it.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import tomllib
 import typing
@@ -225,8 +226,14 @@ def _toml_type(hint: Any) -> type | tuple[type, ...]:
     return str
 
 
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    """The resolved type of each field of a config dataclass (read once a process)."""
+    return typing.get_type_hints(cls)
+
+
 def _keys(cls: type) -> dict[str, Key]:
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     keys = {}
     for f in fields(cls):
         if f.metadata.get("table") or "doc" not in f.metadata:
@@ -375,11 +382,11 @@ def _book_config(root: Path, values: dict[str, Any]) -> BookConfig:
     """The dataclasses filled from the validated values (`table.key` → value): lists become tuples,
     paths are resolved against `manuscript/` (an empty `cover` is none)."""
 
-    def filled(cls: type, prefix: str) -> dict[str, Any]:
-        hints = typing.get_type_hints(cls)
+    def filled(cls: type, table: str) -> dict[str, Any]:
+        hints = _hints(cls)
         out: dict[str, Any] = {}
-        for name in _keys(cls):
-            value, hint = values[prefix + name], hints[name]
+        for name in SCHEMA[table]:
+            value, hint = values[f"{table}.{name}" if table else name], hints[name]
             if hint == tuple[Path, ...]:
                 value = tuple(root / MANUSCRIPT_DIR / v for v in value)
             elif hint in (Path, Path | None):
@@ -391,7 +398,7 @@ def _book_config(root: Path, values: dict[str, Any]) -> BookConfig:
             out[name] = value
         return out
 
-    tables = {name: cls(**filled(cls, f"{name}.")) for name, cls in TABLES.items()}
+    tables = {name: cls(**filled(cls, name)) for name, cls in TABLES.items()}
     return BookConfig(root=root, **filled(BookConfig, ""), **tables)
 
 

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 EMBEDDED = ("SourceSerifPro-Regular.otf", "SourceSerifPro-It.otf", "SourceSerifPro-Semibold.otf")
 
@@ -93,7 +94,6 @@ def fallback_subsets(text: str) -> list[FontSubset]:
     import logging
 
     from fontTools import subset
-    from fontTools.ttLib import TTFont
 
     # the subsetter logs each table it drops (a bitmap font's BDF, FontForge's FFTM): not the user's concern
     logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
@@ -103,9 +103,7 @@ def fallback_subsets(text: str) -> list[FontSubset]:
         folder = family.folder()
         if folder is None or not wanted:
             continue
-        path = folder / family.files[0]
-        font = TTFont(path, fontNumber=0, recalcTimestamp=False) if path.suffix == ".ttc" else \
-            TTFont(path, recalcTimestamp=False)
+        font = open_font(folder / family.files[0], recalcTimestamp=False)
         mine = wanted & set(font.getBestCmap())
         wanted -= mine
         if family is FAMILIES[0] or not mine:  # the text face is embedded whole
@@ -126,14 +124,22 @@ def fallback_subsets(text: str) -> list[FontSubset]:
     return found
 
 
+def open_font(path: Path, **options: Any) -> Any:
+    """A font file read with fontTools (`TTFont`); of a collection (`.ttc`), its first font."""
+    from fontTools.ttLib import TTFont
+
+    if path.suffix == ".ttc":
+        options.setdefault("fontNumber", 0)
+    return TTFont(path, **options)
+
+
 @cache
 def space_em() -> float:
     """The text face's word space, as a fraction of the font size (Source Serif Pro: 0.233)."""
-    from fontTools.ttLib import TTFont
 
     folder = _source_serif()
     assert folder is not None
-    font = TTFont(folder / "SourceSerifPro-Regular.otf", lazy=True)
+    font = open_font(folder / "SourceSerifPro-Regular.otf", lazy=True)
     try:
         return float(font["hmtx"]["space"][0]) / float(font["head"].unitsPerEm)
     finally:

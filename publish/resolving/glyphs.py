@@ -16,14 +16,13 @@ from pathlib import Path
 
 from .. import model as m
 from ..diagnostics import Report, SourceText
-from ..reading.fonts import FAMILIES
+from ..reading.fonts import FAMILIES, open_font
 
 
 @cache
 def covered() -> frozenset[int]:
     """The code points the book's declared fonts that are installed have a glyph for (the roman and
     the italic of the text face: its bold weights have the roman's characters)."""
-    from fontTools.ttLib import TTFont
 
     points: set[int] = set()
     for family in FAMILIES:
@@ -31,8 +30,7 @@ def covered() -> frozenset[int]:
         if folder is None:
             continue
         for name in family.files:
-            font = TTFont(folder / name, lazy=True, fontNumber=0) if name.endswith(".ttc") else \
-                TTFont(folder / name, lazy=True)
+            font = open_font(folder / name, lazy=True)
             points |= set(font.getBestCmap())
             font.close()
     return frozenset(points)
@@ -49,19 +47,13 @@ def check_glyphs(book: m.Book, sources: dict[Path, SourceText], report: Report) 
     seen: set[str] = set()
     for part in book.parts:
         finder = (sources.get(part.source) or SourceText("")).finder()
-        blocks = list(m.text_blocks(part.blocks))
-        for note in part.notes:
-            blocks += list(m.text_blocks(note.blocks))
-        for block in blocks:
-            for node in m.walk_inlines(block.children):
-                if not isinstance(node, (m.Text, m.Code)):
+        for block, node in m.text_runs(part):
+            for char in node.text:
+                if char in seen or ord(char) in fonts or char.isspace() or unicodedata.category(char) == "Cf":
                     continue
-                for char in node.text:
-                    if char in seen or ord(char) in fonts or char.isspace() or unicodedata.category(char) == "Cf":
-                        continue
-                    seen.add(char)
-                    line, col = finder.search(re.compile(re.escape(char)), block.location.line)
-                    name = unicodedata.name(char, f"U+{ord(char):04X}").lower()
-                    report.warning(part.source, line, col, "G001",
-                                   f"“{char}” (U+{ord(char):04X} {name}) is in none of the book's fonts: "
-                                   f"it prints as an empty box{_missing_families()}")
+                seen.add(char)
+                line, col = finder.search(re.compile(re.escape(char)), block.location.line)
+                name = unicodedata.name(char, f"U+{ord(char):04X}").lower()
+                report.warning(part.source, line, col, "G001",
+                               f"“{char}” (U+{ord(char):04X} {name}) is in none of the book's fonts: "
+                               f"it prints as an empty box{_missing_families()}")
