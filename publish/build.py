@@ -28,7 +28,6 @@ from .reading.config import BookConfig, find_book, key_position, load_config, ou
 from .reading.history import last_commit_time
 from .reading.names import Register, load_register
 from .reading.parse import parse_part
-from .reading.printers import PRINTERS
 from .rendering.hyphenate import EXCEPTIONS_NAME, Exceptions
 from .resolving.glyphs import check_glyphs
 from .resolving.resolve import resolve
@@ -227,12 +226,9 @@ def _write_outputs(manuscript: Manuscript, edition: PrintEdition, formats: tuple
         progress("writing the PDF")
         press = None
         if "press" in formats:
-            from .engine.pdfx import PressVariant
-            from .writers.press import output_condition
+            from .writers.press import press_variant
 
-            printer = PRINTERS[config.print.printer]
-            condition = output_condition(config.print.output_condition)
-            press = PressVariant(config.identifier, condition, printer.variant)
+            press = press_variant(config)
         pdf_bytes = write_pdf(edition.document, epoch, edition.pages.labels, also=press, pdf_tags=True)
         if "pdf" in formats:
             files["pdf"] = (out_dir / names["pdf"], pdf_bytes, edition.page_count)
@@ -243,15 +239,11 @@ def _write_outputs(manuscript: Manuscript, edition: PrintEdition, formats: tuple
             booklet = write_booklet(pdf_bytes, config.title, config.author, config.back_cover.enabled)
             files["booklet"] = (out_dir / names["booklet"], booklet, -(-edition.page_count // 4) * 2)
         if press is not None:
-            from .writers.press import add_bleed_and_marks
+            from .writers.press import for_printer
 
             progress("writing the press file")
             assert press.raw is not None, "the PDF writer did not call the press variant"
-            printer = PRINTERS[config.print.printer]
-            sheets = 4 if config.print.binding == "saddle" else 2
-            files["press"] = (out_dir / names["press"],
-                              add_bleed_and_marks(press.raw, printer.bleed(config.print.bleed_mm),
-                                                  config.back_cover.enabled, sheets, printer.marks),
+            files["press"] = (out_dir / names["press"], for_printer(press.raw, config),
                               -(-edition.page_count // 4) * 4)
     return files
 

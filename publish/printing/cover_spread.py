@@ -17,7 +17,6 @@ from typing import Any
 from markupsafe import Markup
 
 from ..reading.config import BookConfig
-from ..reading.printers import PRINTERS
 from ..rendering.barcode import barcode_html
 from ..rendering.render import cover_size_mm, cover_uri, date_text, environment
 
@@ -75,9 +74,8 @@ def spread_css(pages: int, paper: str, binding: str) -> str:
 
 def make_cover(config: BookConfig, styles: Any, pages: int, epoch: int, stamp: str) -> bytes:
     """The cover spread's PDF/X-4 bytes; `styles`: the print edition's stylesheets and fetcher."""
-    from ..engine.pdfx import PressVariant
     from ..writers.pdf import write_pdf
-    from ..writers.press import add_bleed_and_marks, output_condition
+    from ..writers.press import for_printer, press_variant
     from .layout import render
 
     spine = spine_mm(pages, config.print.paper, config.print.binding)
@@ -87,9 +85,7 @@ def make_cover(config: BookConfig, styles: Any, pages: int, epoch: int, stamp: s
         spine_text=spine >= SPINE_TEXT_MIN_MM, inside=config.print.binding == "saddle",
         date_text=date_text(config.date), timestamp=stamp)
     document = render(html, config.manuscript, styles, spread_css(pages, config.print.paper, config.print.binding))
-    printer = PRINTERS[config.print.printer]
-    press = PressVariant(config.identifier, output_condition(config.print.output_condition), printer.variant)
+    press = press_variant(config)
     write_pdf(document, epoch, also=press)
     assert press.raw is not None
-    return add_bleed_and_marks(press.raw, printer.bleed(config.print.bleed_mm, cover=True), back_cover=False, pad_to=1,
-                               marks=printer.marks)
+    return for_printer(press.raw, config, cover=True)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
@@ -35,6 +35,11 @@ from pypdf.generic import (
 )
 
 from ..engine.pdfobjects import add_object
+from ..reading.printers import PRINTERS
+
+if TYPE_CHECKING:
+    from ..engine.pdfx import PressVariant
+    from ..reading.config import BookConfig
 
 MM = 72 / 25.4
 MARK_LENGTH = 6 * MM
@@ -72,6 +77,25 @@ def output_condition(name: str = "fogra39") -> OutputCondition:
             f"Debian's `{condition.installed_by}`, choose output_condition = \"fogra39\" (carried by publish), "
             "or build without --format press")
     return condition
+
+
+def press_variant(config: BookConfig) -> PressVariant:
+    """The PDF/X twin to write beside a PDF, for the book's printer and print condition."""
+    from ..engine.pdfx import PressVariant
+
+    printer = PRINTERS[config.print.printer]
+    return PressVariant(config.identifier, output_condition(config.print.output_condition), printer.variant)
+
+
+def for_printer(raw: bytes, config: BookConfig, cover: bool = False) -> bytes:
+    """The PDF/X twin made ready for the book's printer: its bleed and marks; the pages padded for
+    the binding (a cover is never padded, and has no back cover to keep last)."""
+    printer = PRINTERS[config.print.printer]
+    bleed = printer.bleed(config.print.bleed_mm, cover)
+    if cover:
+        return add_bleed_and_marks(raw, bleed, back_cover=False, pad_to=1, marks=printer.marks)
+    sheets = 4 if config.print.binding == "saddle" else 2
+    return add_bleed_and_marks(raw, bleed, config.back_cover.enabled, sheets, printer.marks)
 
 
 def add_bleed_and_marks(pdf: bytes, bleed_mm: float, back_cover: bool = True, pad_to: int = 4,
