@@ -194,11 +194,6 @@ class Note:
     id: str = ""
     generated: bool = False
     refs: list[NoteRef] = field(default_factory=list)
-    placement: str = "foot"  # decided in resolve: "foot" of its call's page, or "end" of its part (too long)
-
-    @property
-    def at_foot(self) -> bool:
-        return self.placement == "foot"
 
 
 @dataclass

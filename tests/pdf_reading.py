@@ -1,9 +1,13 @@
-"""Reading a built PDF back: page texts, named destinations, fonts (pypdf only)."""
+"""Reading a built PDF back: page texts, named destinations, fonts (pypdf); the words of each page
+with their size (poppler's pdftotext)."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+from collections import Counter
 from pathlib import Path
+from xml.etree import ElementTree
 
 from pypdf import PdfReader
 
@@ -105,3 +109,25 @@ def tagged(path: Path, roles: tuple[str, ...] = ("/H1", "/H2")) -> list[tuple[st
 
     walk(reader.trailer["/Root"]["/StructTreeRoot"], None)
     return found
+
+
+def sized_words(path: Path) -> list[list[tuple[str, float]]]:
+    """For every page, its words in reading order with the height of each word's box (poppler)."""
+    xhtml = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True,
+                           text=True).stdout
+    pages = []
+    for page in ElementTree.fromstring(xhtml).iter("{http://www.w3.org/1999/xhtml}page"):
+        pages.append([(word.text or "", float(word.get("yMax", 0)) - float(word.get("yMin", 0)))
+                      for word in page.iter("{http://www.w3.org/1999/xhtml}word")])
+    return pages
+
+
+def small_words(path: Path, ratio: float = 0.88) -> list[list[str]]:
+    """For every page, the words set smaller than the book's text type (notes, superscripts): those
+    whose box is under `ratio` of the text's height — the tallest height that at least a tenth of the
+    book's words have (headings are taller but rare; notes are smaller)."""
+    pages = sized_words(path)
+    counts = Counter(round(height, 1) for page in pages for _, height in page)
+    total = sum(counts.values())
+    body = max((height for height, count in counts.items() if count >= total / 10), default=0.0)
+    return [[word for word, height in page if height < ratio * body] for page in pages]

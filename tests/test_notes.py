@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT, run
 from epub_reading import NS, by_id, documents, epubcheck_messages
 from generated import generated_book
-from pdf_reading import destinations, page_texts
+from pdf_reading import destinations, folio, page_texts, small_words
 
 
 def notes_on_their_call_page(pdf) -> tuple[int, int, list[str]]:
@@ -116,33 +116,133 @@ def test_per_part_numbering_restarts_in_both_outputs(tmp_path):
         assert re.search(r"^2\.\s+Inline note in " + title, page, re.M)
 
 
-def test_a_note_too_long_for_a_page_is_printed_at_the_end_of_its_part(tmp_path):
+FILLER = ("The delegates of the factory council met at the works that morning and read the "
+          "demands of the strike committee aloud to the crowd in the square. ")
+
+
+def note_parts(pdf, words: list[str]) -> list[tuple[int, int]]:
+    """Where the note whose words are `words` is printed: (page index, how many of its words) for
+    each page it is on, read in order from the small type of the PDF's pages (poppler). The words
+    must follow one another exactly; a word broken at a hyphen is joined again."""
+    parts, position = [], 0
+    for index, page in enumerate(small_words(pdf)):
+        if position == len(words):
+            break
+        joined: list[str] = []
+        for word in page:
+            if joined and joined[-1].endswith(("-", "\u2010")):
+                joined[-1] = joined[-1][:-1] + word
+            else:
+                joined.append(word)
+        for start in range(len(joined)):
+            count = 0
+            while (position + count < len(words) and start + count < len(joined)
+                   and joined[start + count] == words[position + count]):
+                count += 1
+            if count >= min(3, len(words) - position):
+                parts.append((index, count))
+                position += count
+                break
+    assert position == len(words), f"the note's text is not whole: {position} of {len(words)} words found"
+    return parts
+
+
+def page_of(pdf, word: str) -> int:
+    return next(i for i, text in enumerate(page_texts(pdf)) if word in text)
+
+
+@pytest.mark.parametrize("sentences", [20, 90])  # a note longer than the space left; one of two pages
+def test_a_note_longer_than_the_space_left_goes_on_at_the_foot_of_the_next_pages(tmp_path, sentences):
+    """The note's first lines are printed at the foot of its call's page, the rest at the foot of
+    the next page(s) — before that page's own note —, and its text is whole, in order."""
     from conftest import make_book
 
-    long = "A very long note indeed. " * 700 + "The last words."
-    book = make_book(tmp_path, {"one.md": f"---\ntitle: T\n---\n\nA call[^long] here.\n\n[^long]: {long}\n"})
+    note = " ".join(f"Sentence {i} of the long note says what the committee decided that night." for i in
+                    range(sentences)) + " The last words."
+    body = (FILLER * 10 + "\n\nA call from Zanzibar[^long] here. " + FILLER * 2 + "A short one from Quito[^s] "
+            "follows. " + FILLER * 30)
+    book = make_book(tmp_path, {"one.md": f"---\ntitle: T\n---\n\n{body}\n\n[^long]: {note}\n\n"
+                                          "[^s]: A short note on Quito.\n"})
+    result = run("build", str(book), "-f", "pdf")
+    assert result.exit_code == 0, result.output
+    pdf = book / "dist" / "test-book.pdf"
+    parts = note_parts(pdf, ["1."] + note.split())
+    call_page = page_of(pdf, "Zanzibar")
+    pages = [page for page, _ in parts]
+    assert pages[0] == call_page and parts[0][1] >= 3  # begins on its call's page
+    assert pages == list(range(call_page, call_page + len(pages)))  # goes on at the next pages
+    assert len(pages) >= (2 if sentences == 20 else 3)
+    short = note_parts(pdf, "2. A short note on Quito.".split())
+    last = small_words(pdf)[pages[-1]]
+    assert short[0][0] == pages[-1] and last.index("words.") < last.index("Quito.")  # after the long one
+    if sentences == 20:  # the short note's call is on the page where the long note ends
+        assert "[P00" not in result.output
+        assert short[0][0] == page_of(pdf, "Quito")
+    else:  # … or, when the long note still runs on there, on a page it fills: the note follows it
+        assert short[0][0] > page_of(pdf, "Quito")
+        assert re.findall(r"warning\[(P\d+)\]: note (\d+)", result.output) == [("P001", "2")]
+
+
+def test_a_note_running_on_where_the_index_begins_gets_a_page_of_its_own_before_it(tmp_path):
+    """The index is laid out apart and spliced in at its first page: a note's last part must not
+    fall there. It is set on a page of its own — with the running head and the folio — first."""
+    from conftest import make_book
+
+    note = " ".join(f"Sentence {i} of the long note says what the committee decided that night." for i in
+                    range(40)) + " The last words."
+    names = '[[person]]\nkey = "alan"\nheading = "Turing, Alan"\ndisplay = "Alan Turing"\nvariants = ["Turing"]\n'
+    body = "Turing said so. " + FILLER * 24 + "\n\nA call from Zanzibar[^long] here."
+    book = make_book(tmp_path, {"one.md": f"---\ntitle: T\n---\n\n{body}\n\n[^long]: {note}\n"}, names=names)
+    result = run("build", str(book), "-f", "pdf", "--strict")
+    assert result.exit_code == 0, result.output
+    pdf = book / "dist" / "test-book.pdf"
+    parts = note_parts(pdf, ["1."] + note.split())
+    texts = page_texts(pdf)
+    assert [page for page, _ in parts] == [page_of(pdf, "Zanzibar"), page_of(pdf, "Zanzibar") + 1]
+    last = texts[parts[-1][0]]
+    assert folio(last) == str(int(folio(texts[parts[0][0]])) + 1) and "T" in last.splitlines()  # head, folio
+    assert "Index of names" not in last and "Sentence" not in texts[page_of(pdf, "Turing, Alan")]
+
+
+def test_a_note_kept_whole_by_the_style_and_too_long_for_the_page_is_reported(tmp_path):
+    """What truly cannot be set: a style that forbids breaking notes, and a note taller than the
+    page's note area. P003 names it; nothing is dropped from the other outputs."""
+    from conftest import make_book
+
+    note = "A very long note indeed. " * 300 + "The last words."
+    book = make_book(tmp_path, {"one.md": f"---\ntitle: T\n---\n\nA call[^long] here.\n\n[^long]: {note}\n"})
+    (book / "styles").mkdir()
+    (book / "styles" / "print.css").write_text(".fn { break-inside: avoid; }\n")
     result = run("build", str(book), "-f", "pdf")
     assert result.exit_code == 0
-    assert "one.md:7:1: warning[P003]: note 1 is too long for the foot of a page" in result.output
-    text = re.sub(r"\s+", " ", " ".join(page_texts(book / "dist" / "test-book.pdf")))
-    assert "Notes 1. A very long note" in text and "The last words." in text  # nothing lost
+    assert re.search(r"one\.md:7:1: warning\[P003\]: note 1 cannot be split at the foot of page \d+ and "
+                     r"runs past it", result.output)
     assert run("build", str(book), "-f", "pdf", "--strict").exit_code == 1
 
 
 def test_the_footnote_repair_fails_loudly_if_weasyprint_changes():
     import inspect
 
-    from weasyprint.layout import block
+    from weasyprint.layout import block, page
 
+    from publish.engine import notesplit
     from publish.engine.footnotes import ORIGINAL, install_repair
     from publish.engine.lines import ORPHANS, install_page_end
 
     source = inspect.getsource(block)
     assert source.count(ORIGINAL) == 1 and source.count(ORPHANS) == 1  # the lines the rewrites change are there
+    assert source.count(notesplit.CALL) == 1
+    page_source = inspect.getsource(page)
+    for line in (notesplit.KEPT, notesplit.END, notesplit.GROUPS, *notesplit.EMPTY):
+        assert page_source.count(line) == 1
     install_repair()
     install_page_end()
-    assert "footnote-deferral" in block._linebox_layout.publish_rewrites
+    notesplit.install()
+    assert {"footnote-deferral", "note-split"} <= set(block._linebox_layout.publish_rewrites)
     assert "page-end-hyphen" in block._break_line.publish_rewrites
+    assert "kept-page-notes" in page.make_all_pages.publish_rewrites
+    assert {"notes-only-page-0", "notes-only-page-1"} <= set(page.make_page.publish_rewrites)
+    assert page.remake_page.publish_weasyprint.publish_rewrites == ("notes-only-page", "notes-only-page-groups")
 
 
 def test_the_engine_refuses_a_weasyprint_it_was_not_tested_with(monkeypatch):

@@ -17,7 +17,8 @@ separately (`install(repair=…, speed=…)`; PUBLISH_ENGINE_SPEED=0 leaves the 
 measure them or to rule them out).
 
 Input: nothing (the patches change WeasyPrint's layout for the process). `overflowing_notes` reads
-laid-out pages: the notes whose area grew over the text (WeasyPrint cannot split a note, #1833).
+laid-out pages: the notes that still do not fit at a page's foot (engine/notesplit.py splits the
+others).
 """
 
 from __future__ import annotations
@@ -152,7 +153,7 @@ def measured_footnote_area(weasyprint_update: Callable[[Any], bool]) -> Callable
     def update(context: Any) -> bool:
         area = context.current_footnote_area
         notes = context.current_page_footnotes
-        if not notes or context.in_column:
+        if not notes or context.in_column or _split(area, notes):
             return weasyprint_update(context)
         frame = area.__dict__.get("publish_frame")
         if frame is None:
@@ -172,18 +173,32 @@ def measured_footnote_area(weasyprint_update: Callable[[Any], bool]) -> Callable
     return update
 
 
-def overflowing_notes(pages: list[Any]) -> list[tuple[int, list[str]]]:
-    """(page index, ids of the notes on it) for every page whose note area grew above the top of
-    the text area: WeasyPrint cannot split a note (#1833), so part of such a note is lost."""
+def _split(area: Any, notes: list[Any]) -> bool:
+    """Whether the area holds part of a note (engine/notesplit.py): measured as a whole by WeasyPrint."""
+    return (area.__dict__.get("publish_limit") is not None
+            or any(note.__dict__.get("publish_resume") is not None for note in notes))
+
+
+def overflowing_notes(pages: list[Any]) -> list[tuple[int, str, list[str]]]:
+    """(page index, how, ids of the notes concerned) for every page whose notes do not fit at its
+    foot: "over-text" when the note area grew above the top of the text area (its notes all
+    together), "past-foot" when a note's last lines run below the foot of the page (a note that
+    could not be split there, engine/notesplit.py). Either way part of the text is lost."""
     from weasyprint.formatting_structure import boxes
 
     found = []
     for index, page in enumerate(pages):
         page_box = page_root(page)
         top = page_box.content_box_y()
+        foot = top + page_box.height
         for child in page_box.children:
-            if isinstance(child, boxes.FootnoteAreaBox) and child.children and child.position_y < top - 0.5:
-                ids = [box.element.get("id") for box in child.children
-                       if getattr(box, "element", None) is not None and box.element.get("id")]
-                found.append((index, ids))
+            if not isinstance(child, boxes.FootnoteAreaBox) or not child.children:
+                continue
+            notes = [(box, box.element.get("id")) for box in child.children
+                     if getattr(box, "element", None) is not None and box.element.get("id")]
+            if child.position_y < top - 0.5:
+                found.append((index, "over-text", [note_id for _, note_id in notes]))
+            past = [note_id for box, note_id in notes if box.position_y + box.margin_height() > foot + 0.5]
+            if past:
+                found.append((index, "past-foot", past))
     return found

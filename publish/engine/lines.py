@@ -31,28 +31,30 @@ class LineLayoutPatchError(RuntimeError):
 
 
 def rewrite(name: str, original: str, patched: str, helpers: dict[str, Callable[..., Any]] | None = None,
-            function_name: str = "_linebox_layout") -> None:
-    """Install the rewrite `name` of `block.<function_name>` (idempotent), keeping every rewrite of
-    that function installed before it."""
-    from weasyprint.layout import block
+            function_name: str = "_linebox_layout", module_name: str = "block") -> None:
+    """Install the rewrite `name` of `weasyprint.layout.<module_name>.<function_name>` (idempotent),
+    keeping every rewrite of that function installed before it."""
+    import importlib
 
-    done = _rewrites.setdefault(function_name, {})
+    module = importlib.import_module(f"weasyprint.layout.{module_name}")
+    key = f"{module_name}.{function_name}"
+    done = _rewrites.setdefault(key, {})
     if name in done:
         return
-    function = _original.setdefault(function_name, getattr(block, function_name))
+    function = _original.setdefault(key, getattr(module, function_name))
     source = textwrap.dedent(inspect.getsource(function))
     if source.count(original) != 1:
         raise LineLayoutPatchError(
             f"WeasyPrint's {function_name} no longer contains the line the rewrite {name!r} changes; pin "
             "weasyprint to the tested version or re-measure it (docs/engine.md)")
-    block.__dict__.update(helpers or {})
+    module.__dict__.update(helpers or {})
     done[name] = (original, patched)
     for before, after in done.values():
         source = source.replace(before, after)
-    # Blank lines in front keep tracebacks pointing at the right lines of block.py.
+    # Blank lines in front keep tracebacks pointing at the right lines of WeasyPrint's file.
     padded = "\n" * (function.__code__.co_firstlineno - 1) + source
-    exec(compile(padded, inspect.getsourcefile(block) or "block.py", "exec"), block.__dict__)
-    getattr(block, function_name).publish_rewrites = tuple(done)
+    exec(compile(padded, inspect.getsourcefile(module) or f"{module_name}.py", "exec"), module.__dict__)
+    getattr(module, function_name).publish_rewrites = tuple(done)
 
 
 def installed() -> tuple[str, ...]:

@@ -14,8 +14,6 @@ def misplaced_notes(anchor_pages: dict[str, int], notes: list[m.Note]) -> list[t
     """(note, page of its call, page of its text) for every note not on its call's page."""
     wrong = []
     for note in notes:
-        if not note.at_foot:  # printed at the end of its part, by design
-            continue
         call = anchor_pages.get(note.refs[0].id)
         body = anchor_pages.get(note.id)
         if call is None or body is None or call != body:

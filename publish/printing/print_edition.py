@@ -103,20 +103,20 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
         report.warning(loc.path, loc.line, loc.col, "P001",
                        f"note {note.number} is on page {_label(pages, note_page)}, its call on page "
                        f"{_label(pages, call_page)}")
-    for note in book.notes:
-        if not note.at_foot:
-            loc = note.location
-            report.warning(loc.path, loc.line, loc.col, "P003",
-                           f"note {note.number} is too long for the foot of a page; the PDF prints it "
-                           "at the end of its part (shorten it to keep it at the foot)")
     notes_by_id = {note.id: note for note in book.notes}
-    for page_index, ids in overflowing_notes(body.pages):
+    for page_index, how, ids in overflowing_notes(body.pages):
         label = pages.labels[page_index] or f"#{page_index + 1}"
         for note in (notes_by_id[i] for i in ids if i in notes_by_id):
             loc = note.location
-            report.warning(loc.path, loc.line, loc.col, "P002",
-                           f"the notes on page {label} do not fit under its text and run over it: "
-                           f"shorten note {note.number} or move part of it into the text")
+            if how == "over-text":
+                report.warning(loc.path, loc.line, loc.col, "P002",
+                               f"the notes on page {label} do not fit under its text and run over it: "
+                               f"shorten note {note.number} or move part of it into the text")
+            else:
+                report.warning(loc.path, loc.line, loc.col, "P003",
+                               f"note {note.number} cannot be split at the foot of page {label} and runs "
+                               "past it (a style keeps it whole, or no two of its lines fit there): let "
+                               "it break (no `break-inside: avoid` on notes), or shorten it")
     blocks = main_blocks(book)
     for kind, block_id, page_index in widows_and_orphans(body.pages, set(blocks)):
         block = blocks[block_id][1]

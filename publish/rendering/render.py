@@ -68,7 +68,7 @@ def print_html(book: m.Book, config: BookConfig, index_html: str, timestamp: str
     carry the soft hyphens of `hyphenator`, the only breaks inside words the layout may make."""
     renderer = Renderer("print", hyphenator)
     parts = [{"slug": p.slug, "title": p.title, "kind": p.kind, "lang": p.lang,
-              "html": Markup(renderer.blocks(p.blocks) + renderer.long_notes(p.notes))} for p in book.parts]
+              "html": Markup(renderer.blocks(p.blocks))} for p in book.parts]
     return environment(config.root).get_template("print.html.j2").render(
         book=config, parts=parts, index_html=Markup(index_html), timestamp=timestamp,
         figures=figure_list(book, config),

@@ -176,24 +176,11 @@ class Renderer:
         if self.flavour == "epub":
             return (f'<a class="noteref" href="#{note.id}" id="{ref.id}" epub:type="noteref" '
                     f'role="doc-noteref">{note.number}</a>')
-        if ref is not note.refs[0] or not note.at_foot:
-            # A second call of the same note, or a note too long for the page foot (printed at
-            # the end of its part): a plain reference mark linking to it.
+        if ref is not note.refs[0]:
+            # A second call of the same note: a plain reference mark linking to it.
             return f'<a class="fn-again" id="{ref.id}" href="#{note.id}">{note.number}</a>'
         return (f'<a class="fn-call" id="{ref.id}"></a>'
                 f'<span class="fn" id="{note.id}" data-number="{note.number}">{self.note_body(note)}</span>')
-
-    def long_notes(self, notes: list[m.Note]) -> str:
-        """Print: the notes too long for the foot of a page, at the end of their part."""
-        long = [note for note in notes if not note.at_foot]
-        if not long:
-            return ""
-        out = ['<section class="long-notes"><h2 class="long-notes-title">Notes</h2>']
-        for note in long:
-            mark = f'<a class="long-note-number" href="#{note.refs[0].id}">{note.number}.</a> '
-            out.append(f'<div class="long-note" id="{note.id}">{self.numbered_note(note, mark)}</div>')
-        out.append("</section>")
-        return "\n".join(out)
 
     def note_body(self, note: m.Note) -> str:
         """A note's paragraphs as inline spans (print: it lives inside the calling paragraph)."""

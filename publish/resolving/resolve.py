@@ -36,8 +36,6 @@ def resolve(parts: list[m.Part], register: Register, config: BookConfig, report:
         for note in _notes_in_order(part):
             _detect_blocks(note.blocks, detector, part.index, True, finders[part.source])
     _number(book, config)
-    for note in book.notes:
-        note.placement = "end" if is_long(note) else "foot"
     if config.figures.numbering:
         for number, figure in enumerate(figures(book), 1):
             figure.label = f"{config.figures.label} {number}"
@@ -49,16 +47,6 @@ def resolve(parts: list[m.Part], register: Register, config: BookConfig, report:
 def figures(book: m.Book) -> list[m.Figure]:
     """The book's figures in reading order (not those inside notes)."""
     return [block for part in book.parts for block in m.text_blocks(part.blocks) if isinstance(block, m.Figure)]
-
-
-LONG_NOTE_CHARS = 1200  # about a third of an A5 text block at the notes' type size
-
-
-def is_long(note: m.Note) -> bool:
-    """Too long for the foot of a page (WeasyPrint cannot split a note across pages, docs/engine.md):
-    printed at the end of its part instead. Decided here once; the renderers and checks read
-    `Note.placement`."""
-    return sum(len(text) for text in (m.plain_text(inl) for inl in m.block_inlines(note.blocks))) > LONG_NOTE_CHARS
 
 
 def _detect_blocks(blocks: list[m.Block], detector: Detector, part_index: int, in_note: bool,
