@@ -63,6 +63,22 @@ def test_every_break_is_one_the_patterns_or_the_exceptions_allow(pamphlet):
         assert len(first) in allowed, (first, second)
 
 
+def test_never_more_than_two_hyphenated_lines_in_a_row(pamphlet, tmp_path):
+    """Read back with pypdf: no three lines in a row end in a broken word, in the pamphlet and in a
+    generated 100-page book (engine/paragraphs.py plans any paragraph whose greedy breaks would)."""
+    from generated import generated_book
+
+    book = generated_book(tmp_path / "g", chapters=8, paragraphs=36)
+    assert run("build", str(book), "-f", "pdf", "-q").exit_code == 0
+    for pdf in (pamphlet["pdf"], book / "dist" / "test-book.pdf"):
+        runs, hyphenated = [], 0
+        for text in page_texts(pdf):
+            for line in (line.strip() for line in text.splitlines() if line.strip()):
+                hyphenated = hyphenated + 1 if re.search(r"[\w’']-$", line) else 0
+                runs.append(hyphenated)
+        assert 0 < max(runs) <= 2, (pdf, max(runs))
+
+
 def test_en_gb_breaks_the_issue_named_are_gone(pamphlet):
     breaks = {f"{a}-{b}" for a, b in line_end_breaks(pamphlet["pdf"])}
     for bad in ("collec-ted", "fact-ory", "trus-ted", "ous-ted", "abduc-ted", "repres-ent", "Bud-apest"):
@@ -241,6 +257,71 @@ def test_a_loose_line_is_reported_by_check_at_its_paragraph(tmp_path):
     loose = next(gaps for words, gaps in gaps_by_line if "It" in words and "was" in words)
     last = next(gaps for words, gaps in gaps_by_line if "news" in words)
     assert min(loose) > 2 * max(last), (loose, last)
+
+
+def _justified_lines(pdf, page: int) -> list[tuple[list[str], list[float], float]]:
+    """(words, gaps between them, right end) of each line of a page's text, from poppler's word boxes."""
+    import shutil
+    import subprocess
+    from itertools import pairwise
+
+    html = subprocess.run([shutil.which("pdftotext"), "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    lines: dict[int, list[tuple[float, float, str]]] = {}
+    for x0, y0, x1, word in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>([^<]*)</word>',
+                                       html):
+        lines.setdefault(round(float(y0)), []).append((float(x0), float(x1), word))
+    found = []
+    for _, words in sorted(lines.items()):
+        words.sort()
+        found.append(([w for _, _, w in words], [b[0] - a[1] for a, b in pairwise(words)], words[-1][1]))
+    return found
+
+
+def test_lines_are_broken_by_the_paragraph_so_no_line_is_left_loose(tmp_path):
+    """WeasyPrint's greedy breaker leaves a line short before a name it may not hyphenate, and
+    justification stretches it past twice its spaces' width (P007); choosing the paragraph's breaks
+    together (engine/paragraphs.py) spreads that space over the lines before it. Read back with
+    poppler: every justified line ends at the same right edge as the greedy ones (none overflows,
+    narrowed or not), and no gap is over 2.08 times the last line's."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import make_book
+
+    text = ("---\ntitle: One\n---\n\nA short paragraph comes first.\n\n"
+            "The delegates of the councils met at the works that morning and read out the demands of the "
+            "strike committee to the crowd that had gathered in the square outside the gates of the "
+            "Nationalversammlung and then they walked together to the offices where the crowd stood and "
+            "waited for the news to come from the capital, late into the night, as the tanks came.\n")
+    book = make_book(tmp_path / "b", {"01.md": text})
+    greedy = {**os.environ, "PUBLISH_LINE_BREAKER": "greedy"}
+    checked = subprocess.run([sys.executable, "-m", "publish", "check", str(book)], env=greedy,
+                             capture_output=True, text=True)
+    assert "01.md:7:1: warning[P007]" in checked.stdout + checked.stderr  # the greedy breaker's loose line
+    subprocess.run([sys.executable, "-m", "publish", "build", str(book), "-f", "pdf", "-q", "-o",
+                    str(tmp_path / "greedy")], env=greedy, check=True)
+    result = run("check", str(book))
+    assert "P007" not in result.output, result.output
+    assert run("build", str(book), "-f", "pdf", "-q").exit_code == 0
+
+    def paragraph(pdf):
+        lines = _justified_lines(pdf, 7)
+        first = next(i for i, (words, _, _) in enumerate(lines) if words[:2] == ["The", "delegates"])
+        return lines[first:first + 6]
+
+    planned, before = paragraph(book / "dist" / "test-book.pdf"), paragraph(tmp_path / "greedy" / "test-book.pdf")
+    space = max(max(gaps) for _, gaps, _ in (planned[-1], before[-1]))  # unjustified last lines
+    right = max(end for _, _, end in before)
+    assert all(abs(end - right) < 0.6 for _, _, end in planned[:-1]), [end for _, _, end in planned]
+    assert max(max(gaps) for _, gaps, _ in before[:-1]) > 2.08 * space
+    assert max(max(gaps) for _, gaps, _ in planned[:-1]) < 2.08 * space
+
+    def joined(lines):  # the paragraph's words, hyphenated ones whole again
+        return re.sub("\u2010 ", "", " ".join(word for words, _, _ in lines for word in words))
+
+    assert joined(planned) == joined(before) and joined(planned).endswith("as the tanks came.")
 
 
 def _last_text_lines(pdf) -> list[tuple[int, str]]:

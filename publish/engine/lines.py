@@ -13,6 +13,12 @@ re-measured (docs/engine.md).
   WeasyPrint adds at a soft hyphen (the `hyphenate-character`), that line goes to the next page too,
   as the widows rule moves lines — if the orphans rule still holds on this page; else the paragraph
   starts on the next page (as WeasyPrint does for orphans), unless nothing else is on this page.
+- `trailing-space` (`text/line_break.py`, `split_first_line`): a text that fits its line but for the
+  space it ends with is not broken. WeasyPrint measures the text of an inline box with its trailing
+  space (which hangs, and which the line drops afterwards); when that space alone pushed the width
+  past the line's, it hyphenated the text at its last soft hyphen however short that left the line
+  (the pamphlet's "felled the gigan-" stretched its spaces to 5.2 times their width). Text boxes end
+  in a space wherever a name, an emphasis or a note call follows, so this was frequent.
 """
 
 from __future__ import annotations
@@ -31,12 +37,14 @@ class LineLayoutPatchError(RuntimeError):
 
 
 def rewrite(name: str, original: str, patched: str, helpers: dict[str, Callable[..., Any]] | None = None,
-            function_name: str = "_linebox_layout", module_name: str = "block") -> None:
-    """Install the rewrite `name` of `weasyprint.layout.<module_name>.<function_name>` (idempotent),
-    keeping every rewrite of that function installed before it."""
+            function_name: str = "_linebox_layout", module_name: str = "layout.block",
+            importers: tuple[str, ...] = ()) -> None:
+    """Install the rewrite `name` of `weasyprint.<module_name>.<function_name>` (idempotent),
+    keeping every rewrite of that function installed before it; the WeasyPrint modules named in
+    `importers` imported the function by name and are given the new one too."""
     import importlib
 
-    module = importlib.import_module(f"weasyprint.layout.{module_name}")
+    module = importlib.import_module(f"weasyprint.{module_name}")
     key = f"{module_name}.{function_name}"
     done = _rewrites.setdefault(key, {})
     if name in done:
@@ -55,6 +63,8 @@ def rewrite(name: str, original: str, patched: str, helpers: dict[str, Callable[
     padded = "\n" * (function.__code__.co_firstlineno - 1) + source
     exec(compile(padded, inspect.getsourcefile(module) or f"{module_name}.py", "exec"), module.__dict__)
     getattr(module, function_name).publish_rewrites = tuple(done)
+    for importer in importers:
+        setattr(importlib.import_module(f"weasyprint.{importer}"), function_name, getattr(module, function_name))
 
 
 def installed() -> tuple[str, ...]:
@@ -92,3 +102,33 @@ def _page_end(box: Any, new_children: list[Any], needed: int, page_is_empty: boo
 def install_page_end() -> None:
     """A page never ends on a hyphenated line (idempotent)."""
     rewrite("page-end-hyphen", ORPHANS, ORPHANS_PAGE_END, {"_publish_page_end": _page_end}, "_break_line")
+
+
+WIDTH = ("    first_line_width, _ = line_size(first_line, style)\n"
+         "    if resume_index is None and first_line_width <= max_width:\n")
+WIDTH_WITHOUT_TRAILING_SPACE = (
+    "    first_line_width, _ = line_size(first_line, style)\n"
+    "    if resume_index is None and first_line_width > max_width and space_collapse:\n"
+    "        first_line_width = _publish_without_trailing_space(\n"
+    "            text, style, context, first_line_width, justification_spacing)\n"
+    "    if resume_index is None and first_line_width <= max_width:\n")
+
+
+def _without_trailing_space(text: str, style: Any, context: Any, width: float, justification_spacing: float) -> float:
+    """The width of `text` without the spaces it ends with (they hang at a line's end)."""
+    from weasyprint.text.line_break import create_layout, line_size
+
+    stripped = text.rstrip(" ")
+    if stripped == text or not stripped:
+        return width
+    layout = create_layout(stripped, style, context, None, justification_spacing)
+    first_line, _ = layout.get_first_line()
+    stripped_width: float = line_size(first_line, style)[0]
+    return stripped_width
+
+
+def install_trailing_space() -> None:
+    """A text that fits its line but for its trailing space is not broken (idempotent)."""
+    rewrite("trailing-space", WIDTH, WIDTH_WITHOUT_TRAILING_SPACE,
+            {"_publish_without_trailing_space": _without_trailing_space}, "split_first_line", "text.line_break",
+            importers=("layout.inline", "layout.preferred"))

@@ -89,15 +89,14 @@ def install() -> None:
     try:
         lines.rewrite("note-split", CALL, CALL_SPLIT, {"_publish_split_at_call": _split_at_call})
         lines.rewrite("kept-page-notes", KEPT, KEPT_CARRIED, {"_publish_carried": _carried},
-                      "make_all_pages", "page")
+                      "make_all_pages", "layout.page", importers=("layout",))
         lines.rewrite("notes-only-page", END, END_NOTES_ONLY, {"_publish_notes_only": _notes_only},
-                      "remake_page", "page")
-        lines.rewrite("notes-only-page-groups", GROUPS, GROUPS_NOTES_ONLY, None, "remake_page", "page")
+                      "remake_page", "layout.page")
+        lines.rewrite("notes-only-page-groups", GROUPS, GROUPS_NOTES_ONLY, None, "remake_page", "layout.page")
         for number, (line, patched) in enumerate(zip(EMPTY, EMPTY_NOTES_ONLY, strict=True)):
-            lines.rewrite(f"notes-only-page-{number}", line, patched, None, "make_page", "page")
+            lines.rewrite(f"notes-only-page-{number}", line, patched, None, "make_page", "layout.page")
     except lines.LineLayoutPatchError as error:
         raise NoteSplitPatchError(str(error)) from None
-    layout.make_all_pages = page.make_all_pages  # the package imported the function by name
     layout.block_level_layout = page.block_level_layout = _area_aware(page.block_level_layout)
     page.remake_page = _keeping_carried_notes(page.remake_page)
     LayoutContext.layout_footnote = _splitting_continuations(LayoutContext.layout_footnote)

@@ -18,6 +18,7 @@ from ..diagnostics import Report
 from ..engine import footnotes as engine_footnotes
 from ..engine import lines as engine_lines
 from ..engine import notesplit as engine_notesplit
+from ..engine import paragraphs as engine_paragraphs
 from ..model import PageMap
 from ..reading.fonts import only_declared_fonts
 
@@ -95,6 +96,8 @@ def render(html: str, base_url: Path, styles: Stylesheets, extra_css: str = "") 
 
     engine_footnotes.install()
     engine_lines.install_page_end()  # a page never ends on a hyphenated line
+    engine_lines.install_trailing_space()  # no line broken early for the space it ends with
+    engine_paragraphs.install()  # justified paragraphs broken as a whole, as TeX does
     engine_notesplit.install()  # a note too tall for the space left goes on at the next page's foot
     css = styles.parsed + ([styles.parse(extra_css, base_url)] if extra_css else [])
     return HTML(string=html, base_url=str(base_url) + "/", url_fetcher=styles.fetcher).render(
