@@ -416,7 +416,7 @@ def _advances(context: Any, box: Any) -> list[float]:
     """x of every character boundary of a text box's text, set on one line by Pango in its style:
     the glyph widths of the line's runs, added up cluster by cluster (a ligature's characters all
     take its start)."""
-    from weasyprint.text.ffi import FROM_UNITS
+    from weasyprint.text.ffi import FROM_UNITS, ffi
     from weasyprint.text.line_break import create_layout, line_size
 
     cache = context.__dict__.setdefault("publish_advances", {})
@@ -428,11 +428,17 @@ def _advances(context: Any, box: Any) -> list[float]:
         at_byte: dict[int, float] = {}
         x = 0.0
         run = first_line.runs
+        stride = ffi.sizeof("PangoGlyphInfo") // 4  # PangoGlyphInfo: glyph, then geometry's width
+        if ffi.offsetof("PangoGlyphInfo", "geometry") != 4 or ffi.offsetof("PangoGlyphGeometry", "width"):
+            raise RuntimeError("WeasyPrint's PangoGlyphInfo changed: re-check publish/engine/paragraphs.py")
         while run:
             item, glyphs = run.data.item, run.data.glyphs
-            for i in range(glyphs.num_glyphs):
-                at_byte.setdefault(item.offset + glyphs.log_clusters[i], x)
-                x += glyphs.glyphs[i].geometry.width * FROM_UNITS
+            count = glyphs.num_glyphs
+            clusters = ffi.unpack(glyphs.log_clusters, count)
+            widths = memoryview(ffi.buffer(glyphs.glyphs, count * stride * 4)).cast("i")[1::stride]
+            for cluster, glyph_width in zip(clusters, widths, strict=True):
+                at_byte.setdefault(item.offset + cluster, x)
+                x += glyph_width * FROM_UNITS
             run = run.next
         xs, offset, last = [], 0, 0.0
         for character in box.text:
