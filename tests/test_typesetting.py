@@ -349,3 +349,24 @@ def test_no_page_ends_on_a_hyphenated_line(pamphlet, tmp_path):
         last_lines = _last_text_lines(pdf)
         assert len(last_lines) >= 15
         assert [(page, line) for page, line in last_lines if re.search(r"[\w’']-$", line)] == [], pdf
+
+
+def test_the_line_breaking_rewrites_fail_loudly_if_weasyprint_changes():
+    """The lines of WeasyPrint 70 the paragraph breaker and the trailing-space repair rewrite are
+    there, once each, and installing them marks the functions."""
+    import inspect
+
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    from publish.engine import lines, paragraphs
+
+    assert inspect.getsource(inline).count(paragraphs.MAX_X) == 1
+    assert inspect.getsource(inline).count(paragraphs.ALIGN) == 1
+    assert inspect.getsource(line_break).count(lines.WIDTH) == 1
+    paragraphs.install()
+    lines.install_trailing_space()
+    assert inline.get_next_linebox.publish_rewrites == ("paragraph-breaks",)
+    assert inline.text_align.publish_rewrites == ("justify-shrinks",)
+    assert line_break.split_first_line.publish_rewrites == ("trailing-space",)
+    assert inline.split_first_line is line_break.split_first_line  # where the layout calls it
