@@ -179,3 +179,20 @@ def test_a_printer_that_does_not_bind_the_book_is_a_located_error(tmp_path):
     line = next(i for i, text in enumerate(toml.read_text().splitlines(), 1) if text.startswith("printer ="))
     assert f"manuscript/book.toml:{line}:1: error[C006]: Amazon KDP paperback does not bind `saddle` books" \
         in result.output
+
+
+@pytest.mark.skipif(PDFINFO is None, reason="poppler-utils is installed by the test command")
+def test_a_print_shop_file_is_held_to_the_bleed_the_book_asks_for(tmp_path):
+    """`[print] bleed_mm = 2`: the press file has 2 mm of bleed (pdfinfo), and the book's check
+    holds it to 2 mm; checked as a file alone (no book), it is held to a print shop's usual 3 mm."""
+    toml = BOOK_TOML.format(parts='"one.md"') + "\n[print]\nbleed_mm = 2\n"
+    book = make_book(tmp_path / "b", {"one.md": "---\ntitle: One\n---\n\nSome text.\n"}, toml=toml)
+    assert run("build", str(book), "-f", "press", "-q").exit_code == 0
+    press = book / "dist" / "test-book-press.pdf"
+    boxes = pdfinfo_boxes(press)
+    assert all(abs(got - (trim + 4 * MM)) < 0.2 for got, trim in zip(boxes["BleedBox"], A5, strict=True))
+    result = run("check", str(book), "--file", str(press))
+    assert result.exit_code == 0 and findings(result.output) == [], result.output
+    alone = run("check", str(tmp_path / "elsewhere"), "--file", str(press))
+    assert ("test-book-press.pdf", 1, "error", "Q001") in findings(alone.output)
+    assert re.search(r"the bleed is 2(\.0+)? mm; .* asks for 3\.00 mm", alone.output), alone.output

@@ -29,16 +29,16 @@ from .preflight import preflight
 def _preflight_files(book_dir: Path, printer: str | None, files: tuple[Path, ...], report: Report) -> Report:
     """`publish check --printer NAME FILE…`: the files alone, for that printer (book.toml's when the
     folder is a book and no printer is named, else a print shop)."""
-    binding, name = "saddle", printer or "print-shop"
+    binding, name, bleed = "saddle", printer or "print-shop", None
     if (book_dir / "manuscript" / "book.toml").is_file():
         try:
             config = load_config(book_dir, Report(book_dir))
         except BookError:
             pass
         else:
-            binding, name = config.print.binding, printer or config.print.printer
+            binding, name, bleed = config.print.binding, printer or config.print.printer, config.print.bleed_mm
     for path in files:
-        preflight(path, PRINTERS[name], binding, path.name.endswith("-cover.pdf"), report)
+        preflight(path, PRINTERS[name], binding, path.name.endswith("-cover.pdf"), report, book_bleed_mm=bleed)
     return report
 
 
@@ -84,7 +84,7 @@ def check(book_dir: Path, printer: str | None = None, files: tuple[Path, ...] = 
             if kind == "cover" and target.sends == "booklet":
                 continue
             preflight(out / names[kind], target, config.print.binding, kind == "cover", report,
-                      config.root / "dist" / names[kind])
+                      config.root / "dist" / names[kind], config.print.bleed_mm)
         epub = out / f"{config.slug}.epub"
         _page_list_agrees(epub, config, report)
         try:

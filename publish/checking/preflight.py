@@ -72,9 +72,10 @@ def _page_list(pages: list[int]) -> str:
 
 
 def preflight(path: Path, printer: Printer, binding: str, cover: bool, report: Report,
-              shown: Path | None = None) -> None:
+              shown: Path | None = None, book_bleed_mm: float | None = None) -> None:
     """Check the PDF at `path` for `printer`; findings go to `report`, located at `shown` (default
-    `path`) and the page (1-based, in the file)."""
+    `path`) and the page (1-based, in the file). `book_bleed_mm`: the book's `[print] bleed_mm`, the
+    bleed a print shop is sent (its default, 3 mm, when the file is not a book's)."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -89,7 +90,9 @@ def preflight(path: Path, printer: Printer, binding: str, cover: bool, report: R
     book_pages = count * (2 if printer.sends == "booklet" else 1)  # a booklet's side holds two pages
     found = _Findings()
     _check_pdfx(reader, printer, found)
-    _check_pages(reader, printer, binding, cover, book_pages, found)
+    bleed = printer.bleed(book_bleed_mm, cover) if book_bleed_mm is not None else (
+        printer.cover_bleed_mm if cover else printer.bleed_mm)
+    _check_pages(reader, printer, binding, cover, book_pages, bleed * MM, found)
     _check_painting(reader, printer, found)
     _check_with_pdfium(data, printer, binding, cover, book_pages, found)
     found.report(report, shown)
@@ -139,8 +142,8 @@ def _box(page: Any, name: str) -> tuple[float, float, float, float] | None:
     return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
 
-def _check_pages(reader: Any, printer: Printer, binding: str, cover: bool, pages: int, found: _Findings) -> None:
-    bleed = (printer.cover_bleed_mm if cover else printer.bleed_mm) * MM
+def _check_pages(reader: Any, printer: Printer, binding: str, cover: bool, pages: int, bleed: float,
+                 found: _Findings) -> None:
     sizes: dict[tuple[int, int], int] = {}
     for number, page in enumerate(reader.pages, 1):
         media = _box(page, "/MediaBox")
