@@ -7,25 +7,27 @@ lines before it were set tight. TeX chooses all the breaks of a paragraph togeth
 Plass, "Breaking paragraphs into lines", 1981) so that the spaces stretch evenly.
 
 Input: nothing (installing changes WeasyPrint's line layout for the process). Output: for a justified
-paragraph whose greedy lines would leave a loose one, every line ends where the paragraph-wide
-choice puts it. How:
+paragraph whose greedy lines would leave a loose one, or three hyphenated in a row, every line ends
+where the paragraph-wide choice puts it. How:
 
-- A model of the paragraph (`Paragraph`): its text cut at the break opportunities Pango finds in it
-  (spaces, soft hyphens, dashes), each piece measured once with WeasyPrint's own Pango layout in its
-  box's style (cached by text and font), so a line's natural width and its stretchable spaces are
-  sums.
+- A model of the paragraph (`Paragraph`): its text cut where WeasyPrint may break it (where Pango
+  finds an opportunity in a box's own text — spaces, soft hyphens, dashes — and at a space between
+  two boxes), each piece's width read from the glyph widths of one Pango layout per text box
+  (WeasyPrint's own `create_layout`), so a line's natural width and its spaces are sums.
 - The greedy lines are simulated on the model; when one of them would stretch its spaces by more
-  than `TRY_ABOVE` of their width, the breaks are chosen again by minimising TeX's demerits — badness
-  100·r³ (r: the stretch, over the spaces' width), line penalty 10, 50 for a hyphenated line, 3,000
-  more for two in a row, never three in a row; the last line is free.
-- WeasyPrint still lays out every line itself: the one rewrite (`get_next_linebox`, `max_x`) only
-  narrows the width it may fill to the chosen line's width (plus a hair), so its own breaker ends the
-  line exactly there. Justification still uses the full width. Where WeasyPrint ends a line elsewhere
-  than planned (a measure that differs), the rest of the paragraph is planned again from there.
+  than their width (`LOOSE`; check's P007 is at 1.08) or three hyphenated lines would follow, the
+  breaks are chosen again by least demerits, TeX's way: badness 100·r³ (r: the stretch over the
+  spaces' width, or the shrink over what they may give up), line penalty 10, 50 for a hyphen, 3,000
+  more for two in a row, never three, `LOOSE_DEMERITS` for each loose line; the last line is free.
+- WeasyPrint still lays out every line itself: one rewrite (`get_next_linebox`, `max_x`) sets the
+  width it may fill to the chosen line's (plus a hair), so its own breaker ends the line exactly
+  there; another (`text_align`) lets a line planned wider than the measure be justified by
+  narrowing its spaces, by at most `SHRINK`. Where WeasyPrint ends a line elsewhere than planned (a
+  measure that differs), the rest of the paragraph is planned again from there.
 
 Left to WeasyPrint's greedy breaker: text that is not justified, right-to-left text, lines beside
 floats, and paragraphs holding anything but text (images, inline blocks, boxes with side padding,
-borders or margins).
+borders or margins). `PUBLISH_LINE_BREAKER=greedy` in the environment leaves every paragraph to it.
 """
 
 from __future__ import annotations
