@@ -111,15 +111,19 @@ def tagged(path: Path, roles: tuple[str, ...] = ("/H1", "/H2")) -> list[tuple[st
     return found
 
 
-def sized_words(path: Path) -> list[list[tuple[str, float]]]:
-    """For every page, its words in reading order with the height of each word's box (poppler)."""
+def word_boxes(path: Path) -> list[list[tuple[str, float, float, float, float]]]:
+    """For every page, its words in reading order with their boxes: (word, xMin, yMin, xMax, yMax),
+    as poppler's pdftotext -bbox reads them."""
     xhtml = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True,
                            text=True).stdout
-    pages = []
-    for page in ElementTree.fromstring(xhtml).iter("{http://www.w3.org/1999/xhtml}page"):
-        pages.append([(word.text or "", float(word.get("yMax", 0)) - float(word.get("yMin", 0)))
-                      for word in page.iter("{http://www.w3.org/1999/xhtml}word")])
-    return pages
+    return [[(word.text or "", *(float(word.get(edge, 0)) for edge in ("xMin", "yMin", "xMax", "yMax")))
+             for word in page.iter("{http://www.w3.org/1999/xhtml}word")]
+            for page in ElementTree.fromstring(xhtml).iter("{http://www.w3.org/1999/xhtml}page")]
+
+
+def sized_words(path: Path) -> list[list[tuple[str, float]]]:
+    """For every page, its words in reading order with the height of each word's box (poppler)."""
+    return [[(word, y1 - y0) for word, _, y0, _, y1 in page] for page in word_boxes(path)]
 
 
 def small_words(path: Path, ratio: float = 0.88) -> list[list[str]]:

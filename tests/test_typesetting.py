@@ -10,7 +10,7 @@ import re
 
 import pyphen
 from conftest import ROOT, copy_pamphlet, run
-from pdf_reading import folio, page_texts
+from pdf_reading import folio, page_texts, word_boxes
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 
@@ -228,10 +228,6 @@ def test_a_loose_line_is_reported_by_check_at_its_paragraph(tmp_path):
     """A short line before a word that may not break (a capitalised one) is stretched by
     justification: `publish check` reports it (P007) at the paragraph's line; poppler's word boxes
     show its word spaces are more than twice as wide as in the paragraph's last (unjustified) line."""
-    import shutil
-    import subprocess
-    from itertools import pairwise
-
     from conftest import make_book
 
     text = ("---\ntitle: One\n---\n\nA short paragraph comes first.\n\n"
@@ -243,17 +239,7 @@ def test_a_loose_line_is_reported_by_check_at_its_paragraph(tmp_path):
                        r"are stretched to ([\d.]+) ×", result.output)
     assert found and all(line == "7" for line, _, _ in found), result.output
     assert run("build", str(book), "-f", "pdf", "-q").exit_code == 0
-    pdf = book / "dist" / "test-book.pdf"
-    html = subprocess.run([shutil.which("pdftotext"), "-bbox-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
-    lines: dict[float, list[tuple[float, float, str]]] = {}  # poppler may split a loose line: group by baseline
-    for x0, y0, x1, word in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>([^<]*)</word>',
-                                       html):
-        lines.setdefault(round(float(y0)), []).append((float(x0), float(x1), word))
-    gaps_by_line = []
-    for words in lines.values():
-        words.sort()
-        gaps_by_line.append(([w for _, _, w in words], [b[0] - a[1] for a, b in pairwise(words)]))
+    gaps_by_line = [(words, gaps) for words, gaps, _ in _justified_lines(book / "dist" / "test-book.pdf", 7)]
     loose = next(gaps for words, gaps in gaps_by_line if "It" in words and "was" in words)
     last = next(gaps for words, gaps in gaps_by_line if "news" in words)
     assert min(loose) > 2 * max(last), (loose, last)
@@ -261,16 +247,11 @@ def test_a_loose_line_is_reported_by_check_at_its_paragraph(tmp_path):
 
 def _justified_lines(pdf, page: int) -> list[tuple[list[str], list[float], float]]:
     """(words, gaps between them, right end) of each line of a page's text, from poppler's word boxes."""
-    import shutil
-    import subprocess
     from itertools import pairwise
 
-    html = subprocess.run([shutil.which("pdftotext"), "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout
     lines: dict[int, list[tuple[float, float, str]]] = {}
-    for x0, y0, x1, word in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>([^<]*)</word>',
-                                       html):
-        lines.setdefault(round(float(y0)), []).append((float(x0), float(x1), word))
+    for word, x0, y0, x1, _ in word_boxes(pdf)[page - 1]:
+        lines.setdefault(round(y0), []).append((x0, x1, word))
     found = []
     for _, words in sorted(lines.items()):
         words.sort()

@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import lines, require_weasyprint
+from . import lines, notesplit, require_weasyprint
 from .boxes import page_root
 
 ORIGINAL = "report = not context.in_column and can_break_now and not could_break_before"
@@ -153,7 +153,7 @@ def measured_footnote_area(weasyprint_update: Callable[[Any], bool]) -> Callable
     def update(context: Any) -> bool:
         area = context.current_footnote_area
         notes = context.current_page_footnotes
-        if not notes or context.in_column or _split(area, notes):
+        if not notes or context.in_column or notesplit.holds_part(area, notes):
             return weasyprint_update(context)
         frame = area.__dict__.get("publish_frame")
         if frame is None:
@@ -171,12 +171,6 @@ def measured_footnote_area(weasyprint_update: Callable[[Any], bool]) -> Callable
 
     update.publish_weasyprint = weasyprint_update  # type: ignore[attr-defined]
     return update
-
-
-def _split(area: Any, notes: list[Any]) -> bool:
-    """Whether the area holds part of a note (engine/notesplit.py): measured as a whole by WeasyPrint."""
-    return (area.__dict__.get("publish_limit") is not None
-            or any(note.__dict__.get("publish_resume") is not None for note in notes))
 
 
 def overflowing_notes(pages: list[Any]) -> list[tuple[int, str, list[str]]]:

@@ -104,6 +104,12 @@ def install() -> None:
     _installed = True
 
 
+def holds_part(area: Any, notes: list[Any]) -> bool:
+    """Whether a page's note area holds part of a note: a cut one, or a continuation."""
+    return (area.__dict__.get("publish_limit") is not None
+            or any(note.__dict__.get("publish_resume") is not None for note in notes))
+
+
 def lay_out_area(context: Any, area: Any, containing_block: Any, block_level_layout: Any,
                  bottom_space: float = -inf, skip_stack: Any = None, **options: Any) -> Any:
     """Lay out a note area (a copy, with its notes as children) with WeasyPrint's

@@ -88,7 +88,6 @@ class Paragraph:
     text: str
     pieces: list[Piece]
     starts: dict[int, int]  # a piece's first character → its index
-    boxes: dict[int, tuple[int, Any]]  # id(box) → (its first character, the box)
     plans: dict[tuple[int, float], tuple[int, float, bool]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -105,6 +104,16 @@ class Paragraph:
         width = self.widths[b - 1] - self.widths[a] + last.width + last.hyphen
         return width, self.spaces[b] - self.spaces[a] - last.trailing
 
+    def stretch(self, natural: float, spaces: int, width: float) -> float:
+        """How much a line's spaces widen to fill `width` (the extra over their width), or narrow
+        (negative: the part of the `SHRINK` they may give up); -inf when it cannot be set there."""
+        if natural > width + SLACK:
+            room = spaces * self.space * SHRINK
+            return -(natural - width) / room if room and natural - width <= room + SLACK else -inf
+        if spaces == 0 or not self.space:
+            return inf if width - natural > 0.5 else 0.0
+        return (width - natural) / (spaces * self.space)
+
 
 def greedy() -> bool:
     """Whether the environment asks for WeasyPrint's own breaker (PUBLISH_LINE_BREAKER=greedy): to
@@ -117,10 +126,11 @@ def line_end(context: Any, linebox: Any, skip_stack: Any, position_x: float, ava
     full = position_x + available_width
     if context.excluded_shapes or not _justified(linebox) or greedy():
         return full
-    paragraph = _paragraph(context, linebox)
-    if paragraph is None:
+    found = _paragraph(context, linebox)
+    if found is None:
         return full
-    start = _position(paragraph, linebox, skip_stack)
+    paragraph, boxes_at = found
+    start = _position(paragraph.text, boxes_at, linebox, skip_stack)
     index = paragraph.starts.get(start) if start is not None else None
     if index is None:
         return full
@@ -201,22 +211,6 @@ def _plan(paragraph: Paragraph, index: int, first_width: float, width: float, co
         a = b
 
 
-def _stretch(paragraph: Paragraph, natural: float, spaces: int, width: float, a: int) -> float:
-    """How much a line's spaces widen (the extra over their width), or narrow (negative: the part of
-    what they may give up); -inf when the line cannot be set in `width`."""
-    space = _space_width(paragraph, a)
-    if natural > width + SLACK:
-        room = spaces * space * SHRINK
-        return -(natural - width) / room if room and natural - width <= room + SLACK else -inf
-    if spaces == 0 or not space:
-        return inf if width - natural > 0.5 else 0.0
-    return (width - natural) / (spaces * space)
-
-
-def _space_width(paragraph: Paragraph, a: int) -> float:
-    return paragraph.space
-
-
 def _greedy(paragraph: Paragraph, index: int, first_width: float,
             width: float) -> list[tuple[int, int, float, bool]]:
     """(first piece, end, stretch, last?) of each line WeasyPrint's breaker would make."""
@@ -234,7 +228,7 @@ def _greedy(paragraph: Paragraph, index: int, first_width: float,
                 end = b
             b += 1
         natural, spaces = paragraph.natural(a, end)
-        found.append((a, end, _stretch(paragraph, natural, spaces, line_width, a), end == count))
+        found.append((a, end, paragraph.stretch(natural, spaces, line_width), end == count))
         a = end
     return found
 
@@ -243,7 +237,6 @@ def _best(paragraph: Paragraph, index: int, first_width: float, width: float) ->
     """The line ends (piece indexes, exclusive) from `index` with the least total demerits, or None
     when no line can be set without overflowing."""
     pieces, count = paragraph.pieces, len(paragraph.pieces)
-    cumulative, spaces_before, space = paragraph.widths, paragraph.spaces, paragraph.space
     # best[(a, hyphenated lines in a row ending at a)] = (demerits, previous state)
     best: dict[tuple[int, int], tuple[float, tuple[int, int] | None]] = {(index, 0): (0.0, None)}
     for a in range(index, count):
@@ -253,29 +246,22 @@ def _best(paragraph: Paragraph, index: int, first_width: float, width: float) ->
         line_width = first_width if a == index else width
         for b in range(a + 1, count + 1):
             piece = pieces[b - 1]
-            natural = cumulative[b - 1] - cumulative[a] + piece.width + piece.hyphen
-            spaces = spaces_before[b] - spaces_before[a] - piece.trailing
+            natural, spaces = paragraph.natural(a, b)
+            stretch = paragraph.stretch(natural, spaces, line_width)
             last = b == count
-            if natural > line_width + SLACK:
-                room = spaces * space * SHRINK
-                if natural - line_width > room + SLACK:
-                    if b > a + 1:
-                        break
-                    demerits = 1e12  # a single piece wider than the line: only if nothing else
-                elif last:
-                    continue  # a last line is not justified: it cannot be narrowed
-                else:
-                    demerits = (LINE_PENALTY + 100 * ((natural - line_width) / room) ** 3) ** 2
+            if stretch == -inf:
+                if b > a + 1:
+                    break
+                demerits = 1e12  # a single piece wider than the line: only if nothing else
             elif last:
+                if natural > line_width + SLACK:
+                    continue  # a last line is not justified: it cannot be narrowed
                 demerits = float(LINE_PENALTY ** 2)
             elif not piece.breakable:
                 continue
             else:
-                stretch = (line_width - natural) / (spaces * space) if spaces and space else inf
-                if stretch == inf and line_width - natural <= 0.5:
-                    stretch = 0.0
                 # Not capped, as TeX caps it: a very loose line is never the way out.
-                demerits = (LINE_PENALTY + 100 * stretch ** 3) ** 2 + (LOOSE_DEMERITS if stretch > LOOSE else 0)
+                demerits = (LINE_PENALTY + 100 * abs(stretch) ** 3) ** 2 + (LOOSE_DEMERITS if stretch > LOOSE else 0)
             hyphenated = piece.hyphen > 0 and not last
             for run, total in runs:
                 next_run = run + 1 if hyphenated else 0
@@ -298,27 +284,27 @@ def _best(paragraph: Paragraph, index: int, first_width: float, width: float) ->
 
 # The model ------------------------------------------------------------------------------------
 
-def _paragraph(context: Any, linebox: Any) -> Paragraph | None:
+def _paragraph(context: Any, linebox: Any) -> tuple[Paragraph, dict[int, tuple[int, Any]]] | None:
+    """The model of a paragraph's inline content and where each of its boxes starts in the model's
+    text; None when the content is not all text. A copy of a paragraph laid out before (notes are
+    measured many times) shares its model and plans."""
     cache = context.__dict__.setdefault("publish_paragraphs", {})
     found = cache.get(id(linebox))
     if found is not None and found[0] is linebox:
-        paragraph: Paragraph | None = found[1]
-        return paragraph
+        known: tuple[Paragraph, dict[int, tuple[int, Any]]] | None = found[1]
+        return known
     texts: list[tuple[int, Any]] = []
     boxes_at: dict[int, tuple[int, Any]] = {}
-    if not _collect(linebox, texts, boxes_at, [0]):
-        cache[id(linebox)] = (linebox, None)
-        return None
-    text = "".join(box.text for _, box in texts)
-    key = (id(linebox.element), linebox.element_tag, text)
-    if key in cache:  # a copy of a box laid out before (notes are measured many times)
-        model: Paragraph | None = cache[key]
-        if model is not None:
-            model = Paragraph(model.text, model.pieces, model.starts, boxes_at, model.plans)
-    else:
-        model = cache[key] = _model(context, text, texts, boxes_at)
-    cache[id(linebox)] = (linebox, model)
-    return model
+    model = None
+    if _collect(linebox, texts, boxes_at, [0]):
+        text = "".join(box.text for _, box in texts)
+        key = (id(linebox.element), linebox.element_tag, text)
+        if key not in cache:
+            cache[key] = _model(context, text, texts)
+        model = cache[key]
+    result = (model, boxes_at) if model is not None else None
+    cache[id(linebox)] = (linebox, result)
+    return result
 
 
 def _collect(box: Any, texts: list[tuple[int, Any]], boxes_at: dict[int, tuple[int, Any]],
@@ -346,8 +332,7 @@ def _zero(value: Any) -> bool:
     return getattr(value, "value", value) in (0, "auto")
 
 
-def _model(context: Any, text: str, texts: list[tuple[int, Any]],
-           boxes_at: dict[int, tuple[int, Any]]) -> Paragraph | None:
+def _model(context: Any, text: str, texts: list[tuple[int, Any]]) -> Paragraph | None:
     from weasyprint.text.line_break import get_log_attrs
 
     if not text.strip():
@@ -384,7 +369,7 @@ def _model(context: Any, text: str, texts: list[tuple[int, Any]],
         stretchable = text.count(" ", a, b) + text.count("\xa0", a, b)
         starts[a] = len(pieces)
         pieces.append(Piece(a, width, space, stretchable, b - word_end, hyphen, b != len(text)))
-    return Paragraph(text, pieces, starts, boxes_at)
+    return Paragraph(text, pieces, starts)
 
 
 def _box_at(texts: list[tuple[int, Any]], index: int) -> Any:
@@ -465,7 +450,7 @@ def _measure(context: Any, text: str, style: Any) -> float:
     return float(width)
 
 
-def _position(paragraph: Paragraph, linebox: Any, skip_stack: Any) -> int | None:
+def _position(text: str, boxes_at: dict[int, tuple[int, Any]], linebox: Any, skip_stack: Any) -> int | None:
     """The character of the paragraph where WeasyPrint starts this line (after any spaces)."""
     from weasyprint.formatting_structure import boxes
 
@@ -476,7 +461,7 @@ def _position(paragraph: Paragraph, linebox: Any, skip_stack: Any) -> int | None
         while stack:
             ((child, rest),) = stack.items()
             if isinstance(box, boxes.TextBox):
-                start = paragraph.boxes.get(id(box), (None, None))[0]
+                start = boxes_at.get(id(box), (None, None))[0]
                 if start is None:
                     return None
                 index = start + len(box.text.encode()[:child].decode(errors="ignore"))
@@ -484,11 +469,10 @@ def _position(paragraph: Paragraph, linebox: Any, skip_stack: Any) -> int | None
             box = box.children[child]
             stack = rest
         if index is None:
-            found = paragraph.boxes.get(id(box))
+            found = boxes_at.get(id(box))
             if found is None:
                 return None
             index = found[0]
-    text = paragraph.text
     assert index is not None
     while index < len(text) and text[index] == " ":
         index += 1
