@@ -224,25 +224,49 @@ class Book:
         return [n for p in self.parts for n in p.notes]
 
 
-@dataclass
+@dataclass(frozen=True)
 class PageMap:
     """Where things landed: anchor id → physical page index (0-based), and each page's folio."""
 
     anchors: dict[str, int] = field(default_factory=dict)
-    labels: list[str] = field(default_factory=list)
+    labels: tuple[str, ...] = ()
 
     def page_of(self, anchor: str) -> int | None:
         return self.anchors.get(anchor)
 
-    def label_of(self, anchor: str) -> str | None:
-        page = self.anchors.get(anchor)
-        return None if page is None else self.labels[page]
+
+@dataclass(frozen=True)
+class PageBreaks:
+    """Where each printed page begins, as a side table the EPUB and the web edition read while they
+    render (the book itself is not changed): `in_text` block id → (letters and digits before the
+    page's first word, page label) in order; `at_title` part slug → labels opening at its title;
+    `at_index` index anchor → labels opening at that entry; `files` label → the EPUB document."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    in_text: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
+    at_title: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    at_index: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
+# ---- outputs ------------------------------------------------------------------------------------
 
-# Where the print edition's pages begin, once placed in the text: page label → document file name,
-# part slug → labels opening at its title, index anchor → labels opening at that entry.
-PageBreaks = tuple[dict[str, str], dict[str, list[str]], dict[str, list[str]]]
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One file of a build: its kind (`epub`, `pdf`, `press`, `booklet`, `cover`, `web`, `html`,
+    `epub-html`), its name below the output folder (`web/index.html`), its bytes, its pages."""
+
+    kind: str
+    name: str
+    data: bytes
+    pages: int | None = None
+
+
+@dataclass(frozen=True)
+class Written:
+    """Everything a build made, before anything is written to disk (`publish.outputs.commit`)."""
+
+    files: tuple[OutputFile, ...]
 
 
 def walk_inlines(nodes: list[Inline]) -> Iterator[Inline]:

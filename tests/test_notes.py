@@ -267,7 +267,8 @@ def test_note_area_measured_once_per_note_agrees_with_weasyprints_own_measure(tm
     from weasyprint.layout import LayoutContext
 
     import publish.engine.footnotes as footnotes
-    from publish.build import read_book
+    from publish.build import read, resolve
+    from publish.diagnostics import Report
     from publish.printing.print_edition import lay_out
 
     footnotes.install()
@@ -297,8 +298,8 @@ def test_note_area_measured_once_per_note_agrees_with_weasyprints_own_measure(tm
         (book / "styles").mkdir()
         (book / "styles" / "print.css").write_text(note_css)
     monkeypatch.setattr(LayoutContext, "_update_footnote_area", compare)
-    manuscript = read_book(book)
-    lay_out(manuscript.book, manuscript.config, manuscript.register, manuscript.report, "2016-10-01T00:00:00Z")
+    resolved = resolve(read(book))
+    lay_out(resolved.book, resolved.config, resolved.register, Report(book), "2016-10-01T00:00:00Z")
     assert compared[0] >= 74 and differing == []
     assert handed_back[0] == (compared[0] if note_css else 0)
 

@@ -1,6 +1,6 @@
 """Manuscript lint: what a careful editor checks before the files go out.
 
-Input: a read and resolved `Manuscript`. Output: warnings in the `Report`:
+Input: the `Resolved` book. Output: warnings in the `Report`:
 - K001 words that look like a person's name (capitalised words in a row, or a capitalised word
   with a possessive) but are in no register entry and not listed in the register's `not_names`;
 - K002 register entries never mentioned;
@@ -25,7 +25,7 @@ from .. import model as m
 from ..diagnostics import Finder, Report
 
 if TYPE_CHECKING:
-    from ..build import Manuscript
+    from ..stages import Resolved
 
 CAPITAL = "A-ZÁÉÍÓÖŐÚÜŰŁŚŻŹĆŃČŠŽ"
 NAME_LIKE = re.compile(rf"(?<![\w’'-])(?:[{CAPITAL}][\w-]+(?:\s+[{CAPITAL}][\w-]+)+(?![\w’'])"
@@ -36,13 +36,13 @@ QUIET_WORDS = {"The", "A", "An", "In", "On", "At", "By", "Of", "And", "But", "If
                "From", "For", "Within", "After", "Another", "Every", "Nevertheless", "Such"}
 
 
-def lint(manuscript: Manuscript, report: Report) -> None:
-    register, book = manuscript.register, manuscript.book
+def lint(resolved: Resolved, report: Report) -> None:
+    register, book = resolved.register, resolved.book
     known = [" ".join(v.split()) for e in register.entries.values() for v in e.variants]
     known += [" ".join(p.split()) for p in register.not_names]
     flagged: set[str] = set()
     for part in book.parts:
-        source = manuscript.sources[part.source]
+        source = resolved.sources[part.source]
         lines, finder = source.lines, source.finder()
         for block in m.text_blocks(part.blocks):
             if isinstance(block, m.Figure) and not block.image.alt_given:

@@ -1,7 +1,7 @@
 """Resolved book + laid-out print edition → the EPUB's bytes.
 
-Input: the `Manuscript` (config, register, book) and the `PrintEdition` (where every anchor
-landed). Output: a valid EPUB 3: title page and imprint, one document per part with its notes
+Input: the `Resolved` book and the `Printed` record (page count, index, where each printed page
+begins). Output: a valid EPUB 3: title page and imprint, one document per part with its notes
 as pop-up footnotes, the index of names whose locators carry print page numbers, a nav with
 contents, landmarks and a page-list matching the PDF, and accessibility metadata true of it.
 """
@@ -34,26 +34,24 @@ from ..rendering.xhtml import page_break_marker
 from ..writers.epub import write_epub
 
 if TYPE_CHECKING:
-    from ..build import Manuscript
-    from ..printing.print_edition import PrintEdition
     from ..reading.config import BookConfig
+    from ..stages import Printed, Resolved
 
 
-def make_epub(manuscript: Manuscript, edition: PrintEdition, epoch: int, stamp: str, breaks: m.PageBreaks,
-              cover: bytes) -> bytes:
-    """The EPUB. `breaks`: where the print edition's pages begin (`pagination.place_page_breaks`,
-    already put into the book's text); `cover`: a PNG of the print edition's cover page."""
-    config, book = manuscript.config, manuscript.book
-    files, at_title, at_index = breaks
-    docs: list[EpubDoc] = [epub_cover(config), epub_title(config, edition.page_count)]
-    hyphenator = Hyphenator(config.language, manuscript.hyphenation)  # the book's exceptions, for every part
+def make_epub(resolved: Resolved, printed: Printed, cover: bytes) -> bytes:
+    """The EPUB. `printed`: the print edition's page count, index and where its pages begin;
+    `cover`: a PNG of the print edition's cover page."""
+    config, book, breaks = resolved.config, resolved.book, printed.breaks
+    docs: list[EpubDoc] = [epub_cover(config), epub_title(config, printed.page_count)]
+    hyphenator = Hyphenator(config.language, resolved.hyphenation)  # the book's exceptions, for every part
     for part in book.parts:
-        marker = "".join(page_break_marker(label) for label in at_title.get(part.slug, []))
-        docs.append(epub_part(config, part, marker, hyphenator))
-    has_index = bool(config.index.enabled and edition.index)
+        marker = "".join(page_break_marker(label) for label in breaks.at_title.get(part.slug, ()))
+        docs.append(epub_part(config, part, marker, hyphenator, breaks.in_text))
+    has_index = bool(config.index.enabled and printed.index)
     if has_index:
-        links = index_links(book, edition.index, lambda part: part.file_name)
-        docs.append(epub_index(config, edition.index, links, at_index))
+        links = index_links(book, list(printed.index), lambda part: part.file_name)
+        docs.append(epub_index(config, list(printed.index), links, breaks.at_index))
+    files = breaks.files
     pages = [{"label": label, "href": f"{files[label]}#page-{label}"}
              for label in sorted(files, key=int)]
     figures = figure_list(book, config, lambda part: part.file_name)
@@ -80,9 +78,9 @@ def make_epub(manuscript: Manuscript, edition: PrintEdition, epoch: int, stamp: 
         fonts.append((extra.file_name, extra.data))
         css += f'\n@font-face {{ font-family: "{extra.family}"; src: url("../fonts/{extra.file_name}"); }}'
     metadata = _accessibility(config, has_index, bool(pages))
-    modified = datetime.fromtimestamp(epoch, UTC)
+    modified = datetime.fromtimestamp(resolved.epoch, UTC)
     images = [(image.epub_name, IMAGE_TYPES[image.path.suffix.lower()], optimised(image.path))
-              for image in manuscript.images]
+              for image in resolved.images if image.path is not None]
     return write_epub(config, docs, nav, css, fonts, modified, metadata, images, cover)
 
 

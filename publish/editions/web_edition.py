@@ -1,6 +1,6 @@
 """Resolved book (+ the laid-out print edition, when there is one) → the web edition's files.
 
-Input: the `Manuscript`, and the `PrintEdition` or None (`publish preview` shows the text before its
+Input: the `Resolved` book, and the `Printed` record or None (`publish preview` shows the text before its
 layout is done). Output: {path below `web/`: bytes}: a landing page (cover, description, contents,
 downloads, schema.org `Book` JSON-LD), one page per part (notes open in place; the print edition's
 page numbers in the margin), the index of names linking to each mention, the stylesheet, the fonts
@@ -25,24 +25,21 @@ from ..rendering.render import ASSETS, FONTS_NAME, date_text, environment
 from ..rendering.xhtml import Renderer, web_page
 
 if TYPE_CHECKING:
-    from ..build import Manuscript
-    from ..printing.print_edition import PrintEdition
     from ..reading.config import BookConfig
+    from ..stages import Printed, Resolved
 
 INDEX_PAGE = "names.html"
 
 
-def make_web(manuscript: Manuscript, edition: PrintEdition | None = None, cover: bytes | None = None,
-             downloads: tuple[str, ...] = (),
-             at_title: dict[str, list[str]] | None = None, at_index: dict[str, list[str]] | None = None
-             ) -> dict[str, bytes]:
-    """The web edition. `edition` gives the index its page numbers (and, through the page breaks
-    already placed in the model, the margins theirs); `cover`: a PNG of the cover; `downloads`: the
-    file names of the other outputs beside `web/` (`hungary-56.epub`, …)."""
-    config, book = manuscript.config, manuscript.book
+def make_web(resolved: Resolved, printed: Printed | None = None, cover: bytes | None = None,
+             downloads: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """The web edition. `printed` gives the index its page numbers and the margins theirs (None:
+    `publish preview` before the layout); `cover`: a PNG of the cover; `downloads`: the file names
+    of the other outputs beside `web/` (`hungary-56.epub`, …)."""
+    config, book = resolved.config, resolved.book
     env = environment(config.root)
-    at_title, at_index = at_title or {}, at_index or {}
-    has_index = bool(edition is not None and config.index.enabled and edition.index)
+    breaks = printed.breaks if printed is not None else m.PageBreaks()
+    has_index = bool(printed is not None and config.index.enabled and printed.index)
     contents = [{"href": web_page(p.file_name), "title": p.title} for p in book.parts]
     if has_index:
         contents.append({"href": INDEX_PAGE, "title": config.index.title})
@@ -59,18 +56,18 @@ def make_web(manuscript: Manuscript, edition: PrintEdition | None = None, cover:
          figures=figure_list(book, config, lambda part: web_page(part.file_name)),
          date_text=date_text(config.date), downloads=_downloads(config, downloads),
          json_ld=Markup(_json_ld(config, cover is not None)), fonts=FONTS_NAME,
-         page_count=edition.page_count if edition is not None else 0,
+         page_count=printed.page_count if printed is not None else 0,
          start=contents[0]["href"] if contents else "")
-    renderer = Renderer("web")
+    renderer = Renderer("web", page_breaks=breaks.in_text)
     for number, part in enumerate(book.parts):
         previous = contents[number - 1] if number else {"href": "index.html", "title": config.title}
         following = contents[number + 1] if number + 1 < len(contents) else None
-        marker = "".join(_marker(label) for label in at_title.get(part.slug, []))
+        marker = "".join(_marker(label) for label in breaks.at_title.get(part.slug, ()))
         page("web_part.html.j2", web_page(part.file_name), part=part, page_start=Markup(marker),
              html=Markup(renderer.blocks(part.blocks)), notes=Markup(renderer.notes_section(part.notes)),
              previous=previous, following=following)
-    if has_index and edition is not None:
-        page("web_index.html.j2", INDEX_PAGE, groups=_index_groups(book, edition, at_index),
+    if has_index and printed is not None:
+        page("web_index.html.j2", INDEX_PAGE, groups=_index_groups(book, printed),
              previous=contents[-2] if len(contents) > 1 else None)
     css = (ASSETS / "web.css").read_text(encoding="utf-8")
     override = config.root / "styles" / "web.css"
@@ -79,8 +76,9 @@ def make_web(manuscript: Manuscript, edition: PrintEdition | None = None, cover:
     files["css/web.css"] = css.encode()
     for font in embedded_fonts():
         files[f"fonts/{font.name}"] = font.read_bytes()
-    for image in manuscript.images:
-        files[image.epub_name] = optimised(image.path)
+    for image in resolved.images:
+        if image.path is not None:
+            files[image.epub_name] = optimised(image.path)
     if cover is not None:
         files["images/cover.png"] = cover
     return files
@@ -125,23 +123,24 @@ def _json_ld(config: BookConfig, has_cover: bool) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1).replace("<", "\\u003c")
 
 
-def _index_groups(book: m.Book, edition: PrintEdition, at_index: dict[str, list[str]]) -> list[dict[str, Any]]:
+def _index_groups(book: m.Book, printed: Printed) -> list[dict[str, Any]]:
     """The print index's entries, each locator linking to its mention on the part's page (a mention
     in a note: to the note in the list after the text)."""
     from ..rendering.render import index_links
     from ..resolving.index import letter_groups
 
-    links = index_links(book, edition.index, lambda part: web_page(part.file_name))
-    see_keys = {e.heading: e.key for e in edition.index if not e.see}
+    at_index = printed.breaks.at_index
+    links = index_links(book, list(printed.index), lambda part: web_page(part.file_name))
+    see_keys = {e.heading: e.key for e in printed.index if not e.see}
     groups = []
-    for letter, entries in letter_groups(edition.index):
+    for letter, entries in letter_groups(list(printed.index)):
         rows = []
         for e in entries:
             rows.append({"heading": e.heading, "key": e.key, "dates": e.dates, "see": e.see,
                          "see_key": see_keys.get(e.see, ""),
-                         "pages": Markup("".join(_marker(label) for label in at_index.get(e.anchor, []))),
+                         "pages": Markup("".join(_marker(label) for label in at_index.get(e.anchor, ()))),
                          "locators": links.get(e.key, [])})
         groups.append({"letter": letter, "pages": Markup("".join(_marker(label) for label in
-                                                                   at_index.get(f"ixg-{letter}", []))),
+                                                                   at_index.get(f"ixg-{letter}", ()))),
                        "entries": rows})
     return groups

@@ -72,7 +72,7 @@ def spread_css(pages: int, paper: str, binding: str) -> str:
 """
 
 
-def make_cover(config: BookConfig, styles: Any, pages: int, epoch: int, stamp: str) -> bytes:
+def make_cover(config: BookConfig, styles: Any, pages: int, stamp: str) -> bytes:
     """The cover spread's PDF/X-4 bytes; `styles`: the print edition's stylesheets and fetcher."""
     from ..writers.pdf import write_pdf
     from ..writers.press import for_printer, press_variant
@@ -86,6 +86,6 @@ def make_cover(config: BookConfig, styles: Any, pages: int, epoch: int, stamp: s
         date_text=date_text(config.date), timestamp=stamp)
     document = render(html, config.manuscript, styles, spread_css(pages, config.print.paper, config.print.binding))
     press = press_variant(config)
-    write_pdf(document, epoch, also=press)
+    write_pdf(document, also=press)
     assert press.raw is not None
     return for_printer(press.raw, config, cover=True)

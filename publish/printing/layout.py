@@ -106,10 +106,9 @@ def render(html: str, base_url: Path, styles: Stylesheets, extra_css: str = "") 
 
 def page_map(pages: list[Any], first_numbered_anchor: str, first_label: int = 1) -> PageMap:
     """Anchors of the laid-out pages; folios count from the page holding `first_numbered_anchor`."""
-    result = PageMap()
+    anchors: dict[str, int] = {}
     for index, page in enumerate(pages):
         for anchor in page.anchors:
-            result.anchors.setdefault(anchor, index)
-    start = result.anchors.get(first_numbered_anchor, 0)
-    result.labels = [str(i - start + first_label) if i >= start else "" for i in range(len(pages))]
-    return result
+            anchors.setdefault(anchor, index)
+    start = anchors.get(first_numbered_anchor, 0)
+    return PageMap(anchors, tuple(str(i - start + first_label) if i >= start else "" for i in range(len(pages))))

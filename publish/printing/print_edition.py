@@ -35,16 +35,14 @@ from .footnotes import misplaced_notes
 from .layout import Stylesheets, make_fetcher, page_map, render
 from .pagination import loose_lines, main_blocks, widows_and_orphans
 
-PAGES_PER_SHEET = 4  # a folded sheet of a saddle-stitched book: the booklet and the press file
 
-
-@dataclass
+@dataclass(frozen=True)
 class PrintEdition:
     document: Any  # weasyprint.Document holding the final pages
     pages: PageMap
-    index: list[IndexEntry]
+    index: tuple[IndexEntry, ...]
     html: str
-    stylesheets: list[tuple[str, Path]]
+    stylesheets: tuple[tuple[str, Path], ...]
     styles: Any = None  # the parsed stylesheets and the project's fetcher, for the cover spread
 
     @property
@@ -83,9 +81,9 @@ LOOSE_LIMIT = 2.08
 
 
 def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report,
-            timestamp: str, hyphenation: Exceptions | None = None, loose: bool = False) -> PrintEdition:
-    """The one layout of the book, checked: notes on their pages, widows and orphans, and (`loose`,
-    for `publish check`) justified lines stretched too far (P007)."""
+            timestamp: str, hyphenation: Exceptions | None = None) -> PrintEdition:
+    """The one layout of the book, checked: notes on their pages, notes that do not fit, widows
+    and orphans (warnings in `report`)."""
     fetcher = make_fetcher([config.root, ASSETS.parent, *font_dirs()], report, book_stylesheet(config))
     sheets = stylesheets(config)
     styles = Stylesheets(sheets, fetcher)
@@ -96,16 +94,26 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
     assert_unique(html)
     body = render(html, config.manuscript, styles)
     report.raise_if_errors()
-    first = book.parts[0].slug
-    pages = page_map(body.pages, first)
+    pages = page_map(body.pages, book.parts[0].slug)
+    _report_notes(book, body.pages, pages, report)
+    _report_widows(book, body.pages, pages, report)
+    entries = tuple(build_index(register, book.mentions, pages)) if has_index else ()
+    final_pages, labels = _with_index(config, body.pages, pages, entries, styles)
+    final_pages, labels = _with_back_cover(config, body.pages, final_pages, labels, styles)
+    return PrintEdition(body.copy(final_pages), PageMap(pages.anchors, labels), entries, html, tuple(sheets),
+                        styles)
+
+
+def _report_notes(book: m.Book, body: list[Any], pages: PageMap, report: Report) -> None:
+    """P001: a note off its call's page; P002/P003: notes that do not fit their page."""
     for note, call_page, note_page in misplaced_notes(pages.anchors, book.notes):
         loc = note.location
         report.warning(loc.path, loc.line, loc.col, "P001",
                        f"note {note.number} is on page {_label(pages, note_page)}, its call on page "
                        f"{_label(pages, call_page)}")
     notes_by_id = {note.id: note for note in book.notes}
-    for page_index, how, ids in overflowing_notes(body.pages):
-        label = pages.labels[page_index] or f"#{page_index + 1}"
+    for page_index, how, ids in overflowing_notes(body):
+        label = _label(pages, page_index)
         for note in (notes_by_id[i] for i in ids if i in notes_by_id):
             loc = note.location
             if how == "over-text":
@@ -117,8 +125,12 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
                                f"note {note.number} cannot be split at the foot of page {label} and runs "
                                "past it (a style keeps it whole, or no two of its lines fit there): let "
                                "it break (no `break-inside: avoid` on notes), or shorten it")
+
+
+def _report_widows(book: m.Book, body: list[Any], pages: PageMap, report: Report) -> None:
+    """P005/P006: a single line of a paragraph alone at the head or foot of a page."""
     blocks = main_blocks(book)
-    for kind, block_id, page_index in widows_and_orphans(body.pages, set(blocks)):
+    for kind, block_id, page_index in widows_and_orphans(body, set(blocks)):
         block = blocks[block_id][1]
         if block is None:  # a part's own id: a section holds no lines of its own, so never here
             continue
@@ -126,45 +138,57 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
         where = "at the foot of" if kind == "orphan" else "at the head of"
         report.warning(loc.path, loc.line, loc.col, "P005" if kind == "widow" else "P006",
                        f"a single line of this paragraph stands alone {where} page "
-                       f"{pages.labels[page_index] or '#' + str(page_index + 1)} ({kind})")
-    if loose:
-        for line in loose_lines(body.pages, set(blocks), space_em(), LOOSE_LIMIT):
-            block = blocks[line.block][1]
-            if block is not None:
-                loc = block.location
-                report.warning(loc.path, loc.line, loc.col, "P007",
-                               f"a loose line on page {pages.labels[line.page] or '#' + str(line.page + 1)}: its "
-                               f"word spaces are stretched to {line.stretch:.1f} × their width (rephrase, or allow a "
-                               "break in a long word with manuscript/hyphenation.txt)")
-    entries = build_index(register, book.mentions, pages) if has_index else []
-    back = list(body.pages[-1:]) if config.back_cover.enabled else []  # the back cover: always the last page
-    final_pages = list(body.pages[:len(body.pages) - len(back)])
-    pages.labels = pages.labels[:len(final_pages)]
-    if has_index:
-        start = pages.page_of("index")
-        assert start is not None, "the index placeholder was laid out on no page"
-        folio = int(pages.labels[start])
-        index_css = (f"@page :nth(1 of main) {{ counter-reset: page {folio}; }}\n"
-                     f"section.index {{ string-set: running-title {json.dumps(config.title)}, "
-                     f"section-title {json.dumps(config.index.title)}; }}")
-        index_html = _standalone(config, print_index(config, entries))
-        index_doc = render(index_html, config.manuscript, styles, index_css)
-        final_pages = final_pages[:start] + list(index_doc.pages)
-        pages.labels = pages.labels[:start] + [str(folio + i) for i in range(len(index_doc.pages))]
-    # The reading PDF is read on screens and printed on office printers: no padding but one blank page
-    # that puts the back cover on a verso. The booklet and the press file add what folding needs.
-    pad = -(len(final_pages) + len(back)) % 2 if back else 0
+                       f"{_label(pages, page_index)} ({kind})")
+
+
+def report_loose_lines(book: m.Book, edition: PrintEdition, report: Report) -> None:
+    """P007 (`publish check`): justified lines whose word spaces are stretched too far."""
+    blocks = main_blocks(book)
+    for line in loose_lines(edition.document.pages, set(blocks), space_em(), LOOSE_LIMIT):
+        block = blocks[line.block][1]
+        if block is not None:
+            loc = block.location
+            report.warning(loc.path, loc.line, loc.col, "P007",
+                           f"a loose line on page {_label(edition.pages, line.page)}: its word spaces are "
+                           f"stretched to {line.stretch:.1f} × their width (rephrase, or allow a break in a "
+                           "long word with manuscript/hyphenation.txt)")
+
+
+def _with_index(config: BookConfig, body: list[Any], pages: PageMap, entries: tuple[IndexEntry, ...],
+                styles: Stylesheets) -> tuple[list[Any], tuple[str, ...]]:
+    """The body's pages (without the back cover) and their folios, the placeholder index swapped for
+    the real one, laid out alone with the folios continuing."""
+    back = 1 if config.back_cover.enabled else 0  # the back cover: always the last page
+    final_pages = list(body[:len(body) - back])
+    labels = pages.labels[:len(final_pages)]
+    if not entries:
+        return final_pages, labels
+    start = pages.page_of("index")
+    assert start is not None, "the index placeholder was laid out on no page"
+    folio = int(pages.labels[start])
+    index_css = (f"@page :nth(1 of main) {{ counter-reset: page {folio}; }}\n"
+                 f"section.index {{ string-set: running-title {json.dumps(config.title)}, "
+                 f"section-title {json.dumps(config.index.title)}; }}")
+    index_doc = render(_standalone(config, print_index(config, list(entries))), config.manuscript, styles, index_css)
+    return (final_pages[:start] + list(index_doc.pages),
+            labels[:start] + tuple(str(folio + i) for i in range(len(index_doc.pages))))
+
+
+def _with_back_cover(config: BookConfig, body: list[Any], final_pages: list[Any], labels: tuple[str, ...],
+                     styles: Stylesheets) -> tuple[list[Any], tuple[str, ...]]:
+    """The reading PDF is read on screens and printed on office printers: no padding but one blank
+    page that puts the back cover on a verso. The booklet and the press file add what folding needs."""
+    if not config.back_cover.enabled:
+        return final_pages, labels
+    back = body[-1:]
+    pad = -(len(final_pages) + 1) % 2
     if pad:  # a blank page before the back cover: the cover's blank verso
-        blank = next((page for page in body.pages if is_blank(page)), None)
+        blank = next((page for page in body if is_blank(page)), None)
         if blank is None:
             blank = render(_standalone(config, '<div class="blank"></div>'), config.manuscript, styles,
                            ".blank { page: cover; }").pages[0]
-        final_pages += [blank] * pad
-        pages.labels += [""] * pad
-    final_pages += back
-    pages.labels += [""] * len(back)
-    document = body.copy(final_pages)
-    return PrintEdition(document, pages, entries, html, sheets, styles)
+        final_pages = final_pages + [blank] * pad
+    return final_pages + back, labels + ("",) * (pad + 1)
 
 
 def _label(pages: PageMap, page: int | None) -> str:

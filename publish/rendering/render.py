@@ -148,9 +148,9 @@ def epub_page(config: BookConfig, title: str, body: str, body_type: str = "") ->
         lang=config.language, title=title, body=Markup(body), body_type=body_type)
 
 
-def epub_part(config: BookConfig, part: m.Part, page_start: str = "",
-              hyphenator: Hyphenator | None = None) -> EpubDoc:
-    renderer = Renderer("epub", hyphenator)
+def epub_part(config: BookConfig, part: m.Part, page_start: str = "", hyphenator: Hyphenator | None = None,
+              page_breaks: dict[str, tuple[tuple[int, str], ...]] | None = None) -> EpubDoc:
+    renderer = Renderer("epub", hyphenator, page_breaks)
     epub_type, role = {"introduction": ("introduction", "doc-introduction"),
                        "appendix": ("appendix", "doc-appendix")}.get(part.kind, ("chapter", "doc-chapter"))
     body = environment(config.root).get_template("epub_part.html.j2").render(
@@ -207,7 +207,7 @@ def index_links(book: m.Book, entries: list[IndexEntry], page_of: Callable[[m.Pa
 
 
 def epub_index(config: BookConfig, entries: list[IndexEntry], locators: dict[str, list[dict[str, Any]]],
-               page_breaks: dict[str, list[str]]) -> EpubDoc:
+               page_breaks: dict[str, tuple[str, ...]]) -> EpubDoc:
     """The index as EPUB Indexes 1.0 markup; `page_breaks`: print page labels that begin at an
     entry or letter group (by its print id)."""
     groups = [(letter, [{"heading": e.heading, "key": e.key, "dates": e.dates, "see": e.see,
@@ -216,7 +216,7 @@ def epub_index(config: BookConfig, entries: list[IndexEntry], locators: dict[str
     see_keys = {e.heading: e.key for e in entries if not e.see}
 
     def breaks(anchor: str) -> Markup:
-        return Markup("".join(page_break_marker(label) for label in page_breaks.get(anchor, [])))
+        return Markup("".join(page_break_marker(label) for label in page_breaks.get(anchor, ())))
 
     body = environment(config.root).get_template("epub_index.html.j2").render(
         title=config.index.title, groups=groups, see_keys=see_keys, breaks=breaks)

@@ -13,16 +13,24 @@ Mentions are `<span id="m-N">` in both, so index locators can point at them.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import TypeVar
+
 from markupsafe import escape
 
 from .. import model as m
 from .hyphenate import Hyphenator
+from .pagebreaks import with_page_breaks
+
+B = TypeVar("B", m.Paragraph, m.Heading)
 
 
 class Renderer:
-    def __init__(self, flavour: str, hyphenator: Hyphenator | None = None):
+    def __init__(self, flavour: str, hyphenator: Hyphenator | None = None,
+                 page_breaks: dict[str, tuple[tuple[int, str], ...]] | None = None):
         assert flavour in ("print", "epub", "web")
         self.flavour = flavour
+        self.page_breaks = page_breaks or {}  # EPUB and web: block id → where printed pages begin in it
         self.anchors = True  # False while writing a copy of a note (web pop-up): its ids are the list's
         self.hyphenator = hyphenator  # print: soft hyphens in paragraphs and notes; EPUB: the exceptions
         self._breakable = 0  # inside a paragraph (> 0), where words may be broken
@@ -49,10 +57,10 @@ class Renderer:
         if isinstance(block, m.Figure):
             return self.figure(block)
         if isinstance(block, m.Paragraph):
-            return f'<p{self._id(block.id)}>{self.paragraph(block)}</p>'
+            return f'<p{self._id(block.id)}>{self.paragraph(self._paged(block))}</p>'
         if isinstance(block, m.Heading):
             level = min(block.level + shift, 6)
-            return f'<h{level}{self._id(block.id)}>{self.inlines(block.children)}</h{level}>'
+            return f'<h{level}{self._id(block.id)}>{self.inlines(self._paged(block).children)}</h{level}>'
         if isinstance(block, m.Quote):
             return f"<blockquote>\n{self.blocks(block.blocks, shift)}\n</blockquote>"
         if isinstance(block, m.ListBlock):
@@ -68,10 +76,16 @@ class Renderer:
             return self.table(block)
         raise TypeError(block)
 
+    def _paged(self, block: B) -> B:
+        """The block with markers where printed pages begin in it (a copy; the book is unchanged)."""
+        marks = self.page_breaks.get(block.id) if block.id else None
+        return replace(block, children=with_page_breaks(block.children, marks)) if marks else block
+
     def figure(self, block: m.Figure) -> str:
         """An image with its caption; the caption is text (mentions, notes) like a paragraph's."""
-        caption = m.Paragraph(block.caption, block.location)
-        text = self.paragraph(caption) if block.caption else ""
+        marks = self.page_breaks.get(block.id) if block.id else None
+        caption = m.Paragraph(with_page_breaks(block.caption, marks) if marks else block.caption, block.location)
+        text = self.paragraph(caption) if caption.children else ""
         if block.label:  # "Figure 3." before the caption, in every output
             text = f'<span class="figure-label">{escape(block.label)}.</span> {text}'
         figcaption = f"<figcaption>{text}</figcaption>" if text.strip() else ""

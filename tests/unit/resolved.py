@@ -13,7 +13,7 @@ from pathlib import Path
 
 from conftest import make_book
 
-from publish.build import read_book
+from publish.build import read, resolve
 from publish.rendering.xhtml import Renderer
 
 NAMES = Path(__file__).parent / "fixtures" / "names.toml"
@@ -52,9 +52,9 @@ def epub_text(markdown: str, names: Path | None = NAMES, toml_extra: str = "") -
             toml = BOOK_TOML.format(parts='"one.md"') + textwrap.dedent(toml_extra)
         book = make_book(Path(folder), {"one.md": "---\ntitle: One\n---\n\n" + markdown + "\n"}, names=register,
                          toml=toml)
-        manuscript = read_book(book)
+        resolved = resolve(read(book))
         renderer = Renderer("epub")
-        part = manuscript.book.parts[0]
+        part = resolved.book.parts[0]
         return (renderer.blocks(part.blocks) + "\n" + renderer.notes_section(part.notes)).strip()
 
 
