@@ -13,11 +13,13 @@ from __future__ import annotations
 import io
 import json
 import os
+import time
 import uuid
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from ..diagnostics import BookError
@@ -26,6 +28,7 @@ SKIP = {"dist", "node_modules", "__pycache__", "catalog"}
 THUMBNAIL_HEIGHT_PX = 360
 ACQUISITION = "http://opds-spec.org/acquisition/open-access"
 FEED_TYPE = "application/atom+xml;profile=opds-catalog;kind=acquisition"
+DEFAULT_TIMEOUT = 900.0  # seconds a book may take: the 670-page benchmark book builds in about a minute
 
 
 @dataclass
@@ -63,37 +66,119 @@ def find_books(folders: list[Path]) -> list[Path]:
     return sorted(found)
 
 
-def build_catalog(folders: list[Path], out: Path, title: str) -> tuple[list[Published], list[Failed]]:
-    books = find_books(folders)
-    out.mkdir(parents=True, exist_ok=True)
-    workers = max(1, min(len(books), os.cpu_count() or 1))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(_publish_one, books, [out] * len(books)))
+def build_catalog(folders: list[Path], out: Path, title: str, timeout: float = DEFAULT_TIMEOUT,
+                  echo: Callable[[str], None] = lambda line: None) -> tuple[list[Published], list[Failed]]:
+    """Every book under `folders`, each built in a process of its own (at most one per core, each
+    stopped after `timeout` seconds), and the catalogue of those that built."""
+    books, failed = _distinct_slugs(find_books(folders))
+    results = run_books(books, out, timeout, echo)
     published = [r for r in results if isinstance(r, Published)]
-    failed = [r for r in results if isinstance(r, Failed)]
-    slugs: dict[str, Published] = {}
-    for book in list(published):
-        if book.slug in slugs:  # two projects may not share a slug: the second is left out
-            published.remove(book)
-            failed.append(Failed(Path(book.slug), [f"error: the slug {book.slug!r} is used by two books"]))
-        slugs[book.slug] = book
-    from ..build import write_atomically
-
-    write_atomically(out / "catalog.xml", opds_feed(published, title).encode())
-    write_atomically(out / "catalog.json", opds2_feed(published, title).encode())
-    write_atomically(out / "index.html", catalog_page(published, title).encode())
+    failed += [r for r in results if isinstance(r, Failed)]
+    published, unreadable = _well_formed(published)
+    failed += unreadable
+    _commit_catalogue(published, out, title)
     return published, failed
 
 
-def _publish_one(book_dir: Path, out: Path) -> Published | Failed:
-    """One book, in a worker process: built into `out/books/<slug>/`, with cover and thumbnail."""
-    from ..build import build, timestamp, write_atomically
+def _distinct_slugs(books: list[Path]) -> tuple[list[tuple[Path, str]], list[Failed]]:
+    """(book folder, slug) of the books to build; books whose config has errors, and every book whose
+    slug another book also has (both are named: neither may overwrite the other's files), left out."""
+    from ..diagnostics import Report
+    from ..reading.config import load_config
+
+    slugs: dict[str, list[Path]] = {}
+    failed: list[Failed] = []
+    for book in books:
+        try:
+            slugs.setdefault(load_config(book, Report(book)).slug, []).append(book)
+        except BookError as e:
+            failed.append(Failed(book, [str(d) for d in e.diagnostics]))
+    kept = []
+    for slug, folders in slugs.items():
+        if len(folders) == 1:
+            kept.append((folders[0], slug))
+            continue
+        for folder in folders:
+            others = ", ".join(str(f) for f in folders if f != folder)
+            failed.append(Failed(folder, [f"{folder / 'manuscript' / 'book.toml'}:1:1: error[B001]: the slug "
+                                          f"{slug!r} is also the slug of {others}: each book of a catalogue needs "
+                                          "its own"]))
+    return sorted(kept), failed
+
+
+def run_books(books: list[tuple[Path, str]], out: Path, timeout: float,
+              echo: Callable[[str], None]) -> list[Published | Failed]:
+    """Build each book in a fresh interpreter of its own, as many at a time as there are cores; a
+    book that hangs past `timeout`, crashes or is killed is reported and the others go on."""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    context = multiprocessing.get_context("spawn")
+    waiting = list(books)
+    running: dict[Any, tuple[Path, Any, Any, float]] = {}  # sentinel → (book, process, pipe, deadline)
+    results: list[Published | Failed] = []
+    width = max(1, os.cpu_count() or 1)
+    while waiting or running:
+        while waiting and len(running) < width:
+            book, slug = waiting.pop(0)
+            mine, theirs = context.Pipe(duplex=False)
+            process = context.Process(target=_publish_in_child, args=(book, out / "books" / slug, out, theirs))
+            process.start()
+            theirs.close()
+            running[process.sentinel] = (book, process, mine, time.monotonic() + timeout)
+        nearest = min(deadline for _, _, _, deadline in running.values())
+        ready = wait(list(running), timeout=max(0.0, nearest - time.monotonic()))
+        for sentinel in list(running):
+            book, process, pipe, deadline = running[sentinel]
+            if sentinel in ready or pipe.poll():
+                results.append(_collect(book, process, pipe))
+            elif time.monotonic() >= deadline:
+                _stop(process)
+                echo(f"{book}: stopped after {timeout:g} s")
+                results.append(Failed(book, [f"{book}:1:1: error[B002]: the build did not finish within "
+                                             f"{timeout:g} s and was stopped (publish catalog --timeout)"]))
+            else:
+                continue
+            pipe.close()
+            del running[sentinel]
+    return results
+
+
+def _publish_in_child(book_dir: Path, target: Path, out: Path, pipe: Any) -> None:
+    os.setpgrp()  # its own process group: stopping the book stops the processes it started
+    pipe.send(_publish_one(book_dir, target, out))
+
+
+def _collect(book: Path, process: Any, pipe: Any) -> Published | Failed:
+    try:
+        result: Published | Failed = pipe.recv()
+    except (EOFError, OSError):
+        process.join(timeout=5)
+        code = process.exitcode
+        how = f"was killed by signal {-code}" if code is not None and code < 0 else f"exited with status {code}"
+        return Failed(book, [f"{book}:1:1: error[B003]: the build {how} (out of memory?) and is left out"])
+    process.join(timeout=5)
+    return result
+
+
+def _stop(process: Any) -> None:
+    import signal
+
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except OSError:
+        process.kill()
+    process.join()
+
+
+def _publish_one(book_dir: Path, target: Path, out: Path) -> Published | Failed:
+    """One book, in its own process: built into `target` (`out/books/<slug>/`)."""
+    from ..build import build, timestamp
     from ..diagnostics import Report
     from ..reading.config import load_config
 
     try:
         config = load_config(book_dir, Report(book_dir))
-        target = out / "books" / config.slug
         result = build(book_dir, target)
     except BookError as e:
         return Failed(book_dir, [str(d) for d in e.diagnostics])
@@ -107,13 +192,41 @@ def _publish_one(book_dir: Path, out: Path) -> Published | Failed:
     cover = web / "images" / "cover.png"
     if cover.is_file():
         files["cover"] = cover.relative_to(out).as_posix()
-        thumbnail = target / "thumbnail.png"
-        write_atomically(thumbnail, _thumbnail(cover))
-        files["thumbnail"] = thumbnail.relative_to(out).as_posix()
-    _, stamp = timestamp(config)
+        files["thumbnail"] = f"thumbnails/{config.slug}.png"
+    _, stamp = timestamp(config, os.environ.get("SOURCE_DATE_EPOCH"))
     return Published(config.slug, config.identifier, config.title, config.subtitle, config.author,
                      config.publisher, config.language, config.date, config.description or config.subtitle,
                      stamp, files)
+
+
+def _well_formed(books: list[Published]) -> tuple[list[Published], list[Failed]]:
+    """Each book's feed entry parsed as XML before the feed is written: a book whose metadata XML
+    cannot carry is left out (the input gate refuses such characters; this is the last guard)."""
+    from xml.etree import ElementTree
+
+    kept, failed = [], []
+    for book in books:
+        try:
+            ElementTree.fromstring(opds_feed([book], "check"))
+        except ElementTree.ParseError as e:
+            failed.append(Failed(Path(book.slug), [f"error: the book's metadata is not XML-safe ({e})"]))
+        else:
+            kept.append(book)
+    return kept, failed
+
+
+def _commit_catalogue(published: list[Published], out: Path, title: str) -> None:
+    """The feeds, the web page and the thumbnails, swapped in as one set (publish.outputs)."""
+    from ..model import OutputFile, Written
+    from ..outputs import commit
+
+    files = [OutputFile("catalogue", "catalog.xml", opds_feed(published, title).encode()),
+             OutputFile("catalogue", "catalog.json", opds2_feed(published, title).encode()),
+             OutputFile("catalogue", "index.html", catalog_page(published, title).encode())]
+    for book in published:
+        if "thumbnail" in book.files:
+            files.append(OutputFile("catalogue", book.files["thumbnail"], _thumbnail(out / book.files["cover"])))
+    commit(Written(tuple(files)), out, time.time_ns())
 
 
 def _thumbnail(cover: Path) -> bytes:
