@@ -131,7 +131,7 @@ def test_semantics_on_every_kind_of_document(pamphlet):
     assert docs["nav.xhtml"].xpath("//x:nav[@epub:type='toc'][@role='doc-toc']", namespaces=NS)
     assert docs["03-hungary-ignites.xhtml"].xpath("//x:section[@epub:type='chapter'][@role='doc-chapter']",
                                                   namespaces=NS)
-    assert docs["00-from-the-publisher.xhtml"].xpath("//x:section[@role='doc-introduction']", namespaces=NS)
+    assert docs["00-introduction-2016.xhtml"].xpath("//x:section[@role='doc-introduction']", namespaces=NS)
 
 
 def test_hungarian_words_are_marked(pamphlet):

@@ -215,8 +215,9 @@ def test_pdf_viewers_show_the_printed_page_numbers(pamphlet):
 def test_running_heads_book_title_left_section_right_none_where_a_section_opens(pamphlet):
     from pdf_reading import folio
 
-    sections = ["Stalinism in practice", "Hungary ignites", "Russian soldiers come over", "Festival of revolution",
-                "Troops withdraw", "Programme for workers’ democracy", "Second invasion"]
+    sections = ["About this edition", "Introduction to the 2016 edition", "Stalinism in practice", "Hungary ignites",
+                "Russian soldiers come over", "Festival of revolution", "Troops withdraw",
+                "Programme for workers’ democracy", "Second invasion", "Sources"]
     book = "Hungary ’56"  # also the title of the first article's opening section
     seen_heads = 0
     current = None
