@@ -229,7 +229,10 @@ def _write_outputs(manuscript: Manuscript, edition: PrintEdition, formats: tuple
             from .writers.press import press_variant
 
             press = press_variant(config)
-        pdf_bytes = write_pdf(edition.document, epoch, edition.pages.labels, also=press, pdf_tags=True)
+        from .writers.xmp import book_rdf
+
+        pdf_bytes = write_pdf(edition.document, epoch, edition.pages.labels, also=press, pdf_tags=True,
+                              xmp=book_rdf(config))
         if "pdf" in formats:
             files["pdf"] = (out_dir / names["pdf"], pdf_bytes, edition.page_count)
         if "booklet" in formats:

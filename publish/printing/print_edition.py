@@ -96,8 +96,8 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
     assert_unique(html)
     body = render(html, config.manuscript, styles)
     report.raise_if_errors()
-    first = book.parts[0].slug
-    pages = page_map(body.pages, first)
+    pages = page_map(body.pages, book.body[0].slug)
+    _front_matter_folios(pages, book)
     for note, call_page, note_page in misplaced_notes(pages.anchors, book.notes):
         loc = note.location
         report.warning(loc.path, loc.line, loc.col, "P001",
@@ -165,6 +165,29 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
     pages.labels += [""] * len(back)
     document = body.copy(final_pages)
     return PrintEdition(document, pages, entries, html, sheets, styles)
+
+
+def _front_matter_folios(pages: PageMap, book: m.Book) -> None:
+    """The pages of the front matter given by parts with a role (about this edition, a preface) are
+    numbered in roman, as print.css prints them: the page's place in the book (the cover is i), as the
+    PDF's page labels count. Their pages are then in the EPUB's page-list and the index like any other."""
+    front = [part for part in book.parts if part.matter == "front"]
+    start = pages.page_of(front[0].slug) if front else None
+    end = pages.page_of(book.body[0].slug)
+    if start is None or end is None:
+        return
+    for page in range(start, end):
+        pages.labels[page] = roman(page + 1)
+
+
+def roman(number: int) -> str:
+    """A page number in lower-case roman numerals (`vii`)."""
+    out = []
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+                           (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        count, number = divmod(number, value)
+        out.append(letters * count)
+    return "".join(out)
 
 
 def _label(pages: PageMap, page: int | None) -> str:

@@ -4,7 +4,8 @@ Input: the final WeasyPrint `Document` and each page's folio. Output: PDF bytes 
 bookmarks, links, fonts embedded and subset, and page labels, so that a PDF viewer calls each page
 what its folio says (the unnumbered front matter i, ii, …; the text 1, 2, …). fontTools stamps the
 subset fonts with the time unless SOURCE_DATE_EPOCH is set, so it is set while writing. The page
-labels go into WeasyPrint's PDF before it is written (no second pass over the file).
+labels go into WeasyPrint's PDF before it is written (no second pass over the file), and so does the
+XMP metadata with the book's own descriptions (its date, rights, source and contributors).
 """
 
 from __future__ import annotations
@@ -29,15 +30,24 @@ def source_date_epoch(epoch: int) -> Iterator[None]:
 
 
 def write_pdf(document: Any, epoch: int, labels: list[str] | None = None,
-              also: Callable[[Any, Any], None] | None = None, **options: Any) -> bytes:
+              also: Callable[[Any, Any], None] | None = None, xmp: bytes = b"", **options: Any) -> bytes:
     """The PDF's bytes. `also(document, pdf)`, if given, is called with WeasyPrint's finished PDF
-    objects just before they are written, to make a twin of the same pages (the press file)."""
+    objects just before they are written, to make a twin of the same pages (the press file). `xmp`:
+    `rdf:Description`s (`writers/xmp.py`) for the XMP metadata of the PDF and of its twin."""
 
     def finisher(document: Any, pdf: Any) -> None:
         if labels:
             _label_pages(pdf, labels)
-        if also is not None:
-            also(document, pdf)
+        if not xmp:
+            if also is not None:
+                also(document, pdf)
+            return
+        from ..engine.xmp import descriptions, write_metadata
+
+        with descriptions(document, xmp):
+            if also is not None:
+                also(document, pdf)  # the twin writes its own XMP (PDF/X), with the descriptions
+            write_metadata(document, pdf)
 
     with source_date_epoch(epoch):
         data: bytes = document.write_pdf(finisher=finisher, **options)
