@@ -424,3 +424,20 @@ def test_a_new_book_shows_a_part_with_a_role(tmp_path):
     assert about.xpath("//x:section[@epub:type='preface'][@role='doc-preface']", namespaces=NS)
     landmarks = docs["nav.xhtml"].xpath("//x:nav[@epub:type='landmarks']//x:a[@epub:type='preface']", namespaces=NS)
     assert [a.get("href") for a in landmarks] == ["00-about-this-edition.xhtml"]
+
+
+def test_the_web_pages_of_parts_with_a_role_pass_axe(edition):
+    from browser_tools import AXE, CHROMIUM, axe_violations, chromium, serve
+
+    if not CHROMIUM.exists() or not AXE.exists():
+        pytest.skip("chromium and axe-core: run ./install-system-packages --test")
+    found = {}
+    with serve(edition["web"]) as base, chromium() as browser:
+        for name in ("about.html", "one.html", "sources.html", "index.html"):
+            page = browser.new_page()
+            page.goto(f"{base}/{name}", wait_until="networkidle")
+            assert page.locator("main [role^='doc-'], main article").count() >= 1
+            if violations := axe_violations(page):
+                found[name] = violations
+            page.close()
+    assert found == {}
