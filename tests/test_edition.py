@@ -12,9 +12,10 @@ import shutil
 import subprocess
 import zipfile
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_pamphlet, run
+from conftest import ROOT, copy_pamphlet, part_roles, run
 from epub_reading import NS, documents, package
 from pdf_reading import page_texts
 from pypdf import PdfReader
@@ -108,6 +109,28 @@ def test_the_editors_are_contributors_with_their_roles(pamphlet):
     assert data["datePublished"] == "2026" and data["isBasedOn"]["datePublished"] == "2016-10"
     assert data["editor"] == [{"name": "the editors"}]
     assert {c["roleName"].rsplit("/", 1)[1] for c in data["contributor"]} == {"edt", "ann"}
+
+
+def test_about_this_edition_and_sources_are_in_every_output(pamphlet):
+    """Once the pamphlet lists its "About this edition" and "Sources" with their roles (issue 26)."""
+    files = {role: Path(file).stem for file, role in part_roles() if role}
+    if not {"about", "bibliography"} <= set(files):
+        pytest.skip("the pamphlet's book.toml gives no part the roles about and bibliography yet")
+    docs = documents(pamphlet["epub"])
+    for role, title, epub_type, aria in (("about", "About this edition", "preface", "doc-preface"),
+                                         ("bibliography", "Sources", "bibliography", "doc-bibliography")):
+        [section] = docs[f"{files[role]}.xhtml"].xpath("//x:section[@epub:type=$t]", t=epub_type, namespaces=NS)
+        assert section.get("role") == aria and " ".join("".join(section.find("x:h1", NS).itertext()).split()) == title
+        page = (pamphlet["web"] / f"{files[role]}.html").read_text(encoding="utf-8")
+        assert f'role="{aria}"' in page and title in page
+    texts = [" ".join(t.split()) for t in page_texts(pamphlet["pdf"])]
+    labels = PdfReader(pamphlet["pdf"]).page_labels
+    about = next(i for i, t in enumerate(texts) if t.startswith("About this edition"))
+    sources = next(i for i, t in enumerate(texts) if t.startswith("Sources"))
+    index = next(i for i, t in enumerate(texts) if t.startswith("Index of names"))
+    contents = next(i for i, t in enumerate(texts) if t.startswith("Contents"))
+    assert contents < about < labels.index("1") < sources < index
+    assert re.fullmatch(r"[ivx]+", labels[about])
 
 
 def test_people_named_only_in_notes_are_indexed(pamphlet):
