@@ -397,7 +397,7 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
     def where(table: str, key: str) -> tuple[int, int]:
         return key_position(lines, table, key)
 
-    data, roles = _part_entries(data, path, where, report)
+    data, roles = _part_entries(data, path, lines, where, report)
     contributors = _contributors(data.get("contributor"), path, lines, report)
     for table, value in data.items():
         if table not in SCHEMA[""] and table not in SCHEMA and table not in ARRAYS:
@@ -440,12 +440,12 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
                 report.error(path, *where(table, key), "C005", f"`{name}` is empty")
             values[name] = value
     _check_values(values, path, where, report, root)
-    _check_roles(values.get("parts"), roles, path, where, report)
+    _check_roles(values.get("parts"), roles, path, lines, where, report)
     report.raise_if_errors()
     return replace(_book_config(root, values), contributors=contributors, part_roles=roles)
 
 
-def _part_entries(data: dict[str, Any], path: Path, where: Callable[[str, str], tuple[int, int]],
+def _part_entries(data: dict[str, Any], path: Path, lines: list[str], where: Callable[[str, str], tuple[int, int]],
                   report: Report) -> tuple[dict[str, Any], tuple[str, ...]]:
     """`parts` as file names, and each part's role: an entry is a file name, or a table `{file = "…",
     role = "…"}` for a part with a role (its problems: C003-C006)."""
@@ -454,12 +454,12 @@ def _part_entries(data: dict[str, Any], path: Path, where: Callable[[str, str], 
         return data, ()
     files: list[Any] = []
     roles: list[str] = []
-    at = where("", "parts")
     for entry in parts:
         if not isinstance(entry, dict):
             files.append(entry)
             roles.append("")
             continue
+        at = _part_position(lines, where("", "parts"), entry.get("file"))
         for name in entry:
             if name not in ("file", "role"):
                 report.error(path, *at, "C003",
@@ -479,8 +479,8 @@ def _part_entries(data: dict[str, Any], path: Path, where: Callable[[str, str], 
     return data | {"parts": files}, tuple(roles)
 
 
-def _check_roles(parts: Any, roles: tuple[str, ...], path: Path, where: Callable[[str, str], tuple[int, int]],
-                 report: Report) -> None:
+def _check_roles(parts: Any, roles: tuple[str, ...], path: Path, lines: list[str],
+                 where: Callable[[str, str], tuple[int, int]], report: Report) -> None:
     """Front matter first, then the text, then back matter (C020): the order of `parts` is the
     reading order of every output."""
     if not isinstance(parts, list) or len(parts) != len(roles):
@@ -492,9 +492,23 @@ def _check_roles(parts: Any, roles: tuple[str, ...], path: Path, where: Callable
                      "every part of `parts` has a role: the text itself needs at least one part without one")
     for previous, part, matter in zip(matters, parts[1:], matters[1:], strict=False):  # each with the one before
         if order[matter] < order[previous]:
-            report.error(path, *where("", "parts"), "C020",
+            report.error(path, *_part_position(lines, where("", "parts"), part), "C020",
                          f"part {part!r} is {matter} matter but comes after {previous} matter: list the front "
                          "matter first, then the text's parts, then the back matter")
+
+
+def _part_position(lines: list[str], parts_at: tuple[int, int], file: Any) -> tuple[int, int]:
+    """Line and column of the entry of `parts` naming `file` (the array may span lines), else of `parts`."""
+    if isinstance(file, str) and file:
+        for number in range(parts_at[0], len(lines) + 1):
+            line = lines[number - 1]
+            if number > parts_at[0] and re.match(r"^\s*\[|^[A-Za-z_]\w*\s*=", line):
+                break  # past the array
+            for quote in ('"', "'"):
+                col = line.find(quote + file + quote)
+                if col >= 0:
+                    return number, col + 1
+    return parts_at
 
 
 def _contributors(entries: Any, path: Path, lines: list[str], report: Report) -> tuple[Contributor, ...]:
