@@ -132,7 +132,7 @@ def lay_out(resolved: Resolved, strict: bool = False, report: Report | None = No
         raise BookError(list(warnings))
     index_ids = {e.anchor for e in edition.index} | {f"ixg-{e.letter}" for e in edition.index}
     breaks = place_page_breaks(resolved.book, edition.document.pages, edition.pages.labels, index_ids)
-    return Laid(resolved, edition, Printed(edition.page_count, edition.index, breaks), warnings)
+    return Laid(resolved, edition, Printed(edition.page_count, edition.index, breaks, edition.pages.labels), warnings)
 
 
 # ---- stage 4: write ------------------------------------------------------------------------------
@@ -226,7 +226,9 @@ def _print_outputs(laid: Laid, formats: tuple[str, ...], printer: Printer,
         from .writers.press import press_variant
 
         press = press_variant(config)
-    pdf = write_pdf(edition.document, list(edition.pages.labels), also=press, pdf_tags=True)
+    from .writers.xmp import book_rdf
+
+    pdf = write_pdf(edition.document, list(edition.pages.labels), also=press, pdf_tags=True, xmp=book_rdf(config))
     if "pdf" in formats:
         files.append(OutputFile("pdf", names["pdf"], pdf, edition.page_count))
     if "booklet" in formats:

@@ -66,6 +66,7 @@ class Printed:
     page_count: int
     index: tuple[IndexEntry, ...]
     breaks: m.PageBreaks
+    labels: tuple[str, ...]  # each page's folio, as the PDF labels it ("" for a page without one)
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,9 @@ def test_every_entry_has_its_metadata_and_links_to_files_that_exist(catalogue):
             assert epub.read(58)[30:58] == b"mimetypeapplication/epub+zip"
     hungary = next(e for e in entries if e.find(f"{ATOM}title").text.startswith("Hungary"))
     assert "revolution of 1956" in hungary.find(f"{ATOM}summary").text
+    assert hungary.find("{http://purl.org/dc/terms/}issued").text == "2026"  # the edition's, not the source's
+    assert [(c.get("{http://www.idpf.org/2007/opf}role"), c.find(f"{ATOM}name").text)
+            for c in hungary.findall(f"{ATOM}contributor")] == [("edt", "the editors"), ("ann", "the editors")]
 
 
 def test_the_html_catalogue_and_the_opds2_feed_list_the_same_books(catalogue):
@@ -85,6 +88,9 @@ def test_the_html_catalogue_and_the_opds2_feed_list_the_same_books(catalogue):
     page = (site / "index.html").read_text(encoding="utf-8")
     opds2 = json.loads((site / "catalog.json").read_text(encoding="utf-8"))
     assert sorted(p["metadata"]["title"] for p in opds2["publications"]) == ["A New Book", "Hungary ’56"]
+    hungary = next(p["metadata"] for p in opds2["publications"] if p["metadata"]["title"] == "Hungary ’56")
+    assert hungary["published"] == "2026" and hungary["editor"] == [{"name": "the editors"}]
+    assert hungary["contributor"] == [{"name": "the editors", "role": "ann"}]
     for publication in opds2["publications"]:
         assert publication["metadata"]["title"] in page
         for link in publication["links"]:  # the web edition, the EPUB and the PDF: linked from the page

@@ -6,7 +6,7 @@ import re
 
 from conftest import ROOT
 
-from publish.reading.config import SCHEMA
+from publish.reading.config import ARRAY_SCHEMA, SCHEMA
 
 DOCS = ROOT / "docs"
 
@@ -16,6 +16,10 @@ def test_book_toml_reference_lists_every_key_with_its_meaning():
     for table, keys in SCHEMA.items():
         if table:
             assert f"## [{table}]" in text
+        for key, spec in keys.items():
+            assert f"| `{key}` |" in text and spec.doc in text, f"{table}.{key}"
+    for table, keys in ARRAY_SCHEMA.items():  # arrays of tables: [[contributor]]
+        assert f"## [[{table}]]" in text
         for key, spec in keys.items():
             assert f"| `{key}` |" in text and spec.doc in text, f"{table}.{key}"
 

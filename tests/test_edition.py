@@ -6,14 +6,16 @@ Everything is read back from the built EPUB (lxml) and PDF (pypdf's text), never
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 import zipfile
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_pamphlet, run
+from conftest import ROOT, copy_pamphlet, part_roles, run
 from epub_reading import NS, documents, package
 from pdf_reading import page_texts
 from pypdf import PdfReader
@@ -78,8 +80,72 @@ def test_the_title_is_true_in_2026_and_the_source_is_recorded(pamphlet):
         assert "‘Hungary: The political revolution of sixty years ago’" in text  # the source's headline
         assert "extracts" in text and "October 2016" in text
         assert "were added by the editors" in text
-        assert "notes and index by the editors" in text
-    assert meta.findtext("dc:date", namespaces=NS).startswith("2016")  # the source's date stays 2016
+        assert "Source: ‘Hungary: The political revolution of sixty years ago’, socialistworld.net, Committee for " \
+               "a Workers’ International, October 2016." in text
+        assert "Text © Clare Doyle" in text and "Notes and index © the editors, 2026" in text
+        assert "published in 2026 by the Committee" not in text  # what the source cannot show
+    assert imprint.count("Annotated edition, 2026") == 1
+    pages = [" ".join("".join(root.itertext()).split()) for root in documents(pamphlet["epub"]).values()]
+    assert not any("urn:uuid" in text for text in pages + texts)  # on no page: only the metadata names it
+    assert meta.findtext("dc:date", namespaces=NS) == "2026"  # the edition's date
+    source = meta.find("dc:source", NS)
+    issued = [m.text for m in meta.findall("opf:meta", NS)
+              if m.get("refines") == f"#{source.get('id')}" and m.get("property") == "dcterms:issued"]
+    assert issued == ["2016-10"]  # the source's date, as the source's
+    assert meta.findtext("dc:rights", namespaces=NS) == "Text © Clare Doyle. Notes and index © the editors, 2026."
+
+
+def test_the_editors_are_contributors_with_their_roles(pamphlet):
+    meta = package(pamphlet["epub"]).find("opf:metadata", NS)
+    [editors] = meta.findall("dc:contributor", NS)
+    assert editors.text == "the editors"  # unnamed: never an invented name
+    roles = [m.text for m in meta.findall("opf:meta", NS)
+             if m.get("refines") == f"#{editors.get('id')}" and m.get("scheme") == "marc:relators"]
+    assert sorted(roles) == ["ann", "edt"]
+    xmp = PdfReader(pamphlet["pdf"]).xmp_metadata
+    assert xmp.dc_contributor == ["the editors"] and [d.year for d in xmp.dc_date] == [2026]
+    page = (pamphlet["web"] / "index.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert data["datePublished"] == "2026" and data["isBasedOn"]["datePublished"] == "2016-10"
+    assert data["editor"] == [{"name": "the editors"}]
+    assert {c["roleName"].rsplit("/", 1)[1] for c in data["contributor"]} == {"edt", "ann"}
+
+
+def test_about_this_edition_and_sources_are_in_every_output(pamphlet):
+    """Once the pamphlet lists its "About this edition" and "Sources" with their roles (issue 26)."""
+    files = {role: Path(file).stem for file, role in part_roles() if role}
+    if not {"about", "bibliography"} <= set(files):
+        pytest.skip("the pamphlet's book.toml gives no part the roles about and bibliography yet")
+    docs = documents(pamphlet["epub"])
+    for role, title, epub_type, aria in (("about", "About this edition", "preface", "doc-preface"),
+                                         ("bibliography", "Sources", "bibliography", "doc-bibliography")):
+        [section] = docs[f"{files[role]}.xhtml"].xpath("//x:section[@epub:type=$t]", t=epub_type, namespaces=NS)
+        assert section.get("role") == aria and " ".join("".join(section.find("x:h1", NS).itertext()).split()) == title
+        page = (pamphlet["web"] / f"{files[role]}.html").read_text(encoding="utf-8")
+        assert f'role="{aria}"' in page and title in page
+    texts = [" ".join(t.split()) for t in page_texts(pamphlet["pdf"])]
+    labels = PdfReader(pamphlet["pdf"]).page_labels
+    about = next(i for i, t in enumerate(texts) if t.startswith("About this edition"))
+    sources = next(i for i, t in enumerate(texts) if t.startswith("Sources"))
+    index = next(i for i, t in enumerate(texts) if t.startswith("Index of names"))
+    contents = next(i for i, t in enumerate(texts) if t.startswith("Contents"))
+    assert contents < about < labels.index("1") < sources < index
+    assert re.fullmatch(r"[ivx]+", labels[about])
+
+
+def test_people_named_only_in_notes_are_indexed(pamphlet):
+    index = " ".join(t for t in page_texts(pamphlet["pdf"]) if "Index of names" in t)
+    epub_index = " ".join("".join(documents(pamphlet["epub"])["index.xhtml"].itertext()).split())
+    for person in ("Hegedüs, András", "Kána, Lőrinc"):
+        assert re.search(re.escape(person) + r", \d+n\d+", index), person
+        assert re.search(re.escape(person) + r", \d+n\d+", epub_index), person
+
+
+def test_titles_of_works_are_italic_in_the_authors_text(pamphlet):
+    root = documents(pamphlet["epub"])["03-hungary-ignites.xhtml"]
+    cited = [" ".join("".join(c.itertext()).split())
+             for c in root.xpath("//x:section[@epub:type='chapter']//x:p//x:cite", namespaces=NS)]
+    assert cited == ["The Hungarian Revolution", "Hungarian Tragedy", "Daily Worker"]
 
 
 def test_missing_notes_are_present(pamphlet):
@@ -237,7 +303,7 @@ def test_the_epub_claims_exactly_what_book_toml_warrants(tmp_path, section, expe
 
     book = copy_pamphlet(tmp_path / "book")
     toml = book / "manuscript" / "book.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace("[check]", section + "\n[check]"), encoding="utf-8")
+    toml.write_text(toml.read_text(encoding="utf-8").replace("[notes]", section + "\n[notes]"), encoding="utf-8")
     result = run("build", str(book), "-q", "-f", "epub")
     assert result.exit_code == 0, result.output
     epub = book / "dist" / "hungary-56.epub"
@@ -325,7 +391,7 @@ def test_every_note_rests_on_a_listed_source(pamphlet):
 
 
 @pytest.mark.parametrize("kind", ["epub", "pdf", "web"])
-def test_about_this_edition_and_sources_are_in_every_output(pamphlet, kind):
+def test_about_this_edition_and_sources_say_what_the_edition_is(pamphlet, kind):
     if kind == "epub":
         text = epub_text(pamphlet["epub"])
     elif kind == "pdf":
@@ -349,7 +415,7 @@ def test_about_this_edition_and_sources_are_in_every_output(pamphlet, kind):
         assert sources < index and not any(t.startswith("Second invasion") for t in pages[sources:])
 
 
-def test_people_named_only_in_notes_are_indexed(pamphlet):
+def test_people_named_only_in_notes_have_index_entries(pamphlet):
     root = documents(pamphlet["epub"])["index.xhtml"]
     terms = {" ".join("".join(e.itertext()).split()) for e in root.xpath("//*[@epub:type='index-term']", namespaces=NS)}
     for heading in ("Hegedüs, András", "Kána, Lőrinc", "Bulganin, Nikolai", "Grósz, Károly", "Király, Béla"):

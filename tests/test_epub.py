@@ -8,7 +8,7 @@ import subprocess
 import zipfile
 from copy import deepcopy
 
-from conftest import ROOT, copy_pamphlet, run
+from conftest import ROLES, ROOT, copy_pamphlet, part_roles, run
 from epub_reading import NS, documents, package
 from pdf_reading import folio, page_texts
 from PIL import Image
@@ -85,7 +85,10 @@ def test_landmarks(pamphlet):
     nav = documents(pamphlet["epub"])["nav.xhtml"]
     types = [a.get("{http://www.idpf.org/2007/ops}type")
              for a in nav.xpath("//x:nav[@epub:type='landmarks']//x:a", namespaces=NS)]
-    assert types == ["cover", "titlepage", "toc", "bodymatter", "index"]
+    roles = [role for _, role in part_roles() if role]
+    front = [ROLES[r][1] for r in roles if ROLES[r][0] == "front"]
+    back = [ROLES[r][1] for r in roles if ROLES[r][0] == "back"]
+    assert types == ["cover", "titlepage", "toc", *front, "bodymatter", *back, "index"]
 
 
 def test_accessibility_metadata(pamphlet):

@@ -284,11 +284,11 @@ def test_preview_serves_on_loopback_and_the_open_page_follows_the_manuscript(tmp
                 assert time.monotonic() < deadline and process.poll() is None, "preview did not start"
                 time.sleep(0.3)
         assert _listening(port) == ["0100007F"]  # 127.0.0.1, and no other interface
-        part = next(p.name for p in (book / "dist" / "web").glob("*.html") if p.name not in ("index.html",
-                                                                                          "names.html"))
+        chapter = next((book / "manuscript").glob("01-*.md"))
+        part = f"{chapter.stem}.html"  # the chapter's page (the new book also has an "about" part)
+        assert (book / "dist" / "web" / part).is_file()
         page = browser.new_page()
         page.goto(f"http://127.0.0.1:{port}/web/{part}")
-        chapter = next((book / "manuscript").glob("01-*.md"))
         chapter.write_text(chapter.read_text(encoding="utf-8") + "\nA sentence added while the page was open.\n",
                            encoding="utf-8")
         page.wait_for_function("document.body.innerText.includes('added while the page was open')", timeout=30_000)

@@ -1,6 +1,7 @@
 """`publish check`: one report of everything to fix before the files go out; `dist/` untouched.
 
-Input: a book folder. Output: a `Report` — the manuscript's own diagnostics, the lint (lint.py),
+Input: a book folder. Output: a `Report` — the manuscript's own diagnostics, the lint (lint.py), what
+the normalisations the book declares changed in its text (information, D001-D004),
 the pagination report of a build into a temporary folder (notes off their call's page, notes
 too tall for a page, index locators and page-list in agreement), EPUBCheck's messages, and DAISY
 Ace's violations when Ace and a Chromium are installed (`ace-cli` on the PATH or $PUBLISH_ACE;
@@ -19,7 +20,7 @@ import zipfile
 from pathlib import Path
 
 from ..build import lay_out, read, resolve, write
-from ..diagnostics import BookError, Report
+from ..diagnostics import INFO, BookError, Report
 from ..printing.print_edition import report_loose_lines
 from ..reading.config import BookConfig, find_book, key_position, load_config, output_names
 from ..reading.printers import PRINTERS, Printer
@@ -60,6 +61,9 @@ def check(book_dir: Path, printer: str | None = None, files: tuple[Path, ...] = 
         return report, ["the book has errors, so it was not laid out or validated"]
     report.items.extend(resolved.warnings)
     lint(resolved, report)
+    for change in resolved.book.normalised:  # what the declared normalisations changed: information
+        where = change.location
+        report.add(where.path, where.line, where.col, INFO, change.code, change.message)
     config = resolved.config
     target = PRINTERS[printer or config.print.printer]
     if target.refuses(config.print.binding):

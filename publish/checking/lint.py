@@ -2,7 +2,8 @@
 
 Input: the `Resolved` book. Output: warnings in the `Report`:
 - K001 words that look like a person's name (capitalised words in a row, or a capitalised word
-  with a possessive) but are in no register entry and not listed in the register's `not_names`;
+  with a possessive) but are in no register entry and not listed in the register's `not_names`, in
+  the text and in the notes the manuscript writes (a person named only in a note is indexed too);
 - K002 register entries never mentioned;
 - K003 straight quotes left in the text (the typographer turns them curly, so these are the ones
   it could not decide);
@@ -59,6 +60,12 @@ def lint(resolved: Resolved, report: Report) -> None:
                     at_line, col = finder.search(re.compile(r"[\"']"), block.location.line)
                     report.warning(part.source, at_line, col, "K003",
                                    "straight quote left in the text: type a curly one (“ ” ‘ ’)")
+        for note in part.notes:  # a person named only in a note is indexed like one in the text
+            if note.generated:  # the register's own note: its names are the register's business
+                continue
+            for block in m.text_blocks(note.blocks):
+                for text in _running_text(block.children):
+                    _name_like(text, known, flagged, block.location, finder, report)
         for number, line in enumerate(lines, 1):
             if re.search(r"\S {2}\S", line) and not line.startswith("    "):
                 report.warning(part.source, number, line.index("  ") + 1, "K004",

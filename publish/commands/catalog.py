@@ -46,6 +46,7 @@ class Published:
     summary: str
     updated: str
     files: dict[str, str] = field(default_factory=dict)  # kind → path: epub, pdf, web, cover, thumbnail
+    contributors: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # name, MARC relator roles
 
 
 @dataclass
@@ -196,7 +197,7 @@ def _publish_one(book_dir: Path, target: Path, out: Path) -> Published | Failed:
     _, stamp = timestamp(config, os.environ.get("SOURCE_DATE_EPOCH"))
     return Published(config.slug, config.identifier, config.title, config.subtitle, config.author,
                      config.publisher, config.language, config.date, config.description or config.subtitle,
-                     stamp, files)
+                     stamp, files, [(c.name, c.roles) for c in config.contributors])
 
 
 def _well_formed(books: list[Published]) -> tuple[list[Published], list[Failed]]:
@@ -264,11 +265,14 @@ def opds_feed(books: list[Published], title: str) -> str:
             if kind in b.files:
                 links.append(f'    <link rel="{ACQUISITION}" type="{media}" href={quoteattr(b.files[kind])}/>')
         full_title = b.title + (f": {b.subtitle}" if b.subtitle else "")
+        # Atom names no roles: each role a contributor of its own, its MARC relator in OPF's `role`.
+        contributors = "".join(f'\n    <contributor opf:role="{role}"><name>{escape(name)}</name></contributor>'
+                               for name, roles in b.contributors for role in roles)
         summary = f"\n    <summary type=\"text\">{escape(b.summary)}</summary>" if b.summary else ""
         entries.append(f"""  <entry>
     <id>{escape(b.identifier)}</id>
     <title>{escape(full_title)}</title>
-    <author><name>{escape(b.author)}</name></author>
+    <author><name>{escape(b.author)}</name></author>{contributors}
     <updated>{b.updated}</updated>
     <dc:language>{escape(b.language)}</dc:language>
     <dc:publisher>{escape(b.publisher)}</dc:publisher>
@@ -276,7 +280,8 @@ def opds_feed(books: list[Published], title: str) -> str:
 {chr(10).join(links)}
   </entry>""")
     return f"""<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/terms/" xmlns:opds="http://opds-spec.org/2010/catalog">
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/terms/" \
+xmlns:opds="http://opds-spec.org/2010/catalog" xmlns:opf="http://www.idpf.org/2007/opf">
   <id>{_feed_id(books, title)}</id>
   <title>{escape(title)}</title>
   <updated>{_updated(books)}</updated>
@@ -297,9 +302,10 @@ def opds2_feed(books: list[Published], title: str) -> str:
                  for kind, media in (("epub", "application/epub+zip"), ("pdf", "application/pdf")) if kind in b.files]
         links.append({"rel": "alternate", "href": b.files["web"], "type": "text/html"})
         images = [{"href": b.files[kind], "type": "image/png"} for kind in ("thumbnail", "cover") if kind in b.files]
-        metadata = {"@type": "http://schema.org/Book", "identifier": b.identifier, "title": b.title,
+        metadata: dict[str, Any] = {"@type": "http://schema.org/Book", "identifier": b.identifier, "title": b.title,
                     "author": b.author, "publisher": b.publisher, "language": b.language, "published": b.date,
                     "modified": b.updated}
+        metadata |= _opds2_contributors(b.contributors)
         if b.subtitle:
             metadata["subtitle"] = b.subtitle
         if b.summary:
@@ -309,6 +315,22 @@ def opds2_feed(books: list[Published], title: str) -> str:
             "links": [{"rel": "self", "href": "catalog.json", "type": "application/opds+json"}],
             "publications": publications}
     return json.dumps(feed, ensure_ascii=False, indent=1) + "\n"
+
+
+# The roles OPDS 2.0 (the Readium Web Publication Manifest) has a key for; any other is a `contributor`.
+OPDS2_ROLES = {"edt": "editor", "trl": "translator", "ill": "illustrator"}
+
+
+def _opds2_contributors(contributors: list[tuple[str, tuple[str, ...]]]) -> dict[str, Any]:
+    """`editor`, `translator`, `illustrator` by name; every other role a `contributor` with its MARC code."""
+    out: dict[str, list[Any]] = {}
+    for name, roles in contributors:
+        for role in roles:
+            if role in OPDS2_ROLES:
+                out.setdefault(OPDS2_ROLES[role], []).append({"name": name})
+            else:
+                out.setdefault("contributor", []).append({"name": name, "role": role})
+    return dict(out)
 
 
 def catalog_page(books: list[Published], title: str) -> str:

@@ -120,12 +120,15 @@ def check(book_dir: Path, strict: bool, printer: str | None, files: tuple[Path, 
     from ..checking.check import check as run_check
 
     report, skipped = _guard(lambda: run_check(book_dir, printer, files), debug)
+    colours = {"error": "red", "warning": "yellow"}  # information (a declared normalisation's change): plain
     for diagnostic in sorted(report.items, key=lambda d: (d.severity != "error", d)):
-        click.secho(str(diagnostic), err=True, fg="red" if diagnostic.severity == "error" else "yellow")
+        click.secho(str(diagnostic), err=True, fg=colours.get(diagnostic.severity))
     for note in skipped:
         click.echo(f"note: {note}", err=True)
     errors, warnings = len(report.errors), len(report.warnings)
-    click.echo(f"{errors} error(s), {warnings} warning(s)")
+    changes = len(report.items) - errors - warnings
+    click.echo(f"{errors} error(s), {warnings} warning(s)"
+               + (f", {changes} change(s) made by the declared normalisations" if changes else ""))
     if errors or (strict and warnings):
         sys.exit(1)
 

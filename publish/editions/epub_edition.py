@@ -52,8 +52,8 @@ def make_epub(resolved: Resolved, printed: Printed, cover: bytes) -> bytes:
         links = index_links(book, list(printed.index), lambda part: part.file_name)
         docs.append(epub_index(config, list(printed.index), links, breaks.at_index))
     files = breaks.files
-    pages = [{"label": label, "href": f"{files[label]}#page-{label}"}
-             for label in sorted(files, key=int)]
+    pages = [{"label": label, "href": f"{files[label]}#page-{label}"}  # in the order of the print pages
+             for label in dict.fromkeys(printed.labels) if label in files]
     figures = figure_list(book, config, lambda part: part.file_name)
     if figures:
         docs.insert(2, epub_figures(config, figures))
@@ -62,7 +62,9 @@ def make_epub(resolved: Resolved, printed: Printed, cover: bytes) -> bytes:
     landmarks = [{"type": "cover", "href": "cover.xhtml", "title": "Cover"},
                  {"type": "titlepage", "href": "title.xhtml", "title": "Title page"},
                  {"type": "toc", "href": "contents.xhtml", "title": "Contents"},
-                 {"type": "bodymatter", "href": book.parts[0].file_name, "title": "Start of the text"}]
+                 *_matter_landmarks(book, "front"),
+                 {"type": "bodymatter", "href": book.body[0].file_name, "title": "Start of the text"},
+                 *_matter_landmarks(book, "back")]
     if figures:
         landmarks.append({"type": "loi", "href": "figures.xhtml", "title": config.figures.list_title})
     if has_index:
@@ -82,6 +84,12 @@ def make_epub(resolved: Resolved, printed: Printed, cover: bytes) -> bytes:
     images = [(image.epub_name, IMAGE_TYPES[image.path.suffix.lower()], optimised(image.path))
               for image in resolved.images if image.path is not None]
     return write_epub(config, docs, nav, css, fonts, modified, metadata, images, cover)
+
+
+def _matter_landmarks(book: m.Book, matter: str) -> list[dict[str, str]]:
+    """A landmark for each part of the front or back matter, by its role (`preface`, `bibliography`)."""
+    return [{"type": m.PART_ROLES[part.role].epub_type, "href": part.file_name, "title": part.title}
+            for part in book.parts if part.matter == matter]
 
 
 def _book_text(book: m.Book) -> str:

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from .. import model as m
 from ..reading.fonts import embedded_fonts
 from ..reading.images import optimised
-from ..rendering.render import ASSETS, FONTS_NAME, date_text, environment
+from ..rendering.render import ASSETS, FONTS_NAME, date_text, environment, source_statement
 from ..rendering.xhtml import Renderer, web_page
 
 if TYPE_CHECKING:
@@ -54,7 +54,8 @@ def make_web(resolved: Resolved, printed: Printed | None = None, cover: bytes | 
 
     page("web_landing.html.j2", "index.html", description=config.description or config.subtitle,
          figures=figure_list(book, config, lambda part: web_page(part.file_name)),
-         date_text=date_text(config.date), downloads=_downloads(config, downloads),
+         date_text=date_text(config.date), source_line=source_statement(config),
+         downloads=_downloads(config, downloads),
          json_ld=Markup(_json_ld(config, cover is not None)), fonts=FONTS_NAME,
          page_count=printed.page_count if printed is not None else 0,
          start=contents[0]["href"] if contents else "")
@@ -65,7 +66,7 @@ def make_web(resolved: Resolved, printed: Printed | None = None, cover: bytes | 
         marker = "".join(_marker(label) for label in breaks.at_title.get(part.slug, ()))
         page("web_part.html.j2", web_page(part.file_name), part=part, page_start=Markup(marker),
              html=Markup(renderer.blocks(part.blocks)), notes=Markup(renderer.notes_section(part.notes)),
-             previous=previous, following=following)
+             previous=previous, following=following, role=m.PART_ROLES[part.role].aria if part.role else "")
     if has_index and printed is not None:
         page("web_index.html.j2", INDEX_PAGE, groups=_index_groups(book, printed),
              previous=contents[-2] if len(contents) > 1 else None)
@@ -118,9 +119,44 @@ def _json_ld(config: BookConfig, has_cover: bool) -> str:
         data["keywords"] = ", ".join(config.keywords)
     if config.isbn:
         data["isbn"] = config.isbn
+    data |= _contributors_ld(config) | _source_ld(config)
     if has_cover:
         data["image"] = "images/cover.png"
     return json.dumps(data, ensure_ascii=False, indent=1).replace("<", "\\u003c")
+
+
+MARC_RELATORS = "http://id.loc.gov/vocabulary/relators/"
+
+
+def _contributors_ld(config: BookConfig) -> dict[str, Any]:
+    """schema.org's `editor` for each editor (MARC `edt`), and every contributor's every role as a
+    `contributor` Role with its MARC relator as `roleName`. No type: "the editors" is no person's name."""
+    editors = [{"name": c.name} for c in config.contributors if "edt" in c.roles]
+    roles = [{"@type": "Role", "contributor": {"name": c.name}, "roleName": MARC_RELATORS + role}
+             for c in config.contributors for role in c.roles]
+    return ({"editor": editors} if editors else {}) | ({"contributor": roles} if roles else {})
+
+
+def _source_ld(config: BookConfig) -> dict[str, Any]:
+    """`isBasedOn`: the publication the text comes from, with its own publisher and date."""
+    from ..rendering.render import plain_inline
+
+    source = config.source
+    if not (source.title or source.url):
+        return {}
+    based: dict[str, Any] = {"@type": "WebPage" if source.url or source.site else "CreativeWork",
+                             "author": {"@type": "Person", "name": config.author}}
+    if source.title:
+        based["name"] = plain_inline(source.title)
+    if source.url:
+        based["url"] = source.url
+    if source.site:
+        based["isPartOf"] = {"@type": "WebSite", "name": source.site}
+    if source.publisher:
+        based["publisher"] = {"@type": "Organization", "name": source.publisher}
+    if source.date:
+        based["datePublished"] = source.date
+    return {"isBasedOn": based}
 
 
 def _index_groups(book: m.Book, printed: Printed) -> list[dict[str, Any]]:

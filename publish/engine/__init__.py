@@ -15,6 +15,7 @@ WeasyPrint does, what was measured, the upstream issues).
 - `boxes`: reading laid-out pages' box trees (where each page begins, lines per page, blank pages).
 - `pdfx`: the PDF/X-4 twin of the reading PDF, written from WeasyPrint's finished PDF objects.
 - `pdfobjects`: the two private pypdf calls the booklet and the press file need.
+- `xmp`: the book's own descriptions in the XMP that WeasyPrint writes, and that XMP in the reading PDF.
 """
 
 from __future__ import annotations

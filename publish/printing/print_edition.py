@@ -94,7 +94,7 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
     assert_unique(html)
     body = render(html, config.manuscript, styles)
     report.raise_if_errors()
-    pages = page_map(body.pages, book.parts[0].slug)
+    pages = _front_matter_folios(page_map(body.pages, book.body[0].slug), book)
     _report_notes(book, body.pages, pages, report)
     _report_widows(book, body.pages, pages, report)
     entries = tuple(build_index(register, book.mentions, pages)) if has_index else ()
@@ -189,6 +189,29 @@ def _with_back_cover(config: BookConfig, body: list[Any], final_pages: list[Any]
                            ".blank { page: cover; }").pages[0]
         final_pages = final_pages + [blank] * pad
     return final_pages + back, labels + ("",) * (pad + 1)
+
+
+def _front_matter_folios(pages: PageMap, book: m.Book) -> PageMap:
+    """The pages of the front matter given by parts with a role (about this edition, a preface) are
+    numbered in roman, as print.css prints them: the page's place in the book (the cover is i), as the
+    PDF's page labels count. Their pages are then in the EPUB's page-list and the index like any other."""
+    front = [part for part in book.parts if part.matter == "front"]
+    start = pages.page_of(front[0].slug) if front else None
+    end = pages.page_of(book.body[0].slug)
+    if start is None or end is None:
+        return pages
+    labels = tuple(roman(page + 1) if start <= page < end else label for page, label in enumerate(pages.labels))
+    return PageMap(pages.anchors, labels)
+
+
+def roman(number: int) -> str:
+    """A page number in lower-case roman numerals (`vii`)."""
+    out = []
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+                           (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        count, number = divmod(number, value)
+        out.append(letters * count)
+    return "".join(out)
 
 
 def _label(pages: PageMap, page: int | None) -> str:

@@ -13,11 +13,12 @@ import re
 import tomllib
 import typing
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Report, fail
+from ..model import PART_ROLES
 from .printers import PRINTERS
 
 CONFIG_NAME = "book.toml"
@@ -52,12 +53,61 @@ EXEMPTIONS = ("", "eaa-microenterprise", "eaa-disproportionate-burden", "eaa-fun
 class Imprint:
     """`[imprint]`: the imprint page (the back of the title page)."""
 
-    source: str = key('Where the text comes from, when it was published before (printed first on the imprint page; '
-                      "the book's `date` is then that first publication's).", '')
+    source: str = key("Where the text comes from, in the editors' words, when it was published before (printed "
+                      "first on the imprint page; the source's own title, publisher and date go in `[source]`).", '')
     edition: str = key('Edition statement printed on the imprint page.', '')
     rights: str = key('Copyright or licence statement.', '')
     notes_by: str = key("Who wrote the editor's notes (printed on the imprint page).", '')
+    copyright: tuple[str, ...] = key('Copyright lines, one for each part of the work with its own holder (e.g. '
+                                     '`Text © Clare Doyle`, `Notes and index © the editors, 2026`): printed on the '
+                                     "imprint page, and the EPUB's rights statement (`dc:rights`) with `rights`.", ())
     extra: tuple[str, ...] = key('Further lines for the imprint page.', ())
+
+
+@dataclass(frozen=True)
+class Source:
+    """`[source]`: the publication the text is taken from, when it was published before."""
+
+    title: str = key("The source's title as it prints it (a web page's headline), without quotation marks: the "
+                     'imprint sets it in quotation marks, or in italics when written `*Title*` (a book).', '')
+    url: str = key('Its address (`https://…`), for a source on the web.', '')
+    site: str = key('The website that carried it (`socialistworld.net`), for a source on the web.', '')
+    publisher: str = key('Who published the source.', '')
+    date: str = key('When the source was published, `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.', '')
+
+
+NORMALISATIONS = ("quotes", "ellipsis", "ranges", "titles")
+
+
+@dataclass(frozen=True)
+class TextOptions:
+    """`[text]`: the only changes the build makes to the manuscript's text."""
+
+    normalise: tuple[str, ...] = key('The normalisations applied to the text and the notes, the same in every '
+                                     'output (docs/manuscript.md, "Normalisations"): `quotes` (quotation marks '
+                                     'and apostrophes turned the right way), `ellipsis` (one spacing for “…”), '
+                                     '`ranges` (an en dash between the numbers of a range), `titles` (the titles '
+                                     "of the register's works in italics).", (), choices=NORMALISATIONS)
+
+
+# MARC relator codes (id.loc.gov/vocabulary/relators) a contributor may have, with what each means.
+RELATORS = {"edt": "editor", "ann": "annotator", "trl": "translator", "ill": "illustrator",
+            "aui": "author of introduction", "aft": "author of afterword", "com": "compiler",
+            "cwt": "commentator for written text", "pfr": "proofreader", "pht": "photographer",
+            "cov": "cover designer", "ctb": "contributor"}
+
+
+@dataclass(frozen=True)
+class Contributor:
+    """`[[contributor]]`: one who contributed to the edition other than its author (one table each)."""
+
+    name: str = key('The contributor as credited. Editors who are not named are `the editors`: never invent a '
+                    'name.', required=True)
+    roles: tuple[str, ...] = key('What they did, as MARC relator codes: `edt` (editor), `ann` (annotator), `trl` '
+                                 '(translator), `ill` (illustrator), `aui` (author of introduction), `aft` (author '
+                                 'of afterword), `com` (compiler), `cwt` (commentator), `pfr` (proofreader), `pht` '
+                                 '(photographer), `cov` (cover designer), `ctb` (contributor).', ('ctb',),
+                                 choices=tuple(RELATORS))
 
 
 @dataclass(frozen=True)
@@ -180,13 +230,16 @@ class BookConfig:
     subtitle: str = key('A subtitle, shown under the title.', '')
     author: str = key('The author, as credited on the cover.', required=True)
     language: str = key('BCP 47 language tag of the text, e.g. `en-GB`.', required=True)
-    date: str = key('Publication date, `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (of the first publication, when `[imprint] '
-                    "source` names one). The outputs' own time stamp is SOURCE_DATE_EPOCH, else the manuscript's "
-                    'last commit, else this date.', required=True)
+    date: str = key("The edition's publication date, `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (the date of a source it "
+                    "reproduces goes in `[source]`). The outputs' own time stamp is SOURCE_DATE_EPOCH, else the "
+                    "manuscript's last commit, else this date.", required=True)
     publisher: str = key('The publisher, as on the title page and imprint.', required=True)
     identifier: str = key('A stable unique identifier (`urn:uuid:…` or `urn:isbn:…`).', required=True)
     slug: str = key('Base name of the output files (`<slug>.epub`, `<slug>.pdf`, …).', required=True)
-    parts: tuple[Path, ...] = key('The manuscript files, in reading order, relative to `manuscript/`.', required=True)
+    parts: tuple[Path, ...] = key('The manuscript files, in reading order, relative to `manuscript/`. A part that '
+                                  'is not part of the text itself is a table naming its file and role: `{file = '
+                                  '"about.md", role = "about"}` (docs/manuscript.md, "Parts with a role").',
+                                  required=True)
     description: str = key('A sentence describing the book (PDF subject, EPUB description).', '')
     keywords: tuple[str, ...] = key('Keywords for the PDF and EPUB metadata.', ())
     names: Path = key('The name register, relative to `manuscript/`.', None, toml_default='names.toml')
@@ -197,6 +250,8 @@ class BookConfig:
     isbn: str = key('ISBN-13 of the printed book (hyphens allowed); checked, and printed with its barcode on the '
                     'back cover.', '')
     imprint: Imprint = field(default_factory=Imprint, metadata={"table": True})
+    source: Source = field(default_factory=Source, metadata={"table": True})
+    text: TextOptions = field(default_factory=TextOptions, metadata={"table": True})
     back_cover: BackCover = field(default_factory=BackCover, metadata={"table": True})
     accessibility: Accessibility = field(default_factory=Accessibility, metadata={"table": True})
     check: Check = field(default_factory=Check, metadata={"table": True})
@@ -204,14 +259,22 @@ class BookConfig:
     index: Index = field(default_factory=Index, metadata={"table": True})
     figures: Figures = field(default_factory=Figures, metadata={"table": True})
     print: Print = field(default_factory=Print, metadata={"table": True})
+    contributors: tuple[Contributor, ...] = field(default=(), metadata={"table": True})  # [[contributor]]
+    part_roles: tuple[str, ...] = ()  # each part's role ("" for the text), in the order of `parts`
 
     @property
     def manuscript(self) -> Path:
         return self.root / MANUSCRIPT_DIR
 
+    def role_of(self, part: Path) -> str:
+        """The role book.toml gives the part at `part` ("" for a part of the text)."""
+        return dict(zip(self.parts, self.part_roles, strict=False)).get(part, "")  # no roles: a config made in code
 
-TABLES: dict[str, type] = {"imprint": Imprint, "back_cover": BackCover, "accessibility": Accessibility,
-                           "check": Check, "notes": Notes, "index": Index, "figures": Figures, "print": Print}
+
+TABLES: dict[str, type] = {"imprint": Imprint, "source": Source, "text": TextOptions, "back_cover": BackCover,
+                           "accessibility": Accessibility, "check": Check, "notes": Notes, "index": Index,
+                           "figures": Figures, "print": Print}
+ARRAYS: dict[str, type] = {"contributor": Contributor}  # arrays of tables: [[contributor]]
 
 
 def _toml_type(hint: Any) -> type | tuple[type, ...]:
@@ -248,6 +311,7 @@ def _keys(cls: type) -> dict[str, Key]:
 
 # table name ("" is the top level) → key → Key: the validation's and the docs' view of the dataclasses
 SCHEMA: dict[str, dict[str, Key]] = {"": _keys(BookConfig)} | {name: _keys(cls) for name, cls in TABLES.items()}
+ARRAY_SCHEMA: dict[str, dict[str, Key]] = {name: _keys(cls) for name, cls in ARRAYS.items()}
 
 
 def output_names(config: BookConfig) -> dict[str, str]:
@@ -333,8 +397,10 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
     def where(table: str, key: str) -> tuple[int, int]:
         return key_position(lines, table, key)
 
+    data, roles = _part_entries(data, path, lines, where, report)
+    contributors = _contributors(data.get("contributor"), path, lines, report)
     for table, value in data.items():
-        if table not in SCHEMA[""] and table not in SCHEMA:
+        if table not in SCHEMA[""] and table not in SCHEMA and table not in ARRAYS:
             report.error(path, *where("", table), "C003", f"unknown key `{table}`{suggest(table, _known(''))}")
         elif table in SCHEMA and table != "" and not isinstance(value, dict):
             report.error(path, *where("", table), "C004", f"`{table}` must be a table `[{table}]`")
@@ -366,7 +432,7 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
                              f"`{name}` must be {_type_name(spec.type)}, not {type(value).__name__}")
                 values[name] = spec.default
                 continue
-            if spec.choices and value not in spec.choices:
+            if spec.choices and any(v not in spec.choices for v in (value if isinstance(value, list) else [value])):
                 report.error(path, *where(table, key), "C006",
                              f"`{name}` must be one of {', '.join(map(repr, spec.choices))}, not {value!r}")
                 value = spec.default
@@ -374,8 +440,109 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
                 report.error(path, *where(table, key), "C005", f"`{name}` is empty")
             values[name] = value
     _check_values(values, path, where, report, root)
+    _check_roles(values.get("parts"), roles, path, lines, where, report)
     report.raise_if_errors()
-    return _book_config(root, values)
+    return replace(_book_config(root, values), contributors=contributors, part_roles=roles)
+
+
+def _part_entries(data: dict[str, Any], path: Path, lines: list[str], where: Callable[[str, str], tuple[int, int]],
+                  report: Report) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """`parts` as file names, and each part's role: an entry is a file name, or a table `{file = "…",
+    role = "…"}` for a part with a role (its problems: C003-C006)."""
+    parts = data.get("parts")
+    if not isinstance(parts, list):
+        return data, ()
+    files: list[Any] = []
+    roles: list[str] = []
+    for entry in parts:
+        if not isinstance(entry, dict):
+            files.append(entry)
+            roles.append("")
+            continue
+        at = _part_position(lines, where("", "parts"), entry.get("file"))
+        for name in entry:
+            if name not in ("file", "role"):
+                report.error(path, *at, "C003",
+                             f"unknown key `{name}` in a part of `parts`{suggest(name, ('file', 'role'))}")
+        file, role = entry.get("file"), entry.get("role", "")
+        if not isinstance(file, str) or not file:
+            report.error(path, *at, "C005" if file is None else "C004",
+                         "a part given as a table needs `file`, the manuscript file's name: "
+                         '{file = "about.md", role = "about"}')
+            continue
+        if not isinstance(role, str) or role not in PART_ROLES:
+            report.error(path, *at, "C006", f"the role of part {file!r} must be one of "
+                         f"{', '.join(map(repr, PART_ROLES))}, not {role!r}")
+            role = ""
+        files.append(file)
+        roles.append(role)
+    return data | {"parts": files}, tuple(roles)
+
+
+def _check_roles(parts: Any, roles: tuple[str, ...], path: Path, lines: list[str],
+                 where: Callable[[str, str], tuple[int, int]], report: Report) -> None:
+    """Front matter first, then the text, then back matter (C020): the order of `parts` is the
+    reading order of every output."""
+    if not isinstance(parts, list) or len(parts) != len(roles):
+        return
+    order = {"front": 0, "body": 1, "back": 2}
+    matters = [PART_ROLES[role].matter if role else "body" for role in roles]
+    if parts and "body" not in matters:
+        report.error(path, *where("", "parts"), "C020",
+                     "every part of `parts` has a role: the text itself needs at least one part without one")
+    for previous, part, matter in zip(matters, parts[1:], matters[1:], strict=False):  # each with the one before
+        if order[matter] < order[previous]:
+            report.error(path, *_part_position(lines, where("", "parts"), part), "C020",
+                         f"part {part!r} is {matter} matter but comes after {previous} matter: list the front "
+                         "matter first, then the text's parts, then the back matter")
+
+
+def _part_position(lines: list[str], parts_at: tuple[int, int], file: Any) -> tuple[int, int]:
+    """Line and column of the entry of `parts` naming `file` (the array may span lines), else of `parts`."""
+    if isinstance(file, str) and file:
+        for number in range(parts_at[0], len(lines) + 1):
+            line = lines[number - 1]
+            if number > parts_at[0] and re.match(r"^\s*\[|^[A-Za-z_]\w*\s*=", line):
+                break  # past the array
+            for quote in ('"', "'"):
+                col = line.find(quote + file + quote)
+                if col >= 0:
+                    return number, col + 1
+    return parts_at
+
+
+def _contributors(entries: Any, path: Path, lines: list[str], report: Report) -> tuple[Contributor, ...]:
+    """The `[[contributor]]` tables, each checked like a table of book.toml (C003-C006)."""
+    if entries is None:
+        return ()
+    starts = [n for n, line in enumerate(lines, 1) if re.match(r"^\s*\[\[\s*contributor\s*\]\]", line)]
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        report.error(path, starts[0] if starts else 1, 1, "C004",
+                     "`contributor` must be tables `[[contributor]]`, one a contributor")
+        return ()
+    keys = ARRAY_SCHEMA["contributor"]
+    found = []
+    for number, entry in enumerate(entries):
+        line = starts[number] if number < len(starts) else 1
+        ok = True
+        for name in entry:
+            if name not in keys:
+                report.error(path, line, 1, "C003", f"unknown key `{name}` in [[contributor]]{suggest(name, keys)}")
+        name, roles = entry.get("name"), entry.get("roles", list(keys["roles"].default))
+        if not isinstance(name, str) or not name.strip():
+            report.error(path, line, 1, "C005" if name is None else "C004",
+                         "a [[contributor]] needs a `name` (editors who are not named are \"the editors\")")
+            ok = False
+        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+            report.error(path, line, 1, "C004", "`contributor.roles` must be a list of strings")
+            ok = False
+        elif unknown := [r for r in roles if r not in RELATORS]:
+            report.error(path, line, 1, "C006", f"`contributor.roles`: {', '.join(map(repr, unknown))} is not one "
+                         f"of the MARC relator codes {', '.join(RELATORS)}")
+            ok = False
+        if ok:
+            found.append(Contributor(name=name, roles=tuple(dict.fromkeys(roles))))
+    return tuple(found)
 
 
 def _book_config(root: Path, values: dict[str, Any]) -> BookConfig:
@@ -407,6 +574,14 @@ def _check_values(values: dict[str, Any], path: Path, where: Callable[[str, str]
     if isinstance(values.get("date"), str) and values["date"] and not DATE_RE.match(values["date"]):
         report.error(path, *where("", "date"), "C006",
                      f"`date` must look like 2016, 2016-10 or 2016-10-23, not {values['date']!r}")
+    source_date = values.get("source.date")
+    if isinstance(source_date, str) and source_date and not DATE_RE.match(source_date):
+        report.error(path, *where("source", "date"), "C006",
+                     f"`source.date` must look like 2016, 2016-10 or 2016-10-23, not {source_date!r}")
+    url = values.get("source.url")
+    if isinstance(url, str) and url and not re.fullmatch(r"https?://[^\s<>\"]+", url):
+        report.error(path, *where("source", "url"), "C006",
+                     f"`source.url` must be a web address (https://…), not {url!r}")
     language = values.get("language")
     if isinstance(language, str) and language and not is_language_tag(language):
         report.error(path, *where("", "language"), "C006",

@@ -1,7 +1,8 @@
 """The name register: `manuscript/names.toml` → `Register`; finding mentions in the model.
 
 Input: the register file and a parsed `Book`. Output: a validated `Register` (people, who go in
-the index of names, and terms — organisations, places, events — that only get a note), and the
+the index of names; terms — organisations, places, events — that only get a note; and works —
+books, papers, periodicals — whose titles the `titles` normalisation sets in italics), and the
 book's text with each occurrence of a spelling of an entry replaced by a `Mention`.
 
 How the register says what is *not* a mention:
@@ -30,15 +31,17 @@ from .config import read_toml, suggest
 PERSON_FIELDS = {"key", "heading", "display", "variants", "dates", "note", "exclude", "index",
                  "see_from"}
 TERM_FIELDS = {"key", "display", "variants", "note", "exclude"}
+WORK_FIELDS = {"key", "title", "variants", "note", "exclude"}
+KINDS = ("person", "term", "work")
 WORD = r"[\w\u00C0-\u024F]"
 
 
 @dataclass
 class Entry:
-    """A person (indexed under `heading`) or a term (annotated only)."""
+    """A person (indexed under `heading`), a term (annotated only) or a work (a title: `display`)."""
 
     key: str
-    kind: str  # "person" | "term"
+    kind: str  # "person" | "term" | "work"
     display: str
     variants: tuple[str, ...]
     heading: str = ""
@@ -77,14 +80,14 @@ def load_register(path: Path | None, root: Path, report: Report) -> Register:
     # Each kind's entries in document order, so an entry's problems are reported at its own line
     # whatever order [[person]] and [[term]] tables come in.
     starts = {kind: [i for i, line in enumerate(lines, 1) if re.match(rf"^\s*\[\[{kind}\]\]", line)]
-              for kind in ("person", "term")}
+              for kind in KINDS}
     for name in data:
-        if name not in ("person", "term", "not_names"):
+        if name not in (*KINDS, "not_names"):
             line, col = _key_position(lines, name, 1)
             report.error(path, line, col, "R004",
-                         f"unknown key `{name}`{suggest(name, ('person', 'term', 'not_names'))}")
+                         f"unknown key `{name}`{suggest(name, (*KINDS, 'not_names'))}")
     owners: dict[str, str] = {}
-    for kind in ("person", "term"):
+    for kind in KINDS:
         line_of = iter(starts[kind])
         for raw in data.get(kind, []):
             line = next(line_of, 1)
@@ -123,7 +126,7 @@ def _key_position(lines: list[str], name: str, start: int) -> tuple[int, int]:
 
 
 def _entry(kind: str, raw: dict[str, Any], path: Path, line: int, report: Report, lines: list[str]) -> Entry | None:
-    fields = PERSON_FIELDS if kind == "person" else TERM_FIELDS
+    fields = {"person": PERSON_FIELDS, "term": TERM_FIELDS, "work": WORK_FIELDS}[kind]
     misspelt: set[str] = set()  # fields a misspelling stands for: not reported missing as well
     for name in raw:
         if name not in fields:
@@ -140,8 +143,10 @@ def _entry(kind: str, raw: dict[str, Any], path: Path, line: int, report: Report
     if kind == "person" and (not isinstance(heading, str) or not heading.strip()):
         report.error(path, line, 1, "R003", f"person `{key}` has no index `heading` (e.g. 'Nagy, Imre')")
         return None
-    display = raw.get("display") or (_uninvert(heading) if heading else key)
     variants = tuple(_strings(raw.get("variants", [])))
+    display = raw.get("display") or (_uninvert(heading) if heading else key)
+    if kind == "work":  # a work is shown by its title
+        display = raw.get("title") or (variants[0] if variants else key)
     if not variants and "variants" not in misspelt:
         report.error(path, line, 1, "R003", f"`{key}` lists no spelling in `variants`")
     return Entry(key=key, kind=kind, display=str(display), variants=variants, heading=str(heading),

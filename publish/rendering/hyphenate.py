@@ -11,7 +11,7 @@ The rules (docs/styling.md, "Hyphenation"):
 - At least 3 letters before and after a break; words of fewer than 6 letters are not broken.
 - Never broken: a capitalised word (names, places), a word with a digit, an abbreviation (all
   capitals), the parts of a hyphenated compound (they break at their own hyphen), the last word of
-  a paragraph.
+  a paragraph, a range of numbers at its en dash (`13–14`, `1896–1958`: a word joiner after it).
 - The exceptions list wins: each line a word with its allowed breaks marked by hyphens
   (`tes-ti-mo-ny`); a word written without a hyphen is never broken. `#` starts a comment.
 """
@@ -25,6 +25,8 @@ from pathlib import Path
 from ..diagnostics import Report
 
 SHY = "\u00ad"
+WORD_JOINER = "\u2060"
+RANGE_DASH = re.compile(r"(?<=[0-9])–(?=[0-9])")  # a line may break after an en dash, but not in a range
 MIN_WORD = 6
 MIN_SIDE = 3
 EXCEPTIONS_NAME = "hyphenation.txt"
@@ -112,7 +114,7 @@ class Hyphenator:
             out.append(SHY.join(pieces) + word[len(stem):])
             at = end
         out.append(text[at:])
-        return "".join(out)
+        return RANGE_DASH.sub("–" + WORD_JOINER, "".join(out))
 
     def exceptions_markup(self, text: str) -> str:
         """EPUB: escaped `text`, each word of the exceptions list in a `hyphens: manual` span with

@@ -67,14 +67,47 @@ def print_html(book: m.Book, config: BookConfig, index_html: str, timestamp: str
     """The whole print edition as one HTML document (cover to index); its paragraphs and notes
     carry the soft hyphens of `hyphenator`, the only breaks inside words the layout may make."""
     renderer = Renderer("print", hyphenator)
-    parts = [{"slug": p.slug, "title": p.title, "kind": p.kind, "lang": p.lang,
-              "html": Markup(renderer.blocks(p.blocks))} for p in book.parts]
+    first = book.body[0] if book.body else None
+    parts = [{"slug": p.slug, "title": p.title, "kind": p.kind, "lang": p.lang, "matter": p.matter,
+              "classes": part_classes(p, p is first), "html": Markup(renderer.blocks(p.blocks))} for p in book.parts]
     return environment(config.root).get_template("print.html.j2").render(
         book=config, parts=parts, index_html=Markup(index_html), timestamp=timestamp,
-        figures=figure_list(book, config),
+        figures=figure_list(book, config), source_line=source_statement(config),
         date_text=date_text(config.date), fonts=FONTS_NAME,
         barcode=barcode_html(config.isbn) if config.isbn else "",
         cover_uri=cover_uri(config), cover_mm=cover_size_mm(config))
+
+
+def part_classes(part: m.Part, first: bool) -> str:
+    """The print section's classes after `part`: a part of the text by its kind (`first-part` for the
+    first, where the folios begin), a part with a role by its matter and role (print.css places them:
+    front matter after the contents with roman folios, back matter before the index)."""
+    if part.role:
+        return f"{part.matter}-matter role-{part.role}"
+    return part.kind + (" first-part" if first else "")
+
+
+def source_statement(config: BookConfig) -> str:
+    """`[source]` as one line of the imprint: `Source: ‘Title’, site, Publisher, October 2016, https://…` (a
+    title in quotation marks, unless book.toml sets it in italics, `*Title*`); "" when there is none."""
+    source = config.source
+    title = source.title if not source.title or "*" in source.title else f"‘{source.title}’"  # a page's title
+    pieces = [title, source.site, source.publisher, date_text(source.date) if source.date else "", source.url]
+    shown = [piece for piece in pieces if piece]
+    return f"Source: {', '.join(shown)}." if shown else ""
+
+
+def rights_statement(config: BookConfig) -> str:
+    """The rights as one statement that reads on its own (EPUB `dc:rights`, the PDF's XMP): the
+    copyright lines, then `[imprint] rights`, as plain text."""
+    lines = [*config.imprint.copyright, config.imprint.rights]
+    return " ".join(plain_inline(line if line.rstrip().endswith((".", "!", "?")) or not line else line + ".")
+                    for line in lines if line)
+
+
+def plain_inline(text: str) -> str:
+    """A book.toml string as plain text: its inline Markdown (`*Title*`) read, not shown."""
+    return inline_markdown(text).striptags()
 
 
 def cover_uri(config: BookConfig) -> str:
@@ -153,11 +186,13 @@ def epub_part(config: BookConfig, part: m.Part, page_start: str = "", hyphenator
     renderer = Renderer("epub", hyphenator, page_breaks)
     epub_type, role = {"introduction": ("introduction", "doc-introduction"),
                        "appendix": ("appendix", "doc-appendix")}.get(part.kind, ("chapter", "doc-chapter"))
+    if part.role:  # front or back matter: its own semantics (book.toml's `role`)
+        epub_type, role = m.PART_ROLES[part.role].epub_type, m.PART_ROLES[part.role].aria
     body = environment(config.root).get_template("epub_part.html.j2").render(
         part=part, html=Markup(renderer.blocks(part.blocks)),
         notes=Markup(renderer.notes_section(part.notes)), epub_type=epub_type, role=role,
         page_start=Markup(page_start))
-    return EpubDoc(part.file_name, part.title, epub_page(config, part.title, body, "bodymatter"))
+    return EpubDoc(part.file_name, part.title, epub_page(config, part.title, body, f"{part.matter}matter"))
 
 
 def epub_cover(config: BookConfig) -> EpubDoc:
@@ -191,7 +226,8 @@ def epub_figures(config: BookConfig, figures: list[dict[str, str]]) -> EpubDoc:
 
 def epub_title(config: BookConfig, page_count: int) -> EpubDoc:
     body = environment(config.root).get_template("epub_title.html.j2").render(
-        book=config, date_text=date_text(config.date), fonts=FONTS_NAME, page_count=page_count)
+        book=config, date_text=date_text(config.date), fonts=FONTS_NAME, page_count=page_count,
+        source_line=source_statement(config))
     return EpubDoc("title.xhtml", config.title, epub_page(config, config.title, body, "frontmatter"))
 
 

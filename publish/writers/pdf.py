@@ -5,7 +5,8 @@ bookmarks, links, fonts embedded and subset, and page labels, so that a PDF view
 what its folio says (the unnumbered front matter i, ii, …; the text 1, 2, …). The fonts are subset by
 HarfBuzz (libharfbuzz-subset, required by `publish.engine`), which keeps the fonts' own time stamps:
 the bytes depend on the inputs alone, with no environment variable set while writing. The page
-labels go into WeasyPrint's PDF before it is written (no second pass over the file).
+labels go into WeasyPrint's PDF before it is written (no second pass over the file), and so does the
+XMP metadata with the book's own descriptions (its date, rights, source and contributors).
 """
 
 from __future__ import annotations
@@ -15,15 +16,24 @@ from typing import Any
 
 
 def write_pdf(document: Any, labels: list[str] | None = None,
-              also: Callable[[Any, Any], None] | None = None, **options: Any) -> bytes:
+              also: Callable[[Any, Any], None] | None = None, xmp: bytes = b"", **options: Any) -> bytes:
     """The PDF's bytes. `also(document, pdf)`, if given, is called with WeasyPrint's finished PDF
-    objects just before they are written, to make a twin of the same pages (the press file)."""
+    objects just before they are written, to make a twin of the same pages (the press file). `xmp`:
+    `rdf:Description`s (`writers/xmp.py`) for the XMP metadata of the PDF and of its twin."""
 
     def finisher(document: Any, pdf: Any) -> None:
         if labels:
             _label_pages(pdf, labels)
-        if also is not None:
-            also(document, pdf)
+        if not xmp:
+            if also is not None:
+                also(document, pdf)
+            return
+        from ..engine.xmp import descriptions, write_metadata
+
+        with descriptions(document, xmp):
+            if also is not None:
+                also(document, pdf)  # the twin writes its own XMP (PDF/X), with the descriptions
+            write_metadata(document, pdf)
 
     data: bytes = document.write_pdf(finisher=finisher, **options)
     return data
