@@ -145,9 +145,10 @@ def test_hungarian_words_are_marked(pamphlet):
 
 
 def _hashes(folder) -> dict[str, str]:
-    """Every output's hash: the EPUB, the PDFs and each file of the web edition."""
+    """Every output's hash, read through the folder's links: the EPUB, the PDFs and each file of the web
+    edition (not the set's own folder in .publish/, whose name is the build's)."""
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.relative_to(folder).parts[0] != ".publish" and
             (p.suffix in (".epub", ".pdf") or p.relative_to(folder).parts[0] == "web")}
 
 

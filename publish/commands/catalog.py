@@ -101,9 +101,9 @@ def _distinct_slugs(books: list[Path]) -> tuple[list[tuple[Path, str]], list[Fai
             continue
         for folder in folders:
             others = ", ".join(str(f) for f in folders if f != folder)
-            failed.append(Failed(folder, [f"{folder / 'manuscript' / 'book.toml'}:1:1: error[B001]: the slug "
-                                          f"{slug!r} is also the slug of {others}: each book of a catalogue needs "
-                                          "its own"]))
+            failed.append(Failed(folder, [_problem(folder / "manuscript" / "book.toml", "B001",
+                                                   f"the slug {slug!r} is also the slug of {others}: each book of a "
+                                                   "catalogue needs its own")]))
     return sorted(kept), failed
 
 
@@ -136,13 +136,20 @@ def run_books(books: list[tuple[Path, str]], out: Path, timeout: float,
             elif time.monotonic() >= deadline:
                 _stop(process)
                 echo(f"{book}: stopped after {timeout:g} s")
-                results.append(Failed(book, [f"{book}:1:1: error[B002]: the build did not finish within "
-                                             f"{timeout:g} s and was stopped (publish catalog --timeout)"]))
+                results.append(Failed(book, [_problem(book, "B002", f"the build did not finish within {timeout:g} s "
+                                                             "and was stopped (publish catalog --timeout)")]))
             else:
                 continue
             pipe.close()
             del running[sentinel]
     return results
+
+
+def _problem(path: Path, code: str, message: str) -> str:
+    """A catalogue's own problem with a book, as a diagnostic line located at the book."""
+    from ..diagnostics import Diagnostic
+
+    return str(Diagnostic(str(path), 1, 1, "error", code, message))
 
 
 def _publish_in_child(book_dir: Path, target: Path, out: Path, pipe: Any) -> None:
@@ -157,7 +164,7 @@ def _collect(book: Path, process: Any, pipe: Any) -> Published | Failed:
         process.join(timeout=5)
         code = process.exitcode
         how = f"was killed by signal {-code}" if code is not None and code < 0 else f"exited with status {code}"
-        return Failed(book, [f"{book}:1:1: error[B003]: the build {how} (out of memory?) and is left out"])
+        return Failed(book, [_problem(book, "B003", f"the build {how} (out of memory?) and is left out")])
     process.join(timeout=5)
     return result
 
