@@ -28,6 +28,7 @@ from .reading.names import load_register
 from .reading.parse import parse_part
 from .reading.printers import PRINTERS, Printer
 from .rendering.hyphenate import EXCEPTIONS_NAME, Exceptions
+from .rendering.render import check_templates
 from .resolving.glyphs import check_glyphs
 from .stages import Laid, Manuscript, Printed, Resolved
 
@@ -64,7 +65,8 @@ def read(book_dir: Path) -> Manuscript:
     report = Report(root)
     config = load_config(book_dir, report)
     register = load_register(config.names, root, report)
-    hyphenation = Exceptions.load(config.manuscript / EXCEPTIONS_NAME, report)
+    hyphenation = Exceptions.load(config.manuscript / EXCEPTIONS_NAME, report, root)
+    check_templates(root, report)  # the book's stylesheets and templates, through the gate
     sources: dict[Path, SourceText] = {}
     parts: list[m.Part] = []
     for index, path in enumerate(config.parts):

@@ -7,8 +7,11 @@ The schema below is the reference: docs/book-toml.md is tested against it.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import functools
+import math
+import os
 import re
 import tomllib
 import typing
@@ -18,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Report, fail
+from . import gate
 from .printers import PRINTERS
 
 CONFIG_NAME = "book.toml"
@@ -144,10 +148,25 @@ class Print:
     chapters: str = key('Where chapters after the first begin: on a `right`-hand page, on a new `page`, or `run-on` '
                         'under their heading (for sections of one text).', 'right', choices=('right', 'page', 'run-on'))
 
-DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+DATE_RE = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")  # ASCII digits: `\d` is any script's
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9._-]*", re.ASCII)
+MAX_SLUG = 100  # the outputs' file names are made of it
+BLEED_MM = (0.0, 25.0)  # no bleed up to far more than any printer asks (3-5 mm)
 # BCP 47: a 2- or 3-letter language (ISO 639: en, hu, pol), or x-/i- forms, then subtags (GB, Latn…).
 # Longer first subtags are valid syntax but name no language, and catch `English` or `Magyar`.
 LANGUAGE_TAG_RE = re.compile(r"([A-Za-z]{2,3}|[xXiI])(-[A-Za-z0-9]{1,8})*")
+
+
+def is_date(value: str) -> bool:
+    """Whether `value` is a year, a month or a day of the calendar, written 2016, 2016-10, 2016-10-23."""
+    if not DATE_RE.match(value):
+        return False
+    year, month, day = (value.split("-") + ["01", "01"])[:3]
+    try:
+        datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return True
 
 
 def is_language_tag(value: str) -> bool:
@@ -163,7 +182,7 @@ def isbn_digits(value: str) -> str:
 def is_isbn13(value: str) -> bool:
     """An ISBN-13, hyphens or spaces allowed: prefix 978/979 and the EAN-13 check digit."""
     digits = isbn_digits(value)
-    if not re.fullmatch(r"97[89]\d{10}", digits):
+    if not re.fullmatch(r"97[89][0-9]{10}", digits):  # ASCII digits: `\d` is any script's
         return False
     total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits[:12]))
     return (10 - total % 10) % 10 == int(digits[12])
@@ -284,33 +303,15 @@ def _toml_error_position(error: tomllib.TOMLDecodeError) -> tuple[int, int, str]
 
 
 def read_text(path: Path, report_path: Path, root: Path) -> str:
-    """A source file's text: UTF-8, no NUL bytes; otherwise a located error (C/S codes)."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise fail(report_path, 1, 1, "S001", "file not found", root) from None
-    except IsADirectoryError:
-        raise fail(report_path, 1, 1, "S001", "is a folder, not a file", root) from None
-    except OSError as e:
-        raise fail(report_path, 1, 1, "S001", f"cannot be read: {e.strerror}", root) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
-        raise fail(report_path, line, col, "S002",
-                   f"is not UTF-8 text (byte 0x{data[e.start]:02x}); save it as UTF-8", root) from None
-    if "\x00" in text:
-        i = text.index("\x00")
-        line = text.count("\n", 0, i) + 1
-        raise fail(report_path, line, i - text.rfind("\n", 0, i), "S003",
-                   "contains a NUL byte: is this a binary file?", root)
-    return text.removeprefix("\ufeff")
+    """A source file's text, through the gate (gate.py: inside the project, a regular file, UTF-8, no
+    character XML cannot carry); otherwise a located error (S codes)."""
+    del report_path  # the gate reports a file where it is named
+    return gate.read_text(path, root)
 
 
 def read_toml(path: Path, root: Path, code: str) -> tuple[dict[str, Any], str]:
     """A TOML file's data and text; invalid TOML is a located error with `code`."""
-    text = read_text(path, path, root)
+    text = gate.read_text(path, root, "config")
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as e:
@@ -322,12 +323,12 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
     """Read and validate `book_dir/manuscript/book.toml`; problems go to `report` (then raise)."""
     root = find_book(book_dir)
     path = root / MANUSCRIPT_DIR / CONFIG_NAME
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise fail(path, 1, 1, "C001",
                    f"no {MANUSCRIPT_DIR}/{CONFIG_NAME} in {book_dir} or any folder above it: is it a book "
                    "project? (`publish new DIR` creates one)", root)
     data, text = read_toml(path, root, "C002")
-    lines = text.splitlines()
+    lines = gate.lines(text)
     values: dict[str, Any] = {}
 
     def where(table: str, key: str) -> tuple[int, int]:
@@ -372,6 +373,12 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
                 value = spec.default
             if isinstance(value, str) and spec.required and not value.strip():
                 report.error(path, *where(table, key), "C005", f"`{name}` is empty")
+            for text in (value if isinstance(value, list) else [value]):
+                bad = gate.forbidden_character(text) if isinstance(text, str) else None
+                if bad is not None:
+                    report.error(path, *where(table, key), "C013",
+                                 f"`{name}` holds {gate.describe(bad.group())}, which a book cannot carry")
+                    value = spec.default
             values[name] = value
     _check_values(values, path, where, report, root)
     report.raise_if_errors()
@@ -404,17 +411,23 @@ def _book_config(root: Path, values: dict[str, Any]) -> BookConfig:
 
 def _check_values(values: dict[str, Any], path: Path, where: Callable[[str, str], tuple[int, int]],
                   report: Report, root: Path) -> None:
-    if isinstance(values.get("date"), str) and values["date"] and not DATE_RE.match(values["date"]):
+    if isinstance(values.get("date"), str) and values["date"] and not is_date(values["date"]):
         report.error(path, *where("", "date"), "C006",
-                     f"`date` must look like 2016, 2016-10 or 2016-10-23, not {values['date']!r}")
+                     f"`date` must be a date written 2016, 2016-10 or 2016-10-23, not {values['date']!r}")
     language = values.get("language")
     if isinstance(language, str) and language and not is_language_tag(language):
         report.error(path, *where("", "language"), "C006",
                      f"`language` must be a language tag such as en-GB or hu, not {language!r}")
     slug = values.get("slug")
-    if isinstance(slug, str) and slug and not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", slug):
+    if isinstance(slug, str) and slug and (not SLUG_RE.fullmatch(slug) or len(slug) > MAX_SLUG):
         report.error(path, *where("", "slug"), "C006",
-                     f"`slug` must be lower-case letters, digits, '-', '_' or '.', not {slug!r}")
+                     f"`slug` must be at most {MAX_SLUG} lower-case letters (a-z), digits, '-', '_' or '.', "
+                     f"not {slug[:120]!r}")
+    bleed = values.get("print.bleed_mm")
+    if isinstance(bleed, (int, float)) and not (math.isfinite(bleed) and BLEED_MM[0] <= bleed <= BLEED_MM[1]):
+        report.error(path, *where("print", "bleed_mm"), "C006",
+                     f"`print.bleed_mm` must be a number from {BLEED_MM[0]:g} to {BLEED_MM[1]:g} (millimetres), "
+                     f"not {bleed!r}")
     isbn = values.get("isbn")
     if isinstance(isbn, str) and isbn and not is_isbn13(isbn):
         report.error(path, *where("", "isbn"), "C006",
@@ -433,15 +446,18 @@ def _check_values(values: dict[str, Any], path: Path, where: Callable[[str, str]
     parts = values.get("parts") or []
     if "parts" in values and values["parts"] is not None and not parts:
         report.error(path, *where("", "parts"), "C005", "`parts` lists no manuscript file")
-    seen = set()
+    seen: dict[Path, str] = {}
     for part in parts:
         line, col = where("", "parts")
         if not _check_inside(part, path, (line, col), report, root, "parts"):
             continue
         target = root / MANUSCRIPT_DIR / part
-        if part in seen:
-            report.error(path, line, col, "C008", f"part {part!r} is listed twice")
-        seen.add(part)
+        same = target.resolve()  # `x.md`, `./x.md` and a link to x.md are one part
+        if same in seen:
+            also = "" if seen[same] == part else f" (as {seen[same]!r})"
+            report.error(path, line, col, "C008", f"part {part!r} is listed twice{also}")
+            continue
+        seen[same] = part
         if not target.is_file():
             report.error(path, line, col, "C007",
                          f"part {part!r} does not exist (looked for {MANUSCRIPT_DIR}/{part})")
@@ -531,7 +547,7 @@ def find_book(start: Path) -> Path:
     repository). `start` when there is none: loading it then says where it looked."""
     start = start.resolve()
     for folder in (start, *start.parents):
-        if (folder / MANUSCRIPT_DIR / CONFIG_NAME).is_file():
+        if os.path.lexists(folder / MANUSCRIPT_DIR / CONFIG_NAME):
             return folder
     return start
 

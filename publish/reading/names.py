@@ -17,6 +17,7 @@ How the register says what is *not* a mention:
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from typing import Any
 
 from .. import model as m
 from ..diagnostics import Finder, Report
+from . import gate
 from .config import read_toml, suggest
 
 PERSON_FIELDS = {"key", "heading", "display", "variants", "dates", "note", "exclude", "index",
@@ -69,10 +71,10 @@ def fold(text: str) -> str:
 
 def load_register(path: Path | None, root: Path, report: Report) -> Register:
     """Read the register; a book without one simply has no names. Problems go to `report`."""
-    if path is None or not path.exists():
+    if path is None or not os.path.lexists(path):
         return Register(path=None)
     data, text = read_toml(path, root, "R000")
-    lines = text.splitlines()
+    lines = gate.lines(text)
     register = Register(path=path, not_names=tuple(_strings(data.get("not_names", []))))
     # Each kind's entries in document order, so an entry's problems are reported at its own line
     # whatever order [[person]] and [[term]] tables come in.
