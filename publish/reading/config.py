@@ -458,7 +458,7 @@ def _check_values(values: dict[str, Any], path: Path, where: Callable[[str, str]
             report.error(path, line, col, "C008", f"part {part!r} is listed twice{also}")
             continue
         seen[same] = part
-        if not target.is_file():
+        if not os.path.lexists(target):  # what is there but no file: the gate says what it is
             report.error(path, line, col, "C007",
                          f"part {part!r} does not exist (looked for {MANUSCRIPT_DIR}/{part})")
 

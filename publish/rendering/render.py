@@ -51,10 +51,12 @@ def environment(book_root: Path) -> Environment:
 def render_template(env: Environment, name: str, **values: Any) -> str:
     """`name` rendered with `values`. A book's template that is broken, asks for a name it is not
     given, or tries what the sandbox refuses is a located error (T001-T003), never a traceback."""
+    loader = env.loader
+    assert isinstance(loader, BookTemplates)
     try:
         return env.get_template(name).render(**values)
     except TemplateSyntaxError as e:
-        raise fail(e.filename or name, e.lineno, 1, "T001", f"template error: {e.message}") from None
+        raise fail(e.filename or name, e.lineno, 1, "T001", f"template error: {e.message}", loader.root) from None
     except (BookError, click.ClickException):
         raise
     except Exception as e:  # a book's template failing at its own line; any other is publish's bug
@@ -64,7 +66,7 @@ def render_template(env: Environment, name: str, **values: Any) -> str:
         code = "T002" if isinstance(e, SecurityError) else "T003"
         what = "tries what a template may not do" if code == "T002" else "fails"
         message = getattr(e, "message", None) or str(e)
-        raise fail(where[0], where[1], 1, code, f"template {what}: {message}") from None
+        raise fail(where[0], where[1], 1, code, f"template {what}: {message}", loader.root) from None
 
 
 def _book_frame(error: BaseException, env: Environment) -> tuple[str, int] | None:
