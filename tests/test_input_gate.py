@@ -127,7 +127,7 @@ def _toml(**changes: str) -> str:
     (_toml(date='"\u0662\u0660\u0661\u0666"'), "C006", "date"),  # Arabic-Indic digits
     (_toml(slug='"' + "a" * 300 + '"'), "C006", "slug"),
     (_toml(slug='"caf\u00e9"'), "C006", "slug"),
-    (_toml(isbn='"\u0669\u0667\u0668\u0660\u0663\u0660\u0666\u0664\u0660\u0666\u0661\u0665\u0667"'), "C006", "isbn"),
+    (_toml(isbn='"978-\u0660\u0663\u0660\u0666\u0664\u0660\u0666\u0661\u0665\u0667"'), "C006", "isbn"),
     (_toml(title='"A \\u0001 title"'), "C013", "title"),
     (_toml(description='"Text \\uFFFE here"'), "C013", "description"),
     (_toml(keywords='["fine", "bad \\u007f"]'), "C013", "keywords"),
@@ -149,3 +149,31 @@ def test_a_real_date_and_a_bleed_in_range_build(tmp_path):
     book = make_book(tmp_path, {"one.md": CHAPTER}, toml=_toml(date='"2016-02-29"') + "[print]\nbleed_mm = 0\n")
     result = run("build", str(book), "-f", "epub")
     assert result.exit_code == 0, result.output
+
+
+PERSON = '[[person]]\nkey = "nagy-imre"\nheading = "Nagy, Imre"\nvariants = ["Nagy"]\n'
+
+
+@pytest.mark.parametrize("names, code, line, col, words", [
+    ("person = 5\n", "R005", 1, 1, "[[person]]"),
+    ('[person]\nkey = "x"\n', "R005", 1, 1, "[[person]]"),
+    ('not_names = "Molotov"\n', "R005", 1, 1, "a list of strings"),
+    ('not_names = ["  "]\n' + PERSON, "R005", 1, 1, "empty"),
+    (PERSON + 'index = "no"\n', "R005", 5, 1, "true or false"),
+    (PERSON + "note = 5\n", "R005", 5, 1, "a string"),
+    (PERSON.replace('["Nagy"]', '[""]'), "R005", 4, 1, "empty"),
+    (PERSON.replace('["Nagy"]', '["Nagy", 3]'), "R005", 4, 1, "a list holding the number 3"),
+    (PERSON.replace('["Nagy"]', "[]"), "R005", 4, 1, "lists nothing"),
+    (PERSON.replace('"Nagy, Imre"', '""'), "R005", 3, 1, "empty"),
+    (PERSON.replace('"Nagy, Imre"', "1956-10-23"), "R005", 3, 1, "a string"),
+    (PERSON + 'dates = "1896\\u0007"\n', "R006", 5, 1, "U+0007"),
+    (PERSON + '  seefrom = ["Imre Nagy"]\n', "R004", 5, 3, "did you mean `see_from`"),
+    (PERSON.replace('"nagy-imre"', '"' + "n" * 101 + '"'), "R003", 2, 1, "at most 100"),
+    (PERSON + "\n[[term]]\nkey = 5\nvariants = [\"AVH\"]\n", "R005", 7, 1, "a string"),
+])
+def test_the_register_is_typed_and_located_like_book_toml(tmp_path, names, code, line, col, words):
+    book = make_book(tmp_path, {"one.md": CHAPTER}, names=names)
+    found = build_fails(book, code)
+    d = next(d for d in found if d["code"] == code)
+    assert (d["path"], d["line"], d["col"]) == ("manuscript/names.toml", str(line), str(col))
+    assert words in d["msg"]

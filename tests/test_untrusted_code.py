@@ -95,7 +95,8 @@ def test_the_books_git_configuration_cannot_start_a_program(tmp_path, monkeypatc
     signed = _git(book, "hash-object", "-t", "commit", "-w", "--stdin", stdin=f"{head}\n{signature}\n\n{message}")
     _git(book, "update-ref", "HEAD", signed.strip())
     with open(book / ".git" / "config", "a") as config:
-        config.write(f"[log]\n\tshowSignature = true\n[gpg]\n\tprogram = {script}\n[gpg \"ssh\"]\n\tprogram = {script}\n"
+        config.write(f"[log]\n\tshowSignature = true\n[gpg]\n\tprogram = {script}\n"
+                     f"[gpg \"ssh\"]\n\tprogram = {script}\n"
                      f"[core]\n\tfsmonitor = {script}\n\tpager = {script}\n\thooksPath = {hooks}\n"
                      f"[diff]\n\texternal = {script}\n[pager]\n\tlog = {script}\n")
     assert subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=book, capture_output=True).returncode == 0

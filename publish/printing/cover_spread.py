@@ -80,7 +80,8 @@ def make_cover(config: BookConfig, styles: Any, pages: int, stamp: str) -> bytes
 
     spine = spine_mm(pages, config.print.paper, config.print.binding)
     html = render_template(
-        environment(config.root), "cover_spread.html.j2", book=config, barcode=barcode_html(config.isbn) if config.isbn else Markup(""),
+        environment(config.root), "cover_spread.html.j2", book=config,
+        barcode=barcode_html(config.isbn) if config.isbn else Markup(""),
         cover_uri=cover_uri(config), cover_mm=cover_size_mm(config), spine_mm=spine,
         spine_text=spine >= SPINE_TEXT_MIN_MM, inside=config.print.binding == "saddle",
         date_text=date_text(config.date), timestamp=stamp)

@@ -356,15 +356,9 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
                 values[name] = spec.default
                 continue
             value = section[key]
-            if isinstance(value, bool) and spec.type in (int, float, (int, float)):
-                ok = False
-            else:
-                ok = isinstance(value, spec.type)
-            if ok and spec.type is list:
-                ok = all(isinstance(v, str) for v in value)
-            if not ok:
+            if not is_of_type(value, spec.type):
                 report.error(path, *where(table, key), "C004",
-                             f"`{name}` must be {_type_name(spec.type)}, not {type(value).__name__}")
+                             f"`{name}` must be {type_name(spec.type)}, not {toml_type_name(value)}")
                 values[name] = spec.default
                 continue
             if spec.choices and value not in spec.choices:
@@ -557,9 +551,35 @@ def _known(table: str) -> list[str]:
     return keys + [t for t in SCHEMA if t] if table == "" else keys
 
 
-def _type_name(t: type | tuple[type, ...]) -> str:
+def is_of_type(value: Any, expected: type | tuple[type, ...]) -> bool:
+    """Whether a TOML value is of a key's type (`list`: a list of strings; a number is never a bool)."""
+    if isinstance(value, bool) and expected in (int, float, (int, float)):
+        return False
+    if not isinstance(value, expected):
+        return False
+    return not isinstance(value, list) or all(isinstance(v, str) for v in value)
+
+
+def type_name(t: type | tuple[type, ...]) -> str:
+    """A key's type as the diagnostics name it (`a list of strings`)."""
     names = {str: "a string", list: "a list of strings", bool: "true or false", int: "a number",
-             float: "a number"}
+             float: "a number", dict: "a table"}
     if isinstance(t, tuple):
         return "a number"
     return names.get(t, t.__name__)
+
+
+def toml_type_name(value: Any) -> str:
+    """What a TOML value is, as a user wrote it (`a number`, `a table`, `a list holding a number`)."""
+    if isinstance(value, list):
+        odd = next((v for v in value if not isinstance(v, str)), None)
+        return f"a list holding {toml_type_name(odd)}" if odd is not None else "a list of strings"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, str):
+        return "a string"
+    return f"a {type(value).__name__}"  # dates and times
