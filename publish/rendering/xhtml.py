@@ -25,7 +25,6 @@ from .pagebreaks import with_page_breaks
 
 B = TypeVar("B", m.Paragraph, m.Heading)
 
-
 # A run of characters with no break opportunity (space, hyphen, slash, soft hyphen) this long is wider
 # than any measure the print edition has: it gets a break opportunity every `LONG_PIECE` characters, the
 # last resort that keeps it on the page (the PDF never cuts off what the EPUB and the web edition show).
