@@ -81,7 +81,7 @@ def make_epub(resolved: Resolved, printed: Printed, cover: bytes) -> bytes:
         css += f'\n@font-face {{ font-family: "{extra.family}"; src: url("../fonts/{extra.file_name}"); }}'
     metadata = _accessibility(config, has_index, bool(pages))
     modified = datetime.fromtimestamp(resolved.epoch, UTC)
-    images = [(image.epub_name, IMAGE_TYPES[image.path.suffix.lower()], optimised(image.path))
+    images = [(image.epub_name, IMAGE_TYPES[image.path.suffix.lower()], optimised(image.path, config.root))
               for image in resolved.images if image.path is not None]
     return write_epub(config, docs, nav, css, fonts, modified, metadata, images, cover)
 

@@ -79,7 +79,7 @@ def make_web(resolved: Resolved, printed: Printed | None = None, cover: bytes | 
         files[f"fonts/{font.name}"] = font.read_bytes()
     for image in resolved.images:
         if image.path is not None:
-            files[image.epub_name] = optimised(image.path)
+            files[image.epub_name] = optimised(image.path, config.root)
     if cover is not None:
         files["images/cover.png"] = cover
     return files

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Report, fail
+from ..diagnostics import BookError, Report, fail
 from . import gate
 from .printers import PRINTERS
 
@@ -468,30 +468,35 @@ def _check_cover(relative: str, path: Path, pos: tuple[int, int], report: Report
     if not _check_inside(relative, path, pos, report, root, "cover"):
         return
     target = root / MANUSCRIPT_DIR / relative
-    if not target.is_file():
+    if not os.path.lexists(target):
         report.error(path, *pos, "C007", f"cover {relative!r} does not exist (looked for {MANUSCRIPT_DIR}/{relative})")
         return
     if target.suffix.lower() not in (".png", ".jpg", ".jpeg", ".pdf"):
         report.error(path, *pos, "C006", f"cover {relative!r} must be a PDF, PNG or JPEG file")
         return
+    try:
+        data = gate.read_bytes(target, root, "image")
+    except BookError as e:  # a folder, a FIFO, too large: said where the cover is named
+        [refused] = e.diagnostics
+        report.error(path, *pos, refused.code, f"cover {relative!r} {refused.message}")
+        return
     if target.suffix.lower() == ".pdf":
         from .images import pdf_page_size
 
-        page = pdf_page_size(target)
+        page = pdf_page_size(target, root)
         if page is None:
             report.error(path, *pos, "I005", f"cover {relative!r} is not a readable PDF")
             return
         width, height = page
         unit = "points"
     else:
-        problem = inspect_image(target)
+        problem = inspect_image(target, data)
         if problem is not None:
             report.error(path, *pos, problem[0], f"cover {relative!r} {problem[1]}")
             return
-        from PIL import Image
+        from .images import image_size
 
-        with Image.open(target) as image:
-            width, height = image.size
+        width, height = image_size(target, root)
         unit = "pixels"
     shape = width / height
     size = min(COVER_SIZES_MM, key=lambda s: abs(s[0] / s[1] - shape))

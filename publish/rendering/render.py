@@ -197,7 +197,7 @@ def cover_uri(config: BookConfig) -> str:
 
         from ..reading.images import pdf_cover_png
 
-        return "data:image/png;base64," + base64.b64encode(pdf_cover_png(config.cover)).decode()
+        return "data:image/png;base64," + base64.b64encode(pdf_cover_png(config.cover, config.root)).decode()
     return config.cover.resolve().as_uri()
 
 
@@ -222,13 +222,13 @@ def cover_size_mm(config: BookConfig) -> tuple[int, int]:
     if config.cover.suffix.lower() == ".pdf":
         from ..reading.images import pdf_page_size
 
-        width, height = pdf_page_size(config.cover) or (148.0, 210.0)
+        width, height = pdf_page_size(config.cover, config.root) or (148.0, 210.0)
         shape = width / height
     else:
-        from PIL import Image
+        from ..reading.images import image_size
 
-        with Image.open(config.cover) as image:
-            shape = image.size[0] / image.size[1]
+        pixels = image_size(config.cover, config.root)
+        shape = pixels[0] / pixels[1]
     return min(((148, 210), (154, 216)), key=lambda size: abs(size[0] / size[1] - shape))
 
 
