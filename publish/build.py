@@ -22,6 +22,7 @@ from . import FORMATS
 from . import model as m
 from .diagnostics import BookError, Diagnostic, Report, SourceText, fail
 from .model import OutputFile, Written
+from .reading import gate
 from .reading.config import BookConfig, find_book, key_position, load_config, output_names, read_text
 from .reading.history import last_commit_time
 from .reading.names import load_register
@@ -196,7 +197,8 @@ def _check_press_profile(formats: tuple[str, ...], config: BookConfig) -> None:
             output_condition(config.print.output_condition)
         except PressProfileMissing as e:
             toml = config.manuscript / "book.toml"
-            line, col = key_position(toml.read_text(encoding="utf-8").splitlines(), "print", "output_condition")
+            line, col = key_position(gate.lines(gate.read_text(toml, config.root, "config")), "print",
+                                     "output_condition")
             raise fail(toml, line, col, "E001", str(e)) from None
 
 
