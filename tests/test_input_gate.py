@@ -177,3 +177,10 @@ def test_the_register_is_typed_and_located_like_book_toml(tmp_path, names, code,
     d = next(d for d in found if d["code"] == code)
     assert (d["path"], d["line"], d["col"]) == ("manuscript/names.toml", str(line), str(col))
     assert words in d["msg"]
+
+
+def test_a_control_character_written_as_a_yaml_escape_is_located(tmp_path):
+    book = make_book(tmp_path, {"one.md": '---\ntitle: "A \\x01 title"\n---\n\nText.\n'})
+    [d] = build_fails(book, "M006")
+    assert (d["path"], d["line"], d["col"]) == ("manuscript/one.md", "2", "1")
+    assert "U+0001" in d["msg"]

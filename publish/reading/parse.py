@@ -17,7 +17,7 @@ from markdown_it.token import Token
 
 from .. import model as m
 from ..diagnostics import Report, SourceText
-from . import rawhtml
+from . import gate, rawhtml
 from .config import is_language_tag
 from .markdown import parser
 
@@ -137,6 +137,9 @@ def _front_matter(token: Token, ctx: _Ctx) -> dict[str, Any] | None:
                                f"front matter key `{key}` is ignored (known: {', '.join(sorted(FRONT_MATTER_KEYS))})")
         elif not isinstance(value, str):
             ctx.report.error(ctx.path, line, col, "M006", f"front matter `{key}` must be text")
+        elif (bad := gate.forbidden_character(value)) is not None:  # a YAML escape such as "\x01"
+            ctx.report.error(ctx.path, line, col, "M006", f"front matter `{key}` holds "
+                             f"{gate.describe(bad.group())}, which a book cannot carry")
         elif key == "kind" and value not in KINDS:
             ctx.report.error(ctx.path, line, col, "M006",
                              f"`kind` must be one of {', '.join(KINDS)}, not {value!r}")
