@@ -71,3 +71,17 @@ def test_a_page_size_a_printer_can_print_is_used(tmp_path):
     (book / "styles" / "print.css").write_text("@page { size: 5in 8in; }\n")
     result = run("build", str(book), "-f", "pdf")
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("rule, col", [
+    ("html { font-size: 0.0001pt; }", 19),  # divided by zero in the layout
+    ("body { width: 1e7mm; }", 15),  # laid out for minutes
+    ("@media print { p { margin-left: 20000em; } }", 33),
+    ("@page { @top-center { font-size: 0.001em; } }", 34),
+])
+def test_a_length_no_page_can_hold_is_a_located_error(tmp_path, rule, col):
+    book = make_book(tmp_path, {"one.md": CHAPTER})
+    (book / "styles").mkdir()
+    (book / "styles" / "print.css").write_text("/* sizes */\n" + rule + "\n")
+    [d] = build_fails(book, "F004")
+    assert (d["path"], d["line"], d["col"]) == ("styles/print.css", "2", str(col))

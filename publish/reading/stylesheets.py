@@ -8,7 +8,10 @@ has none; every problem goes to the `Report`, located where it is written:
   out of the project (print.css) or out of the edition's own folder (epub.css, web.css);
 - F002: a reference to anything with another scheme (`http:`, `https:`, `//host/`, `ftp:`…): a book
   never asks the network for anything, and neither do its readers' apps;
-- F003: a page size (`@page { size: … }`) no printer can print.
+- F003: a page size (`@page { size: … }`) no printer can print;
+- F004: in print.css, a length no page can hold (a side of more than `MAX_LENGTH_MM`, or a relative
+  length past `MAX_RELATIVE`), or a font size too small to lay out (below `MIN_FONT_MM`, `MIN_FONT_RELATIVE`):
+  the layout would run for hours or divide by zero.
 
 CSS is read with a real tokenizer (tinycss2, WeasyPrint's own), so escapes (`u\\rl(`, `\\68ttp`), string
 and bare URLs, `@import`, `@font-face` sources and `image-set()` are all seen as the renderer sees them.
@@ -42,6 +45,12 @@ NAMED_MM = {"a5": (148.0, 210.0), "a4": (210.0, 297.0), "a3": (297.0, 420.0), "b
             "legal": (215.9, 355.6), "ledger": (279.4, 431.8)}
 
 
+MAX_LENGTH_MM = 5000.0
+MAX_RELATIVE = 10000.0  # em, rem, ex, ch, %, vw, vh…
+MIN_FONT_MM = 0.1  # about 0.3 pt
+MIN_FONT_RELATIVE = 0.01
+
+
 def read_stylesheet(root: Path, name: str, report: Report) -> str | None:
     """`styles/NAME` of the book at `root`, checked; None when the book has none or it is refused
     (the reasons are in `report`)."""
@@ -73,6 +82,7 @@ def check_stylesheet(text: str, path: Path, root: Path, report: Report, print_sh
         for rule in rules:
             if getattr(rule, "type", "") == "at-rule" and rule.lower_at_keyword == "page" and rule.content:
                 _check_page_size(rule.content, path, report)
+        _check_lengths(rules, path, report)
 
 
 def _urls(values: Iterable[Any]) -> Iterator[tuple[str, Any]]:
@@ -141,6 +151,56 @@ def _check_page_size(content: list[Any], path: Path, report: Report) -> None:
             report.error(path, declaration.source_line, declaration.source_column, "F003",
                          f"page size {sides[0]:g} × {sides[1]:g} mm: a printed page is from {PAGE_MM[0]:g} to "
                          f"{PAGE_MM[1]:g} mm on each side")
+
+
+def _check_lengths(rules: list[Any], path: Path, report: Report) -> None:
+    """Every length of the print stylesheet's declarations (in rules, @page, @media…) within what a
+    page can hold, and every font size large enough to lay out (F004)."""
+    import tinycss2
+
+    def blocks(items: Iterable[Any]) -> Iterator[list[Any]]:
+        for item in items:
+            if getattr(item, "type", "") in ("qualified-rule", "at-rule") and item.content is not None:
+                yield item.content
+                yield from blocks(tinycss2.parse_blocks_contents(item.content, skip_comments=True,
+                                                                 skip_whitespace=True))
+
+    for content in blocks(rules):
+        for declaration in tinycss2.parse_blocks_contents(content, skip_comments=True, skip_whitespace=True):
+            if getattr(declaration, "type", "") != "declaration":
+                continue
+            for token in _tokens(declaration.value):
+                problem = _length_problem(token, declaration.lower_name == "font-size")
+                if problem:
+                    report.error(path, token.source_line, token.source_column, "F004",
+                                 f"`{declaration.name}: {token.serialize()}` {problem}")
+
+
+def _tokens(values: Iterable[Any]) -> Iterator[Any]:
+    for value in values:
+        yield value
+        yield from _tokens(getattr(value, "arguments", None) or getattr(value, "content", None) or [])
+
+
+def _length_problem(token: Any, font_size: bool) -> str | None:
+    kind = getattr(token, "type", "")
+    if kind not in ("dimension", "percentage"):
+        return None
+    unit = "%" if kind == "percentage" else token.lower_unit
+    size = abs(float(token.value))
+    if unit in MM:
+        size_mm = size * MM[unit]
+        if size_mm > MAX_LENGTH_MM:
+            return f"is longer than any page ({MAX_LENGTH_MM:g} mm at most)"
+        if font_size and 0 < size_mm < MIN_FONT_MM:
+            return f"is too small a type to set ({MIN_FONT_MM:g} mm, about 0.3 pt, at least)"
+    elif unit in ("em", "rem", "ex", "ch", "cap", "ic", "lh", "rlh", "%", "vw", "vh", "vmin", "vmax"):
+        scale = size / 100 if unit == "%" else size
+        if size > MAX_RELATIVE:
+            return f"is larger than any page can hold ({MAX_RELATIVE:g}{unit} at most)"
+        if font_size and 0 < scale < MIN_FONT_RELATIVE:
+            return f"is too small a type to set ({MIN_FONT_RELATIVE:g} em at least)"
+    return None
 
 
 def page_size_mm(values: list[Any]) -> tuple[float, float] | None:
