@@ -17,9 +17,11 @@ How the register says what is *not* a mention:
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,7 +99,8 @@ def load_register(path: Path | None, root: Path, report: Report) -> Register:
             report.error(path, line, col, "R004",
                          f"unknown key `{name}`{suggest(name, ('person', 'term', 'not_names'))}")
         elif name == "not_names":
-            if _check_field(path, (line, col), "not_names", value, list, report):
+            if _check_field(path, functools.partial(_key_position, lines, name, 1), "not_names", value, list,
+                            report):
                 register.not_names = tuple(value)
         elif not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             report.error(path, *(starts[name][0], 1) if starts[name] else (line, col), "R005",
@@ -138,24 +141,25 @@ def _key_position(lines: list[str], name: str, start: int) -> tuple[int, int]:
     return start, 1
 
 
-def _check_field(path: Path, where: tuple[int, int], name: str, value: Any, kind: type, report: Report) -> bool:
+def _check_field(path: Path, at: Callable[[], tuple[int, int]], name: str, value: Any, kind: type,
+                 report: Report) -> bool:
     """Whether a register value is of its field's type, holds something where it must, and carries no
-    character XML cannot; each problem reported at the field (R005, R006)."""
+    character XML cannot; each problem reported at the field (R005, R006; `at` finds it, only then)."""
     if not is_of_type(value, kind):
-        report.error(path, *where, "R005", f"`{name}` must be {type_name(kind)}, not {toml_type_name(value)}")
+        report.error(path, *at(), "R005", f"`{name}` must be {type_name(kind)}, not {toml_type_name(value)}")
         return False
     texts = value if isinstance(value, list) else [value] if isinstance(value, str) else []
     if name not in MAY_BE_EMPTY and (not texts if kind is list else False):
-        report.error(path, *where, "R005", f"`{name}` lists nothing")
+        report.error(path, *at(), "R005", f"`{name}` lists nothing")
         return False
     for text in texts:
         if not text.strip() and (kind is list or name not in MAY_BE_EMPTY):
-            report.error(path, *where, "R005", f"`{name}` holds an empty string" if kind is list
+            report.error(path, *at(), "R005", f"`{name}` holds an empty string" if kind is list
                          else f"`{name}` is empty")
             return False
         bad = gate.forbidden_character(text)
         if bad is not None:
-            report.error(path, *where, "R006", f"`{name}` holds {gate.describe(bad.group())}, which a book "
+            report.error(path, *at(), "R006", f"`{name}` holds {gate.describe(bad.group())}, which a book "
                          "cannot carry")
             return False
     return True
@@ -172,8 +176,8 @@ def _entry(kind: str, raw: dict[str, Any], path: Path, line: int, report: Report
                          f"unknown field `{name}` in [[{kind}]]{hint}")
     good = True
     for name, value in raw.items():
-        if name in schema and not _check_field(path, _key_position(lines, name, line), name, value,
-                                               schema[name][0], report):
+        if name in schema and not _check_field(path, functools.partial(_key_position, lines, name, line), name,
+                                               value, schema[name][0], report):
             good = False
     key = raw.get("key")
     if "key" in raw and not isinstance(key, str):  # reported as of the wrong type
