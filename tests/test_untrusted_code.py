@@ -110,3 +110,25 @@ def test_the_books_git_configuration_cannot_start_a_program(tmp_path, monkeypatc
     with zipfile.ZipFile(book / "dist" / "test-book.epub") as epub:
         opf = epub.read("EPUB/content.opf").decode()
     assert "2017-07-14T02:40:00Z" in opf  # the signed commit's time: git was still asked
+
+
+@pytest.mark.parametrize("loop", [
+    '{% for i in range(100000) %}{{ "x" * 1000000 }}{% endfor %}',  # 100 GB of output
+])
+def test_a_template_cannot_exhaust_the_machine(tmp_path, loop):
+    book = make_book(tmp_path, {"one.md": CHAPTER})
+    _override(book, "epub_title.html.j2", "<section>\n" + loop + "\n</section>\n")
+    [d] = build_fails(book, "T002")
+    assert (d["path"], d["line"]) == ("styles/templates/epub_title.html.j2", "2")
+
+
+def test_a_template_that_runs_too_long_is_stopped_where_it_stands(tmp_path, monkeypatch):
+    from publish.rendering import render
+
+    monkeypatch.setattr(render, "MAX_SECONDS", 3)  # the limit is 120 s; the loop below would run for hours
+    book = make_book(tmp_path, {"one.md": CHAPTER})
+    _override(book, "print.html.j2", "<html><body>\n{% for i in range(100000) %}{% for j in range(100000) %}"
+              "{% endfor %}{% endfor %}\n</body></html>\n")
+    [d] = build_fails(book, "T002")
+    assert (d["path"], d["line"]) == ("styles/templates/print.html.j2", "2")
+    assert "longer than 3 s" in d["msg"]

@@ -8,9 +8,13 @@ with a file of the same name in `styles/templates/` (Jinja2, StrictUndefined, au
 from __future__ import annotations
 
 import calendar
+import contextlib
 import os
+import signal
+import threading
+import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,19 +59,62 @@ def render_template(env: Environment, name: str, **values: Any) -> str:
     loader = env.loader
     assert isinstance(loader, BookTemplates)
     try:
-        return env.get_template(name).render(**values)
+        with _time_limit(MAX_SECONDS):
+            return _bounded(env.get_template(name), values)
     except TemplateSyntaxError as e:
         raise fail(e.filename or name, e.lineno, 1, "T001", f"template error: {e.message}", loader.root) from None
     except (BookError, click.ClickException):
         raise
     except Exception as e:  # a book's template failing at its own line; any other is publish's bug
         where = _book_frame(e, env)
+        if where is None and isinstance(e, SecurityError) and os.path.lexists(loader.folder / name):
+            where = (str(loader.folder / name), 1)  # stopped between two of its lines
         if where is None:
             raise
         code = "T002" if isinstance(e, SecurityError) else "T003"
         what = "tries what a template may not do" if code == "T002" else "fails"
         message = getattr(e, "message", None) or str(e)
         raise fail(where[0], where[1], 1, code, f"template {what}: {message}", loader.root) from None
+
+
+MAX_OUTPUT = 256 * 1024 * 1024  # characters a template may write (the pamphlet's print HTML: 1.5 million)
+MAX_SECONDS = 120  # a template's rendering time (the pamphlet's: a fraction of a second)
+
+
+def _bounded(template: Any, values: dict[str, Any]) -> str:
+    """The template's output, stopped once it grows past `MAX_OUTPUT` (a loop writing gigabytes)."""
+    pieces, size = [], 0
+    output = template.generate(**values)
+    for piece in output:
+        size += len(piece)
+        if size > MAX_OUTPUT:  # raised where the template stands, so its line is known
+            output.throw(SecurityError(f"writes more than {MAX_OUTPUT // (1024 * 1024)} million characters"))
+        pieces.append(piece)
+    return "".join(pieces)
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: int) -> Iterator[None]:
+    """Stop a template that runs longer than `seconds` (nested loops of a hundred thousand turns each)
+    with a `SecurityError` raised where it is. Signals reach the main thread only: elsewhere (the
+    preview's watcher) the template runs unbounded in time."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SecurityError(f"runs longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    started = time.monotonic()
+    pending, _ = signal.setitimer(signal.ITIMER_REAL, seconds)  # a caller's own alarm, if any: kept
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if pending:
+            signal.setitimer(signal.ITIMER_REAL, max(pending - (time.monotonic() - started), 0.001))
 
 
 def _book_frame(error: BaseException, env: Environment) -> tuple[str, int] | None:
