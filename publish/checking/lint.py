@@ -52,7 +52,7 @@ def lint(resolved: Resolved, report: Report) -> None:
                                "this figure has no text alternative: its caption stands in; describe the "
                                'picture with {alt="…"}, or write {alt=""} if it is decorative')
             if isinstance(block, m.Figure):
-                _resolution(block.image, manuscript.config.root, report)
+                _resolution(block.image, resolved.config.root, report)
             _quotes(m.plain_text(block.children), block.location, finder, report)
             for text in _running_text(block.children):
                 _name_like(text, known, flagged, block.location, finder, report)
