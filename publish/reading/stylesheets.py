@@ -167,8 +167,8 @@ def _check_lengths(rules: list[Any], path: Path, report: Report) -> None:
 
     for content in blocks(rules):
         for declaration in tinycss2.parse_blocks_contents(content, skip_comments=True, skip_whitespace=True):
-            if getattr(declaration, "type", "") != "declaration":
-                continue
+            if getattr(declaration, "type", "") != "declaration" or declaration.lower_name == "size":
+                continue  # a page's size: F003's
             for token in _tokens(declaration.value):
                 problem = _length_problem(token, declaration.lower_name == "font-size")
                 if problem:
