@@ -34,15 +34,18 @@ LIMITS = {"text": 32 * MIB, "config": 2 * MIB, "stylesheet": 4 * MIB, "template"
           "image": 128 * MIB, "font": 64 * MIB}
 
 # What XML 1.0 cannot carry or should not: C0 controls but tab, LF and CR; DEL and C1; surrogates;
-# noncharacters (U+FDD0–U+FDEF and the last two code points of every plane).
-FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-                       + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
-                                 for plane in range(17)) + "]")
+# noncharacters (U+FDD0–U+FDEF, and the last two code points of every plane: U+FFFE, U+1FFFF, …).
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # searched apart: a class of astral characters is slow
 
 
 def forbidden_character(text: str) -> re.Match[str] | None:
     """The first character of `text` that XML cannot carry (or should not: DEL, C1), if any."""
-    return FORBIDDEN.search(text)
+    found = FORBIDDEN.search(text)
+    for astral in ASTRAL.finditer(text, 0, found.start() if found else len(text)):
+        if ord(astral.group()) & 0xFFFE == 0xFFFE:  # U+1FFFE, U+1FFFF, … U+10FFFF
+            return astral
+    return found
 
 
 def describe(char: str) -> str:
