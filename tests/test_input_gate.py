@@ -184,3 +184,9 @@ def test_a_control_character_written_as_a_yaml_escape_is_located(tmp_path):
     [d] = build_fails(book, "M006")
     assert (d["path"], d["line"], d["col"]) == ("manuscript/one.md", "2", "1")
     assert "U+0001" in d["msg"]
+
+
+def test_empty_lists_the_register_allows_stay_allowed(tmp_path):
+    names = 'not_names = []\n\n' + PERSON + 'exclude = []\nsee_from = []\ndates = ""\n'
+    result = run("build", str(make_book(tmp_path, {"one.md": CHAPTER}, names=names)), "-f", "epub")
+    assert result.exit_code == 0, result.output

@@ -44,7 +44,7 @@ PERSON_FIELDS, TERM_FIELDS = set(PERSON_SCHEMA), set(TERM_SCHEMA)
 KEY_RE = re.compile(r"[a-z0-9][a-z0-9-]*", re.ASCII)
 MAX_KEY = 100
 # Fields that may be empty: a note or dates left blank say "none"
-MAY_BE_EMPTY = {"dates", "note", "exclude", "see_from"}
+MAY_BE_EMPTY = {"dates", "note", "exclude", "see_from", "not_names"}
 WORD = r"[\w\u00C0-\u024F]"
 
 
