@@ -22,12 +22,14 @@ from . import FORMATS
 from . import model as m
 from .diagnostics import BookError, Diagnostic, Report, SourceText, fail
 from .model import OutputFile, Written
+from .reading import gate
 from .reading.config import BookConfig, find_book, key_position, load_config, output_names, read_text
 from .reading.history import last_commit_time
 from .reading.names import load_register
 from .reading.parse import parse_part
 from .reading.printers import PRINTERS, Printer
 from .rendering.hyphenate import EXCEPTIONS_NAME, Exceptions
+from .rendering.render import check_templates
 from .resolving.glyphs import check_glyphs
 from .stages import Laid, Manuscript, Printed, Resolved
 
@@ -64,7 +66,8 @@ def read(book_dir: Path) -> Manuscript:
     report = Report(root)
     config = load_config(book_dir, report)
     register = load_register(config.names, root, report)
-    hyphenation = Exceptions.load(config.manuscript / EXCEPTIONS_NAME, report)
+    hyphenation = Exceptions.load(config.manuscript / EXCEPTIONS_NAME, report, root)
+    check_templates(root, report)  # the book's stylesheets and templates, through the gate
     sources: dict[Path, SourceText] = {}
     parts: list[m.Part] = []
     for index, path in enumerate(config.parts):
@@ -194,7 +197,8 @@ def _check_press_profile(formats: tuple[str, ...], config: BookConfig) -> None:
             output_condition(config.print.output_condition)
         except PressProfileMissing as e:
             toml = config.manuscript / "book.toml"
-            line, col = key_position(toml.read_text(encoding="utf-8").splitlines(), "print", "output_condition")
+            line, col = key_position(gate.lines(gate.read_text(toml, config.root, "config")), "print",
+                                     "output_condition")
             raise fail(toml, line, col, "E001", str(e)) from None
 
 

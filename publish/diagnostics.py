@@ -112,7 +112,8 @@ class SourceText:
     occurrence in a paragraph is found at its own place, not at the first."""
 
     def __init__(self, text: str):
-        self.lines = text.splitlines()
+        # Lines by LF alone, as markdown-it counts them (`splitlines` also splits at VT, FF, U+2028…).
+        self.lines = text.split("\n")
 
     def finder(self) -> Finder:
         """A fresh cursor (one a stage: parsing, mentions, the lint, the glyph check)."""

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
+from .diagnostics import BookError
+
 
 class WriterFailed(RuntimeError):
     """A writer running in a child process failed; the message carries its traceback."""
@@ -24,6 +26,8 @@ class WriterFailed(RuntimeError):
 def _run(work: Callable[[Connection], Any], conn: Connection) -> None:
     try:
         reply: tuple[str, Any] = ("ok", work(conn))
+    except BookError as e:  # the book's fault, found late (a template): its diagnostics, located
+        reply = ("book", e.diagnostics)
     except BaseException:  # noqa: BLE001 - everything goes back to the parent
         reply = ("error", traceback.format_exc())
     try:
@@ -54,6 +58,8 @@ class Child:
             status, value = "error", f"the writer process died (exit code {self._exit_code()})"
         self.process.join(timeout=5)  # it leaves as soon as its result is sent
         self.close()
+        if status == "book":
+            raise BookError(value)
         if status != "ok":
             raise WriterFailed(value)
         return value

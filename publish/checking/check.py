@@ -22,6 +22,7 @@ from pathlib import Path
 from ..build import lay_out, read, resolve, write
 from ..diagnostics import INFO, BookError, Report
 from ..printing.print_edition import report_loose_lines
+from ..reading import gate
 from ..reading.config import BookConfig, find_book, key_position, load_config, output_names
 from ..reading.printers import PRINTERS, Printer
 from .lint import lint
@@ -68,7 +69,7 @@ def check(book_dir: Path, printer: str | None = None, files: tuple[Path, ...] = 
     target = PRINTERS[printer or config.print.printer]
     if target.refuses(config.print.binding):
         toml = config.manuscript / "book.toml"
-        line, col = key_position(toml.read_text(encoding="utf-8").splitlines(), "print", "binding")
+        line, col = key_position(gate.lines(gate.read_text(toml, config.root, "config")), "print", "binding")
         report.error(toml, line, col, "C006", target.refuses(config.print.binding))
         _drop_accepted(report, config)
         return report, skipped
@@ -154,9 +155,9 @@ def _drop_accepted(report: Report, config: BookConfig) -> None:
     kept = []
     for item in report.items:
         path = Path(item.path) if Path(item.path).is_absolute() else config.root / item.path
-        try:
-            line = path.read_text(encoding="utf-8").splitlines()[item.line - 1]
-        except (OSError, UnicodeDecodeError, IndexError):
+        try:  # the book's own file, through the gate (never one outside the project, never a FIFO)
+            line = gate.lines(gate.read_text(path, config.root))[item.line - 1]
+        except (BookError, IndexError):
             line = ""
         if not any(code == item.code and text in line for code, text in accepted):
             kept.append(item)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import model as m
@@ -52,7 +53,7 @@ def lint(resolved: Resolved, report: Report) -> None:
                                "this figure has no text alternative: its caption stands in; describe the "
                                'picture with {alt="…"}, or write {alt=""} if it is decorative')
             if isinstance(block, m.Figure):
-                _resolution(block.image, report)
+                _resolution(block.image, resolved.config.root, report)
             _quotes(m.plain_text(block.children), block.location, finder, report)
             for text in _running_text(block.children):
                 _name_like(text, known, flagged, block.location, finder, report)
@@ -89,13 +90,12 @@ def printed_dpi(width_px: int, height_px: int) -> float:
     return width_px / width_in
 
 
-def _resolution(image: m.Image, report: Report) -> None:
+def _resolution(image: m.Image, root: Path, report: Report) -> None:
     if image.path is None or image.path.suffix.lower() == ".svg":
         return
-    from PIL import Image
+    from ..reading.images import image_size
 
-    with Image.open(image.path) as opened:
-        width, height = opened.size
+    width, height = image_size(image.path, root)
     dpi = printed_dpi(width, height)
     if dpi < MIN_DPI:
         loc = image.location

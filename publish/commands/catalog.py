@@ -342,9 +342,11 @@ def _opds2_contributors(contributors: list[tuple[str, tuple[str, ...]]]) -> dict
 
 def catalog_page(books: list[Published], title: str) -> str:
     """The catalogue as a web page (template `catalog.html.j2`)."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     from ..rendering.render import TEMPLATES
 
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined)
+    env = ImmutableSandboxedEnvironment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                                        undefined=StrictUndefined)  # publish's own templates, sandboxed all the same
     return env.get_template("catalog.html.j2").render(books=books, title=title, feed_type=FEED_TYPE)

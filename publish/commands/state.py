@@ -31,8 +31,20 @@ def fingerprint(book_dir: Path, formats: tuple[str, ...], strict: bool) -> str:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(folder)).encode())
-                digest.update(path.read_bytes())
+                digest.update(path.read_bytes() if folder == PACKAGE else _book_bytes(path, book_dir))
     return digest.hexdigest()
+
+
+def _book_bytes(path: Path, book_dir: Path) -> bytes:
+    """A book file's bytes through the gate (reading/gate.py); what it refuses, its reason (the build
+    reports it)."""
+    from ..diagnostics import BookError
+    from ..reading import gate
+
+    try:
+        return gate.read_bytes(path, book_dir, "image")
+    except BookError as e:
+        return str(e).encode()
 
 
 def up_to_date(out_dir: Path, print_: str) -> dict[str, Any] | None:

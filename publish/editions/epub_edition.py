@@ -16,6 +16,7 @@ from ..reading.assets import IMAGE_TYPES
 from ..reading.config import isbn_digits
 from ..reading.fonts import embedded_fonts, fallback_subsets
 from ..reading.images import optimised
+from ..reading.stylesheets import book_css
 from ..rendering.hyphenate import Hyphenator
 from ..rendering.render import (
     ASSETS,
@@ -29,6 +30,7 @@ from ..rendering.render import (
     epub_title,
     figure_list,
     index_links,
+    render_template,
 )
 from ..rendering.xhtml import page_break_marker
 from ..writers.epub import write_epub
@@ -69,19 +71,19 @@ def make_epub(resolved: Resolved, printed: Printed, cover: bytes) -> bytes:
         landmarks.append({"type": "loi", "href": "figures.xhtml", "title": config.figures.list_title})
     if has_index:
         landmarks.append({"type": "index", "href": "index.xhtml", "title": config.index.title})
-    nav = environment(config.root).get_template("nav.xhtml.j2").render(
-        lang=config.language, toc=toc, landmarks=landmarks, pages=pages)
+    nav = render_template(
+        environment(config.root), "nav.xhtml.j2", lang=config.language, toc=toc, landmarks=landmarks, pages=pages)
     css = (ASSETS / "epub.css").read_text(encoding="utf-8")
-    override = config.root / "styles" / "epub.css"
-    if override.is_file():
-        css += "\n" + override.read_text(encoding="utf-8")
+    override = book_css(config.root, "epub.css")  # checked by the gate and the URL policy
+    if override is not None:
+        css += "\n" + override
     fonts = [(path.name, path.read_bytes()) for path in embedded_fonts()]
     for extra in fallback_subsets(_book_text(book)):  # other scripts: the declared fallbacks, cut down
         fonts.append((extra.file_name, extra.data))
         css += f'\n@font-face {{ font-family: "{extra.family}"; src: url("../fonts/{extra.file_name}"); }}'
     metadata = _accessibility(config, has_index, bool(pages))
     modified = datetime.fromtimestamp(resolved.epoch, UTC)
-    images = [(image.epub_name, IMAGE_TYPES[image.path.suffix.lower()], optimised(image.path))
+    images = [(image.epub_name, IMAGE_TYPES[image.path.suffix.lower()], optimised(image.path, config.root))
               for image in resolved.images if image.path is not None]
     return write_epub(config, docs, nav, css, fonts, modified, metadata, images, cover)
 

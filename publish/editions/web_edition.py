@@ -21,7 +21,8 @@ from markupsafe import Markup
 from .. import model as m
 from ..reading.fonts import embedded_fonts
 from ..reading.images import optimised
-from ..rendering.render import ASSETS, FONTS_NAME, date_text, environment, source_statement
+from ..reading.stylesheets import book_css
+from ..rendering.render import ASSETS, FONTS_NAME, date_text, environment, render_template, source_statement
 from ..rendering.xhtml import Renderer, web_page
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def make_web(resolved: Resolved, printed: Printed | None = None, cover: bytes | 
     files: dict[str, bytes] = {}
 
     def page(template: str, name: str, **values: Any) -> None:
-        files[name] = env.get_template(template).render(site=site, page_name=name, **values).encode()
+        files[name] = render_template(env, template, site=site, page_name=name, **values).encode()
 
     from ..rendering.render import figure_list
 
@@ -71,15 +72,15 @@ def make_web(resolved: Resolved, printed: Printed | None = None, cover: bytes | 
         page("web_index.html.j2", INDEX_PAGE, groups=_index_groups(book, printed),
              previous=contents[-2] if len(contents) > 1 else None)
     css = (ASSETS / "web.css").read_text(encoding="utf-8")
-    override = config.root / "styles" / "web.css"
-    if override.is_file():
-        css += "\n" + override.read_text(encoding="utf-8")
+    override = book_css(config.root, "web.css")  # checked by the gate and the URL policy
+    if override is not None:
+        css += "\n" + override
     files["css/web.css"] = css.encode()
     for font in embedded_fonts():
         files[f"fonts/{font.name}"] = font.read_bytes()
     for image in resolved.images:
         if image.path is not None:
-            files[image.epub_name] = optimised(image.path)
+            files[image.epub_name] = optimised(image.path, config.root)
     if cover is not None:
         files["images/cover.png"] = cover
     return files

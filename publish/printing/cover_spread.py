@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from ..reading.config import BookConfig
 from ..rendering.barcode import barcode_html
-from ..rendering.render import cover_size_mm, cover_uri, date_text, environment
+from ..rendering.render import cover_size_mm, cover_uri, date_text, environment, render_template
 
 TRIM_MM = (148.0, 210.0)
 
@@ -79,8 +79,9 @@ def make_cover(config: BookConfig, styles: Any, pages: int, stamp: str) -> bytes
     from .layout import render
 
     spine = spine_mm(pages, config.print.paper, config.print.binding)
-    html = environment(config.root).get_template("cover_spread.html.j2").render(
-        book=config, barcode=barcode_html(config.isbn) if config.isbn else Markup(""),
+    html = render_template(
+        environment(config.root), "cover_spread.html.j2", book=config,
+        barcode=barcode_html(config.isbn) if config.isbn else Markup(""),
         cover_uri=cover_uri(config), cover_mm=cover_size_mm(config), spine_mm=spine,
         spine_text=spine >= SPINE_TEXT_MIN_MM, inside=config.print.binding == "saddle",
         date_text=date_text(config.date), timestamp=stamp)

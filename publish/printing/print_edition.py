@@ -24,9 +24,10 @@ from ..diagnostics import Report
 from ..engine.boxes import is_blank
 from ..engine.footnotes import overflowing_notes
 from ..model import PageMap
-from ..reading.config import BookConfig, read_text
+from ..reading.config import BookConfig
 from ..reading.fonts import font_dirs, space_em
 from ..reading.names import Register
+from ..reading.stylesheets import book_css
 from ..rendering.hyphenate import Exceptions, Hyphenator
 from ..rendering.render import ASSETS, index_placeholder, print_html, print_index
 from ..resolving.ids import assert_unique
@@ -63,8 +64,8 @@ def font_face_css() -> str:
 
 def book_stylesheet(config: BookConfig) -> dict[Path, str]:
     """The book's own print CSS (styles/print.css), if it has one."""
-    path = config.root / "styles" / "print.css"
-    return {path: read_text(path, path, config.root)} if path.is_file() else {}
+    text = book_css(config.root, "print.css")
+    return {config.root / "styles" / "print.css": text} if text is not None else {}
 
 
 def stylesheets(config: BookConfig) -> list[tuple[str, Path]]:

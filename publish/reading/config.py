@@ -7,8 +7,11 @@ The schema below is the reference: docs/book-toml.md is tested against it.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import functools
+import math
+import os
 import re
 import tomllib
 import typing
@@ -17,8 +20,9 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Report, fail
+from ..diagnostics import BookError, Report, fail
 from ..model import PART_ROLES
+from . import gate
 from .printers import PRINTERS
 
 CONFIG_NAME = "book.toml"
@@ -194,10 +198,25 @@ class Print:
     chapters: str = key('Where chapters after the first begin: on a `right`-hand page, on a new `page`, or `run-on` '
                         'under their heading (for sections of one text).', 'right', choices=('right', 'page', 'run-on'))
 
-DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+DATE_RE = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")  # ASCII digits: `\d` is any script's
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9._-]*", re.ASCII)
+MAX_SLUG = 100  # the outputs' file names are made of it
+BLEED_MM = (0.0, 25.0)  # no bleed up to far more than any printer asks (3-5 mm)
 # BCP 47: a 2- or 3-letter language (ISO 639: en, hu, pol), or x-/i- forms, then subtags (GB, Latn…).
 # Longer first subtags are valid syntax but name no language, and catch `English` or `Magyar`.
 LANGUAGE_TAG_RE = re.compile(r"([A-Za-z]{2,3}|[xXiI])(-[A-Za-z0-9]{1,8})*")
+
+
+def is_date(value: str) -> bool:
+    """Whether `value` is a year, a month or a day of the calendar, written 2016, 2016-10, 2016-10-23."""
+    if not DATE_RE.match(value):
+        return False
+    year, month, day = (value.split("-") + ["01", "01"])[:3]
+    try:
+        datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return True
 
 
 def is_language_tag(value: str) -> bool:
@@ -213,7 +232,7 @@ def isbn_digits(value: str) -> str:
 def is_isbn13(value: str) -> bool:
     """An ISBN-13, hyphens or spaces allowed: prefix 978/979 and the EAN-13 check digit."""
     digits = isbn_digits(value)
-    if not re.fullmatch(r"97[89]\d{10}", digits):
+    if not re.fullmatch(r"97[89][0-9]{10}", digits):  # ASCII digits: `\d` is any script's
         return False
     total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits[:12]))
     return (10 - total % 10) % 10 == int(digits[12])
@@ -348,33 +367,15 @@ def _toml_error_position(error: tomllib.TOMLDecodeError) -> tuple[int, int, str]
 
 
 def read_text(path: Path, report_path: Path, root: Path) -> str:
-    """A source file's text: UTF-8, no NUL bytes; otherwise a located error (C/S codes)."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise fail(report_path, 1, 1, "S001", "file not found", root) from None
-    except IsADirectoryError:
-        raise fail(report_path, 1, 1, "S001", "is a folder, not a file", root) from None
-    except OSError as e:
-        raise fail(report_path, 1, 1, "S001", f"cannot be read: {e.strerror}", root) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
-        raise fail(report_path, line, col, "S002",
-                   f"is not UTF-8 text (byte 0x{data[e.start]:02x}); save it as UTF-8", root) from None
-    if "\x00" in text:
-        i = text.index("\x00")
-        line = text.count("\n", 0, i) + 1
-        raise fail(report_path, line, i - text.rfind("\n", 0, i), "S003",
-                   "contains a NUL byte: is this a binary file?", root)
-    return text.removeprefix("\ufeff")
+    """A source file's text, through the gate (gate.py: inside the project, a regular file, UTF-8, no
+    character XML cannot carry); otherwise a located error (S codes)."""
+    del report_path  # the gate reports a file where it is named
+    return gate.read_text(path, root)
 
 
 def read_toml(path: Path, root: Path, code: str) -> tuple[dict[str, Any], str]:
     """A TOML file's data and text; invalid TOML is a located error with `code`."""
-    text = read_text(path, path, root)
+    text = gate.read_text(path, root, "config")
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as e:
@@ -386,12 +387,12 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
     """Read and validate `book_dir/manuscript/book.toml`; problems go to `report` (then raise)."""
     root = find_book(book_dir)
     path = root / MANUSCRIPT_DIR / CONFIG_NAME
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise fail(path, 1, 1, "C001",
                    f"no {MANUSCRIPT_DIR}/{CONFIG_NAME} in {book_dir} or any folder above it: is it a book "
                    "project? (`publish new DIR` creates one)", root)
     data, text = read_toml(path, root, "C002")
-    lines = text.splitlines()
+    lines = gate.lines(text)
     values: dict[str, Any] = {}
 
     def where(table: str, key: str) -> tuple[int, int]:
@@ -421,15 +422,9 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
                 values[name] = spec.default
                 continue
             value = section[key]
-            if isinstance(value, bool) and spec.type in (int, float, (int, float)):
-                ok = False
-            else:
-                ok = isinstance(value, spec.type)
-            if ok and spec.type is list:
-                ok = all(isinstance(v, str) for v in value)
-            if not ok:
+            if not is_of_type(value, spec.type):
                 report.error(path, *where(table, key), "C004",
-                             f"`{name}` must be {_type_name(spec.type)}, not {type(value).__name__}")
+                             f"`{name}` must be {type_name(spec.type)}, not {toml_type_name(value)}")
                 values[name] = spec.default
                 continue
             if spec.choices and any(v not in spec.choices for v in (value if isinstance(value, list) else [value])):
@@ -438,6 +433,12 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
                 value = spec.default
             if isinstance(value, str) and spec.required and not value.strip():
                 report.error(path, *where(table, key), "C005", f"`{name}` is empty")
+            for text in (value if isinstance(value, list) else [value]):
+                bad = gate.forbidden_character(text) if isinstance(text, str) else None
+                if bad is not None:
+                    report.error(path, *where(table, key), "C013",
+                                 f"`{name}` holds {gate.describe(bad.group())}, which a book cannot carry")
+                    value = spec.default
             values[name] = value
     _check_values(values, path, where, report, root)
     _check_roles(values.get("parts"), roles, path, lines, where, report)
@@ -571,15 +572,15 @@ def _book_config(root: Path, values: dict[str, Any]) -> BookConfig:
 
 def _check_values(values: dict[str, Any], path: Path, where: Callable[[str, str], tuple[int, int]],
                   report: Report, root: Path) -> None:
-    if isinstance(values.get("date"), str) and values["date"] and not DATE_RE.match(values["date"]):
+    if isinstance(values.get("date"), str) and values["date"] and not is_date(values["date"]):
         report.error(path, *where("", "date"), "C006",
-                     f"`date` must look like 2016, 2016-10 or 2016-10-23, not {values['date']!r}")
+                     f"`date` must be a date written 2016, 2016-10 or 2016-10-23, not {values['date']!r}")
     source_date = values.get("source.date")
-    if isinstance(source_date, str) and source_date and not DATE_RE.match(source_date):
+    if isinstance(source_date, str) and source_date and not is_date(source_date):
         report.error(path, *where("source", "date"), "C006",
-                     f"`source.date` must look like 2016, 2016-10 or 2016-10-23, not {source_date!r}")
+                     f"`source.date` must be a date written 2016, 2016-10 or 2016-10-23, not {source_date!r}")
     url = values.get("source.url")
-    if isinstance(url, str) and url and not re.fullmatch(r"https?://[^\s<>\"]+", url):
+    if isinstance(url, str) and url and not re.fullmatch(r"https?://[^\s<>\"]+", url, re.ASCII):
         report.error(path, *where("source", "url"), "C006",
                      f"`source.url` must be a web address (https://…), not {url!r}")
     language = values.get("language")
@@ -587,9 +588,15 @@ def _check_values(values: dict[str, Any], path: Path, where: Callable[[str, str]
         report.error(path, *where("", "language"), "C006",
                      f"`language` must be a language tag such as en-GB or hu, not {language!r}")
     slug = values.get("slug")
-    if isinstance(slug, str) and slug and not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", slug):
+    if isinstance(slug, str) and slug and (not SLUG_RE.fullmatch(slug) or len(slug) > MAX_SLUG):
         report.error(path, *where("", "slug"), "C006",
-                     f"`slug` must be lower-case letters, digits, '-', '_' or '.', not {slug!r}")
+                     f"`slug` must be at most {MAX_SLUG} lower-case letters (a-z), digits, '-', '_' or '.', "
+                     f"not {slug[:120]!r}")
+    bleed = values.get("print.bleed_mm")
+    if isinstance(bleed, (int, float)) and not (math.isfinite(bleed) and BLEED_MM[0] <= bleed <= BLEED_MM[1]):
+        report.error(path, *where("print", "bleed_mm"), "C006",
+                     f"`print.bleed_mm` must be a number from {BLEED_MM[0]:g} to {BLEED_MM[1]:g} (millimetres), "
+                     f"not {bleed!r}")
     isbn = values.get("isbn")
     if isinstance(isbn, str) and isbn and not is_isbn13(isbn):
         report.error(path, *where("", "isbn"), "C006",
@@ -608,16 +615,19 @@ def _check_values(values: dict[str, Any], path: Path, where: Callable[[str, str]
     parts = values.get("parts") or []
     if "parts" in values and values["parts"] is not None and not parts:
         report.error(path, *where("", "parts"), "C005", "`parts` lists no manuscript file")
-    seen = set()
+    seen: dict[Path, str] = {}
     for part in parts:
         line, col = where("", "parts")
         if not _check_inside(part, path, (line, col), report, root, "parts"):
             continue
         target = root / MANUSCRIPT_DIR / part
-        if part in seen:
-            report.error(path, line, col, "C008", f"part {part!r} is listed twice")
-        seen.add(part)
-        if not target.is_file():
+        same = target.resolve()  # `x.md`, `./x.md` and a link to x.md are one part
+        if same in seen:
+            also = "" if seen[same] == part else f" (as {seen[same]!r})"
+            report.error(path, line, col, "C008", f"part {part!r} is listed twice{also}")
+            continue
+        seen[same] = part
+        if not os.path.lexists(target):  # what is there but no file: the gate says what it is
             report.error(path, line, col, "C007",
                          f"part {part!r} does not exist (looked for {MANUSCRIPT_DIR}/{part})")
 
@@ -633,30 +643,35 @@ def _check_cover(relative: str, path: Path, pos: tuple[int, int], report: Report
     if not _check_inside(relative, path, pos, report, root, "cover"):
         return
     target = root / MANUSCRIPT_DIR / relative
-    if not target.is_file():
+    if not os.path.lexists(target):
         report.error(path, *pos, "C007", f"cover {relative!r} does not exist (looked for {MANUSCRIPT_DIR}/{relative})")
         return
     if target.suffix.lower() not in (".png", ".jpg", ".jpeg", ".pdf"):
         report.error(path, *pos, "C006", f"cover {relative!r} must be a PDF, PNG or JPEG file")
         return
+    try:
+        data = gate.read_bytes(target, root, "image")
+    except BookError as e:  # a folder, a FIFO, too large: said where the cover is named
+        [refused] = e.diagnostics
+        report.error(path, *pos, refused.code, f"cover {relative!r} {refused.message}")
+        return
     if target.suffix.lower() == ".pdf":
         from .images import pdf_page_size
 
-        page = pdf_page_size(target)
+        page = pdf_page_size(target, root)
         if page is None:
             report.error(path, *pos, "I005", f"cover {relative!r} is not a readable PDF")
             return
         width, height = page
         unit = "points"
     else:
-        problem = inspect_image(target)
+        problem = inspect_image(target, data)
         if problem is not None:
             report.error(path, *pos, problem[0], f"cover {relative!r} {problem[1]}")
             return
-        from PIL import Image
+        from .images import image_size
 
-        with Image.open(target) as image:
-            width, height = image.size
+        width, height = image_size(target, root)
         unit = "pixels"
     shape = width / height
     size = min(COVER_SIZES_MM, key=lambda s: abs(s[0] / s[1] - shape))
@@ -706,7 +721,7 @@ def find_book(start: Path) -> Path:
     repository). `start` when there is none: loading it then says where it looked."""
     start = start.resolve()
     for folder in (start, *start.parents):
-        if (folder / MANUSCRIPT_DIR / CONFIG_NAME).is_file():
+        if os.path.lexists(folder / MANUSCRIPT_DIR / CONFIG_NAME):
             return folder
     return start
 
@@ -716,9 +731,35 @@ def _known(table: str) -> list[str]:
     return keys + [t for t in SCHEMA if t] if table == "" else keys
 
 
-def _type_name(t: type | tuple[type, ...]) -> str:
+def is_of_type(value: Any, expected: type | tuple[type, ...]) -> bool:
+    """Whether a TOML value is of a key's type (`list`: a list of strings; a number is never a bool)."""
+    if isinstance(value, bool) and expected in (int, float, (int, float)):
+        return False
+    if not isinstance(value, expected):
+        return False
+    return not isinstance(value, list) or all(isinstance(v, str) for v in value)
+
+
+def type_name(t: type | tuple[type, ...]) -> str:
+    """A key's type as the diagnostics name it (`a list of strings`)."""
     names = {str: "a string", list: "a list of strings", bool: "true or false", int: "a number",
-             float: "a number"}
+             float: "a number", dict: "a table"}
     if isinstance(t, tuple):
         return "a number"
     return names.get(t, t.__name__)
+
+
+def toml_type_name(value: Any) -> str:
+    """What a TOML value is, as a user wrote it (`a number`, `a table`, `a list holding a number`)."""
+    if isinstance(value, list):
+        odd = next((v for v in value if not isinstance(v, str)), None)
+        return f"a list holding {toml_type_name(odd)}" if odd is not None else "a list of strings"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, str):
+        return "a string"
+    return f"a {type(value).__name__}"  # dates and times

@@ -18,11 +18,13 @@ The rules (docs/styling.md, "Hyphenation"):
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import Report
+from ..diagnostics import BookError, Report
+from ..reading import gate
 
 SHY = "\u00ad"
 WORD_JOINER = "\u2060"
@@ -50,11 +52,18 @@ class Exceptions:
     breaks: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path, report: Report) -> Exceptions:
+    def load(cls, path: Path, report: Report, root: Path | None = None) -> Exceptions:
+        """The exceptions list at `path` (none when there is no file), read through the gate; `root`:
+        the book project (the file's folder's parent when not given: `manuscript/..`)."""
         result = cls()
-        if not path.is_file():
+        if not os.path.lexists(path):
             return result
-        for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        try:
+            text = gate.read_text(path, root or path.parent.parent, "config")
+        except BookError as e:
+            report.items.extend(e.diagnostics)
+            return result
+        for number, raw in enumerate(gate.lines(text), 1):
             line = raw.split("#", 1)[0].strip()
             if not line:
                 continue

@@ -13,6 +13,7 @@ Mentions are `<span id="m-N">` in both, so index locators can point at them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TypeVar
 
@@ -23,6 +24,22 @@ from .hyphenate import Hyphenator
 from .pagebreaks import with_page_breaks
 
 B = TypeVar("B", m.Paragraph, m.Heading)
+
+# A run of characters with no break opportunity (space, hyphen, slash, soft hyphen) this long is wider
+# than any measure the print edition has: it gets a break opportunity every `LONG_PIECE` characters, the
+# last resort that keeps it on the page (the PDF never cuts off what the EPUB and the web edition show).
+LONG_RUN = re.compile("[^\\s\\-/<>&;\u00ad\u200b]{40,}")
+LONG_PIECE = 20
+
+
+def breakable(html: str) -> str:
+    """Escaped text with a zero-width space (a break opportunity that prints nothing, and one the
+    paragraph breaker sees inside the text: `<wbr>` would be a box of its own) every `LONG_PIECE`
+    characters of each run of `LONG_RUN` (a 200-letter word, a long code span)."""
+    def cut(run: re.Match[str]) -> str:
+        text = run.group()
+        return "\u200b".join(text[i:i + LONG_PIECE] for i in range(0, len(text), LONG_PIECE))
+    return LONG_RUN.sub(cut, html)
 
 
 class Renderer:
@@ -111,6 +128,13 @@ class Renderer:
             return self._web_inlines(nodes)
         return "".join(self.inline(n) for n in nodes)
 
+    def _text(self, node: m.Text) -> str:
+        if self.hyphenator is None or not self._breakable or self._foreign:
+            return str(escape(node.text))
+        if self.flavour == "epub":  # the app hyphenates; the book's exceptions hold where CSS allows
+            return self.hyphenator.exceptions_markup(node.text)
+        return str(escape(self.hyphenator.text(node.text, id(node) in self._paragraph_ends)))
+
     def _web_inlines(self, nodes: list[m.Inline]) -> str:
         """Web: a note call (a button, which a browser may move to the next line alone) is kept on
         the line of the word before it, inside one unbreakable span."""
@@ -131,13 +155,12 @@ class Renderer:
 
     def inline(self, node: m.Inline) -> str:
         if isinstance(node, m.Text):
-            if self.hyphenator is None or not self._breakable or self._foreign:
-                return str(escape(node.text))
-            if self.flavour == "epub":  # the app hyphenates; the book's exceptions hold where CSS allows
-                return self.hyphenator.exceptions_markup(node.text)
-            return str(escape(self.hyphenator.text(node.text, id(node) in self._paragraph_ends)))
+            if self.flavour == "print":
+                return breakable(self._text(node))
+            return self._text(node)
         if isinstance(node, m.Code):
-            return f"<code>{escape(node.text)}</code>"
+            code = str(escape(node.text))
+            return f"<code>{breakable(code) if self.flavour == 'print' else code}</code>"
         if isinstance(node, m.Break):
             return "<br/>\n" if node.hard else "\n"
         if isinstance(node, m.Styled):
