@@ -137,8 +137,8 @@ def test_people_named_only_in_notes_are_indexed(pamphlet):
     index = " ".join(t for t in page_texts(pamphlet["pdf"]) if "Index of names" in t)
     epub_index = " ".join("".join(documents(pamphlet["epub"])["index.xhtml"].itertext()).split())
     for person in ("Hegedüs, András", "Kána, Lőrinc"):
-        assert re.search(re.escape(person) + r", \d+n\d+", index), person
-        assert re.search(re.escape(person) + r", \d+n\d+", epub_index), person
+        assert re.search(re.escape(person) + r"( \([^)]*\))?, \d+n\d+", index), person
+        assert re.search(re.escape(person) + r"( \([^)]*\))?, \d+n\d+", epub_index), person
 
 
 def test_titles_of_works_are_italic_in_the_authors_text(pamphlet):
@@ -371,7 +371,7 @@ def test_every_note_rests_on_a_listed_source(pamphlet):
     for path in (ROOT / "manuscript").glob("*.md"):
         labels |= set(re.findall(r"^\[\^(ed-[\w-]+)\]:", path.read_text(encoding="utf-8"), re.M))
     register = tomllib.loads((ROOT / "manuscript" / "names.toml").read_text(encoding="utf-8"))
-    annotated = {e["key"]: e for kind in ("person", "term") for e in register.get(kind, []) if e.get("note")}
+    annotated = {e["key"]: e for kind in ("person", "term", "work") for e in register.get(kind, []) if e.get("note")}
     assert labels and labels <= set(footnote_rows), labels - set(footnote_rows)
     assert set(annotated) <= set(register_rows), set(annotated) - set(register_rows)
     for name, (_, cited) in footnote_rows.items():
@@ -379,8 +379,8 @@ def test_every_note_rests_on_a_listed_source(pamphlet):
     for name in annotated:
         assert register_rows[name] and set(register_rows[name]) <= keys, (name, set(register_rows[name]) - keys)
     # Every note the reader sees: an editor's note of the record, or a register note (its bold lead).
-    leads = {re.sub(r"[*]", "", e["display"]) + (f" ({e['dates']})" if e.get("dates") else ""): key
-             for key, e in annotated.items()}
+    leads = {re.sub(r"[*]", "", e.get("display") or e.get("title", ""))
+             + (f" ({e['dates']})" if e.get("dates") else ""): key for key, e in annotated.items()}
     numbers = {number for number, _ in footnote_rows.values()}
     for root in documents(pamphlet["epub"]).values():
         for aside in root.xpath("//x:aside[@epub:type='footnote']", namespaces=NS):

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import subprocess
 import zipfile
 from copy import deepcopy
+from pathlib import Path
 
 from conftest import ROLES, ROOT, copy_pamphlet, part_roles, run
 from epub_reading import NS, documents, package
 from pdf_reading import folio, page_texts
 from PIL import Image
+from pypdf import PdfReader
 
 
 def _letters(text: str) -> str:
@@ -51,7 +54,10 @@ def test_page_list_has_every_numbered_print_page(pamphlet):
     [page_list] = nav.xpath("//x:nav[@epub:type='page-list']", namespaces=NS)
     labels = [a.text for a in page_list.xpath(".//x:a", namespaces=NS)]
     printed = [folio(t) for t in page_texts(pamphlet["pdf"]) if folio(t)]
-    assert labels == [str(n) for n in range(1, int(printed[-1]) + 1)]
+    roman = [label for label in labels if not label.isdigit()]  # front matter with a role: vi, vii…
+    assert roman and all(re.fullmatch(r"[ivxlc]+", label) for label in roman)
+    assert set(roman) <= set(PdfReader(pamphlet["pdf"]).page_labels)  # the PDF calls those pages so
+    assert labels == roman + [str(n) for n in range(1, int(printed[-1]) + 1)]
     assert set(printed) <= set(labels)
 
 
@@ -147,9 +153,15 @@ def test_hungarian_words_are_marked(pamphlet):
 def _hashes(folder) -> dict[str, str]:
     """Every output's hash, read through the folder's links: the EPUB, the PDFs and each file of the web
     edition (not the set's own folder in .publish/, whose name is the build's)."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.relative_to(folder).parts[0] != ".publish" and
-            (p.suffix in (".epub", ".pdf") or p.relative_to(folder).parts[0] == "web")}
+    found = {}
+    for directory, folders, files in os.walk(folder, followlinks=True):
+        folders[:] = [f for f in folders if f != ".publish"]
+        for name in files:
+            path = Path(directory) / name
+            relative = path.relative_to(folder)
+            if path.suffix in (".epub", ".pdf") or relative.parts[0] == "web":
+                found[relative.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return dict(sorted(found.items()))
 
 
 def test_builds_are_reproducible_across_folders_and_times(tmp_path, pamphlet, monkeypatch):
