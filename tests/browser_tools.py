@@ -81,3 +81,27 @@ def ace_violations(epub: Path, report_dir: Path) -> tuple[str, list[dict]]:
                    "where": item.get("earl:testSubject", {}).get("url")}
                   for item in report["assertions"] for a in item.get("assertions", [])]
     return report["earl:result"]["earl:outcome"], violations
+
+
+def before_boxes(page, css_class: str) -> list[tuple[str, dict]]:
+    """The boxes of the `::before` pseudo-elements of the elements of `css_class` (which scripts cannot
+    measure), read through the DevTools protocol: (the element's id, {x, y, width, height})."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        root = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"]
+        boxes = []
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            attributes = dict(zip(node.get("attributes", [])[::2], node.get("attributes", [])[1::2], strict=True))
+            if css_class in attributes.get("class", "").split():
+                for pseudo in node.get("pseudoElements", []):
+                    if pseudo.get("pseudoType") == "before":
+                        quad = cdp.send("DOM.getBoxModel", {"nodeId": pseudo["nodeId"]})["model"]["border"]
+                        xs, ys = quad[0::2], quad[1::2]
+                        boxes.append((attributes.get("id", ""), {"x": min(xs), "y": min(ys), "width": max(xs) - min(xs),
+                                                                 "height": max(ys) - min(ys)}))
+            stack.extend(reversed(node.get("children", [])))
+        return boxes
+    finally:
+        cdp.detach()

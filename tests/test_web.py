@@ -13,13 +13,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from browser_tools import ARTIFACTS, AXE, CHROMIUM, axe_violations, chromium, serve
+from browser_tools import ARTIFACTS, AXE, CHROMIUM, axe_violations, before_boxes, chromium, serve
 from conftest import ROOT, make_book, run
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists() or not AXE.exists(),
                                 reason="chromium and axe-core: run ./install-system-packages --test")
 
 WIDTHS = (360, 1280)
+ALL_WIDTHS = (360, 768, 1280)
 
 
 @pytest.fixture(scope="module")
@@ -163,11 +164,34 @@ def test_print_page_numbers_are_the_epubs_page_list(site, pamphlet):
     epub_pages = re.findall(r'href="([^"#]+)#page-([^"]+)"', page_list)
     web_pages = {}
     for file in folder.glob("*.html"):
-        for label in re.findall(r'data-page="([^"]+)"', file.read_text(encoding="utf-8")):
+        for label in re.findall(r'<span class="pagebreak[^"]*" id="page-([^"]+)"', file.read_text(encoding="utf-8")):
             web_pages[label] = file.name
     assert len(epub_pages) >= 15
     web_name = {"index.xhtml": "names.html"}  # the EPUB's index is the site's names.html
     assert {label: web_name.get(name, name.replace(".xhtml", ".html")) for name, label in epub_pages} == web_pages
+
+
+def _intersect(a: dict, b: dict) -> bool:
+    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+
+
+@pytest.mark.parametrize("width", ALL_WIDTHS)
+def test_print_page_numbers_in_the_margin_never_overlap(site, browser, width):
+    """Each number's box as Chromium draws it: blank pages' numbers (which share the next page's
+    place) are one number, "2–3", never numbers drawn on top of each other."""
+    url, folder = site
+    seen = 0
+    for name in pages_of(folder):
+        page = open_page(browser, f"{url}/{name}", width)
+        boxes = before_boxes(page, "pagebreak")
+        seen += len(boxes)
+        for i, (first, a) in enumerate(boxes):
+            assert a["width"] > 0 and a["height"] > 0, (name, first)
+            for second, b in boxes[i + 1:]:
+                assert not _intersect(a, b), f"{name} at {width} px: the numbers of {first} and {second} overlap"
+        page.close()
+    assert seen >= 15
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -23,7 +23,7 @@ from ..reading.fonts import embedded_fonts
 from ..reading.images import optimised
 from ..reading.stylesheets import book_css
 from ..rendering.render import ASSETS, FONTS_NAME, date_text, environment, render_template, source_statement
-from ..rendering.xhtml import Renderer, web_page
+from ..rendering.xhtml import Renderer, page_break_markers, web_page
 
 if TYPE_CHECKING:
     from ..reading.config import BookConfig
@@ -64,7 +64,7 @@ def make_web(resolved: Resolved, printed: Printed | None = None, cover: bytes | 
     for number, part in enumerate(book.parts):
         previous = contents[number - 1] if number else {"href": "index.html", "title": config.title}
         following = contents[number + 1] if number + 1 < len(contents) else None
-        marker = "".join(_marker(label) for label in breaks.at_title.get(part.slug, ()))
+        marker = page_break_markers(list(breaks.at_title.get(part.slug, ())), "web")
         page("web_part.html.j2", web_page(part.file_name), part=part, page_start=Markup(marker),
              html=Markup(renderer.blocks(part.blocks)), notes=Markup(renderer.notes_section(part.notes)),
              previous=previous, following=following, role=m.PART_ROLES[part.role].aria if part.role else "")
@@ -84,12 +84,6 @@ def make_web(resolved: Resolved, printed: Printed | None = None, cover: bytes | 
     if cover is not None:
         files["images/cover.png"] = cover
     return files
-
-
-def _marker(label: str) -> str:
-    from ..rendering.xhtml import page_break_marker
-
-    return page_break_marker(label, "web")
 
 
 def _downloads(config: BookConfig, names: tuple[str, ...]) -> list[dict[str, str]]:
@@ -175,9 +169,9 @@ def _index_groups(book: m.Book, printed: Printed) -> list[dict[str, Any]]:
         for e in entries:
             rows.append({"heading": e.heading, "key": e.key, "dates": e.dates, "see": e.see,
                          "see_key": see_keys.get(e.see, ""),
-                         "pages": Markup("".join(_marker(label) for label in at_index.get(e.anchor, ()))),
+                         "pages": Markup(page_break_markers(list(at_index.get(e.anchor, ())), "web")),
                          "locators": links.get(e.key, [])})
-        groups.append({"letter": letter, "pages": Markup("".join(_marker(label) for label in
-                                                                   at_index.get(f"ixg-{letter}", ()))),
+        groups.append({"letter": letter, "pages": Markup(page_break_markers(list(at_index.get(f"ixg-{letter}", ())),
+                                                                            "web")),
                        "entries": rows})
     return groups

@@ -13,6 +13,7 @@ Mentions are `<span id="m-N">` in both, so index locators can point at them.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 from typing import TypeVar
@@ -140,6 +141,12 @@ class Renderer:
         the line of the word before it, inside one unbreakable span."""
         out: list[str] = []
         for i, node in enumerate(nodes):
+            if isinstance(node, m.PageBreak):  # a run of them (blank pages before a page): one number
+                if i and isinstance(nodes[i - 1], m.PageBreak):
+                    continue
+                run = list(itertools.takewhile(lambda n: isinstance(n, m.PageBreak), nodes[i:]))
+                out.append(page_break_markers([b.label for b in run if isinstance(b, m.PageBreak)], "web"))
+                continue
             if isinstance(node, m.NoteRef) and i and out:
                 before = nodes[i - 1]
                 if isinstance(before, m.Text):
@@ -268,11 +275,24 @@ class Renderer:
 
 def page_break_marker(label: str, flavour: str = "epub") -> str:
     """Where a page of the print edition begins (EPUB; web: its number shown in the margin)."""
-    label = escape(label)
     if flavour == "web":
-        return f'<span class="pagebreak" id="page-{label}" data-page="{label}"></span>'  # web.css shows it
+        return page_break_markers([label], "web")
+    label = escape(label)
     return (f'<span epub:type="pagebreak" role="doc-pagebreak" id="page-{label}" '
             f'aria-label="{label}"></span>')
+
+
+def page_break_markers(labels: list[str], flavour: str = "epub") -> str:
+    """The markers of print pages that begin at one place: a page and the blank pages before it.
+    EPUB: one marker each (the page-list links to every one). Web: ONE number in the margin for the
+    run ("2–3"), which would otherwise be drawn on top of each other, and an anchor for each page."""
+    if not labels:
+        return ""
+    if flavour != "web":
+        return "".join(page_break_marker(label, flavour) for label in labels)
+    shown = escape(labels[0] if len(labels) == 1 else f"{labels[0]}\u2013{labels[-1]}")
+    anchors = "".join(f'<span class="pagebreak-also" id="page-{escape(label)}"></span>' for label in labels[1:])
+    return f'<span class="pagebreak" id="page-{escape(labels[0])}" data-page="{shown}"></span>' + anchors  # web.css
 
 
 def web_page(epub_file: str) -> str:
