@@ -3,7 +3,8 @@
 Debian's chromium (no browser download: Playwright is pointed at /usr/bin/chromium), started as the
 machine's probe starts it (no background networking: the network is closed); axe-core from npm
 (tests/browser, installed by `./install-system-packages --test`), injected into each page; DAISY
-Ace from npm (the same folder), run on EPUBs with the same Chromium; a
+Ace from npm (the same folder), run on EPUBs with the same Chromium; foliate-js (Foliate's reading
+engine, the same folder), which opens EPUBs in that Chromium; a
 static server on loopback for a built folder. Screenshots go to `test-artifacts/` (or
 $PUBLISH_TEST_ARTIFACTS).
 """
@@ -21,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("PUBLISH_CHROMIUM", "/usr/bin/chromium"))
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 ACE = ROOT / "tests" / "browser" / "node_modules" / ".bin" / "ace-cli"  # DAISY Ace, from npm
+FOLIATE = ROOT / "tests" / "browser" / "node_modules" / "foliate-js"  # Foliate's reading engine, from npm
 ARTIFACTS = Path(os.environ.get("PUBLISH_TEST_ARTIFACTS", ROOT / "test-artifacts"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

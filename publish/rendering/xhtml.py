@@ -45,10 +45,12 @@ def breakable(html: str) -> str:
 
 class Renderer:
     def __init__(self, flavour: str, hyphenator: Hyphenator | None = None,
-                 page_breaks: dict[str, tuple[tuple[int, str], ...]] | None = None):
+                 page_breaks: dict[str, tuple[tuple[int, str], ...]] | None = None,
+                 pictures: dict[str, dict[str, str]] | None = None):
         assert flavour in ("print", "epub", "web")
         self.flavour = flavour
         self.page_breaks = page_breaks or {}  # EPUB and web: block id → where printed pages begin in it
+        self.pictures = pictures or {}  # web: an image's attributes by its name (src, width, height, srcset…)
         self.anchors = True  # False while writing a copy of a note (web pop-up): its ids are the list's
         self.hyphenator = hyphenator  # print: soft hyphens in paragraphs and notes; EPUB: the exceptions
         self._breakable = 0  # inside a paragraph (> 0), where words may be broken
@@ -182,6 +184,9 @@ class Renderer:
             return f'<a href="{escape(href)}"{title}>{self.inlines(node.children)}</a>'
         if isinstance(node, m.Image):
             src = node.path.as_uri() if self.flavour == "print" and node.path else node.epub_name
+            if node.epub_name in self.pictures:  # the web: its size, and the smaller copies to choose from
+                sized = "".join(f' {name}="{escape(value)}"' for name, value in self.pictures[node.epub_name].items())
+                return f'<img{sized} alt="{escape(node.alt)}"/>'
             return f'<img src="{escape(src)}" alt="{escape(node.alt)}"/>'
         if isinstance(node, m.Span):
             lang = f' lang="{escape(node.lang)}" xml:lang="{escape(node.lang)}"' if node.lang else ""
