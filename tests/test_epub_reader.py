@@ -57,7 +57,9 @@ FOLLOW = """async ([index, n]) => {
             displayed: !!box && box.width > 0 && box.height > 0
                        && doc.defaultView.getComputedStyle(target).visibility !== 'hidden',
             onPage: !!box && x >= shown.left && x <= shown.right && y >= shown.top && y <= shown.bottom,
-            opensNote: !!(target?.getAttribute('href') && doc.getElementById(target.getAttribute('href').slice(1)))}
+            opensNote: !!(target?.getAttribute('href') && doc.getElementById(target.getAttribute('href').slice(1))),
+            brackets: [target?.previousElementSibling, target?.nextElementSibling]
+                .map(b => b?.matches('.fn-bracket') ? b.textContent + b.getBoundingClientRect().width : null)}
 }"""
 
 
@@ -88,3 +90,4 @@ def test_every_note_locator_of_the_index_lands_on_the_notes_call(pamphlet, tmp_p
         assert re.fullmatch(r"\d+", where["text"].strip()), where  # the call's number …
         assert where["locator"].split("n")[1].startswith(where["text"].strip()), where  # … of the note named
         assert where["opensNote"], where  # and from there the note opens
+        assert where["brackets"] == ["[0", "]0"], where  # the call's brackets, for plain text: not seen

@@ -223,8 +223,13 @@ class Renderer:
                     f'popovertargetaction="hide">Close<span class="visually-hidden"> note {note.number}</span>'
                     '</button></span>')
         if self.flavour == "epub":
-            return (f'<a class="noteref" href="#{note.id}" id="{ref.id}" epub:type="noteref" '
-                    f'role="doc-noteref">{note.number}</a>')
+            # The brackets are for converters and readers that drop the styles (plain text, Pandoc,
+            # Calibre's text output): "CWI[1]", not "CWI1". epub.css makes them take no room; screen
+            # readers skip them. Outside the link: a link with an element in it opens no pop-up in
+            # Apple Books (docs/epub.md).
+            return (f'<span class="fn-bracket" aria-hidden="true">[</span>'
+                    f'<a class="noteref" href="#{note.id}" id="{ref.id}" epub:type="noteref" '
+                    f'role="doc-noteref">{note.number}</a><span class="fn-bracket" aria-hidden="true">]</span>')
         if ref is not note.refs[0]:
             # A second call of the same note: a plain reference mark linking to it.
             return f'<a class="fn-again" id="{ref.id}" href="#{note.id}">{note.number}</a>'
