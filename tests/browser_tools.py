@@ -23,6 +23,7 @@ CHROMIUM = Path(os.environ.get("PUBLISH_CHROMIUM", "/usr/bin/chromium"))
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 ACE = ROOT / "tests" / "browser" / "node_modules" / ".bin" / "ace-cli"  # DAISY Ace, from npm
 FOLIATE = ROOT / "tests" / "browser" / "node_modules" / "foliate-js"  # Foliate's reading engine, from npm
+LIGHTHOUSE = ROOT / "tests" / "browser" / "node_modules" / ".bin" / "lighthouse"  # Google's page audit, from npm
 ARTIFACTS = Path(os.environ.get("PUBLISH_TEST_ARTIFACTS", ROOT / "test-artifacts"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -83,6 +84,19 @@ def ace_violations(epub: Path, report_dir: Path) -> tuple[str, list[dict]]:
                    "where": item.get("earl:testSubject", {}).get("url")}
                   for item in report["assertions"] for a in item.get("assertions", [])]
     return report["earl:result"]["earl:outcome"], violations
+
+
+def lighthouse(url: str, report: Path) -> dict:
+    """Lighthouse's report on a page as a phone sees it (its default: a mid-range phone on a slow
+    4G network, simulated), run in Debian's chromium with the network closed."""
+    import json
+    import subprocess
+
+    flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
+    subprocess.run([str(LIGHTHOUSE), url, f"--chrome-flags={flags}", "--output=json", f"--output-path={report}",
+                    "--quiet", "--form-factor=mobile"], env=dict(os.environ, CHROME_PATH=str(CHROMIUM)),
+                   check=True, capture_output=True, timeout=300)
+    return json.loads(report.read_text(encoding="utf-8"))
 
 
 def before_boxes(page, css_class: str) -> list[tuple[str, dict]]:

@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from browser_tools import CHROMIUM, chromium, serve
+from browser_tools import CHROMIUM, LIGHTHOUSE, chromium, lighthouse, serve
 from conftest import make_book, run
 from fontTools.ttLib import TTFont
 
@@ -209,3 +209,23 @@ def test_a_base_url_that_is_no_address_is_refused(tmp_path):
     assert re.search(r"error\[C006\]: `web\.downloads` lists 'press'", result.output), result.output
     assert "Traceback" not in result.output
     assert not (Path(book) / "dist").exists()
+
+
+@pytest.mark.skipif(not LIGHTHOUSE.exists(), reason="lighthouse: run ./install-system-packages --test")
+def test_lighthouse_on_a_phone_finds_nothing_to_fix_on_any_page(alone, tmp_path):
+    """Lighthouse's accessibility, best-practice and SEO audits all pass, its layout shift is within
+    the target and its page weight under 250 KB with the cover. Its performance score, a timing on a
+    shared machine, is not asserted (speed targets live in bench/): docs/web.md gives it."""
+    base, folder = alone
+    found = {}
+    for name in sorted(p.name for p in folder.glob("*.html")):
+        report = lighthouse(f"{base}/{name}", tmp_path / f"{name}.json")
+        assert report.get("runtimeError") is None, (name, report["runtimeError"])
+        scores = {key: category["score"] for key, category in report["categories"].items()}
+        shift = report["audits"]["cumulative-layout-shift"]["numericValue"]
+        weight = report["audits"]["total-byte-weight"]["numericValue"]
+        if (scores["accessibility"], scores["best-practices"], scores["seo"]) != (1, 1, 1) or shift > MAX_SHIFT \
+                or weight > MAX_WEIGHT:
+            failed = [audit["title"] for audit in report["audits"].values() if audit.get("score") == 0]
+            found[name] = scores | {"layout shift": shift, "bytes": weight, "failed": failed}
+    assert found == {}
