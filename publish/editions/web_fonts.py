@@ -88,11 +88,32 @@ def _font_from_bytes(data: bytes) -> Any:
     return TTFont(io.BytesIO(data), recalcTimestamp=False)
 
 
+CUT_VERSION = "1"  # of _woff2_subset's options: a change makes the kept cuts stale
+
+
 @lru_cache(maxsize=8)
 def _cut(path: str, unicodes: tuple[int, ...]) -> bytes:
-    """A face cut to `unicodes`, as WOFF2: 1–3 s for the three faces, so kept for the process's next
-    build of the same characters (`publish preview` rebuilds the site on every save)."""
-    return _woff2_subset(open_font(Path(path), recalcTimestamp=False), list(unicodes))
+    """A face cut to `unicodes`, as WOFF2. Cutting the three faces takes 1–3 s, so each cut is kept:
+    for the process (`publish preview` rebuilds the site on every save) and in a folder of the
+    machine's temporary files, by a hash of the face, the characters and the options (the same
+    bytes as a new cut: the cut is deterministic; written atomically, so never read half-written)."""
+    import hashlib
+    import os
+    import tempfile
+
+    data = Path(path).read_bytes()
+    key = hashlib.sha256(data + repr((unicodes, CUT_VERSION)).encode()).hexdigest()[:32]
+    folder = Path(tempfile.gettempdir()) / f"publish-web-fonts-{os.getuid() if hasattr(os, 'getuid') else 0}"
+    kept = folder / f"{key}.woff2"
+    if kept.is_file():
+        return kept.read_bytes()
+    cut = _woff2_subset(_font_from_bytes(data), list(unicodes))
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    with os.fdopen(fd, "wb") as f:
+        f.write(cut)
+    os.replace(tmp, kept)
+    return cut
 
 
 def _woff2_subset(font: Any, unicodes: list[int]) -> bytes:
