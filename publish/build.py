@@ -167,6 +167,8 @@ def write(laid: Laid, formats: tuple[str, ...] = FORMATS, keep_html: bool = Fals
 
             made = reader_files(resolved, laid.printed, _cover(laid), wanted, downloads)
         files += made
+    if "web" in wanted:  # the downloads the web edition offers, in web/ itself: a site of its own
+        files += [OutputFile("web", f"web/{f.name}", f.data) for f in list(files) if f.kind in config.web.downloads]
     if keep_html:
         files += _debug_html(laid, made)
     return Written(tuple(files))

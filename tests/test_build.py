@@ -122,14 +122,14 @@ def as_declared(paragraph: str) -> str:
 
 
 def _epub_paragraphs(epub) -> list[str]:
-    """The text of every paragraph of the parts, without the editors' note calls."""
+    """The text of every paragraph of the parts, without the editors' note calls (and their hidden brackets)."""
     texts = []
     for name, root in sorted(documents(epub).items()):
         if not name[:2].isdigit():
             continue
         root = deepcopy(root)
-        for note in root.xpath("//x:a[@epub:type='noteref'] | //x:section[@epub:type='footnotes']",
-                               namespaces=NS):
+        for note in root.xpath("//x:a[@epub:type='noteref'] | //x:section[@epub:type='footnotes'] "
+                               "| //x:span[@class='fn-bracket']", namespaces=NS):
             tail = note.tail or ""
             parent = note.getparent()
             previous = note.getprevious()

@@ -60,8 +60,9 @@ def test_editorial_table_matches_the_built_book(pamphlet):
             for node in paragraph.iter():
                 if node is call:
                     break
-                if node.tag == f"{{{NS['x']}}}a" and node.get(f"{{{NS['epub']}}}type") == "noteref":
-                    before.append(node.tail or "")  # another call: its number is not text
+                if node.tag == f"{{{NS['x']}}}a" and node.get(f"{{{NS['epub']}}}type") == "noteref" or (
+                        node.get("class") == "fn-bracket"):
+                    before.append(node.tail or "")  # another call, a call's hidden bracket: not text
                     continue
                 before += [node.text or "", node.tail or ""] if node is not paragraph else [node.text or ""]
             called_after[call.text] = " ".join("".join(before).split())

@@ -4,8 +4,9 @@ Input: folders to search for book projects (a folder holding `manuscript/book.to
 folder. Output, in the output folder: `books/<slug>/` with each book's own outputs (EPUB, PDFs, web
 edition, cover and thumbnail), `catalog.xml` (an OPDS 1.2 acquisition feed, for reading apps),
 `catalog.json` (the same as OPDS 2.0) and `index.html` (the catalogue as a web page). Every link is
-relative, so the folder can be copied to any web server. A book that fails to build is reported with
-its diagnostics and left out; the others are still published.
+relative, so the folder can be copied to any web server, but the feeds' own (`self`, `start`), which
+`--base-url` makes absolute. A book that fails to build is reported with its diagnostics and left
+out; the others are still published. Folders that are not searched and hold a book are listed.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..diagnostics import BookError
 
-SKIP = {"dist", "node_modules", "__pycache__", "catalog"}
+SKIP = {"dist": "a book's outputs", "node_modules": "npm packages", "__pycache__": "Python's cache",
+        "catalog": "a catalogue's outputs", "site-packages": "installed Python packages",
+        "dist-packages": "installed Python packages"}
 THUMBNAIL_HEIGHT_PX = 360
 ACQUISITION = "http://opds-spec.org/acquisition/open-access"
 FEED_TYPE = "application/atom+xml;profile=opds-catalog;kind=acquisition"
@@ -47,6 +50,7 @@ class Published:
     updated: str
     files: dict[str, str] = field(default_factory=dict)  # kind → path: epub, pdf, web, cover, thumbnail
     contributors: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # name, MARC relator roles
+    subjects: tuple[str, ...] = ()  # book.toml's keywords
 
 
 @dataclass
@@ -55,29 +59,106 @@ class Failed:
     diagnostics: list[str]
 
 
-def find_books(folders: list[Path]) -> list[Path]:
-    """Every book project below the folders (a folder with manuscript/book.toml), sorted; outputs,
-    hidden folders and dependencies are not searched."""
-    found = set()
+@dataclass
+class Skipped:
+    """A book project found where books are not looked for, and why."""
+
+    book: Path
+    reason: str
+
+
+@dataclass
+class Found:
+    books: list[Path]  # the book projects, by their root folders, sorted
+    skipped: list[Skipped]
+
+
+def discover(folders: list[Path]) -> Found:
+    """The book projects in the folders: each folder that holds `manuscript/book.toml` at its top (a
+    book's root; what is inside a book is its own, never another book: a copy of this repository is
+    one book, not also its package's scaffold). Not searched, and the books they hold listed as
+    skipped: hidden folders, outputs, dependencies (`node_modules`, `site-packages`), virtual
+    environments (a `pyvenv.cfg`) and Python packages (an `__init__.py`: an installed `publish/`,
+    whose scaffold is a template, not a book)."""
+    books: set[Path] = set()
+    skipped: dict[Path, str] = {}
     for folder in folders:
-        for toml in folder.rglob("manuscript/book.toml"):
-            inside = toml.relative_to(folder).parts[:-2]
-            if not any(part.startswith(".") or part in SKIP for part in inside):
-                found.add(toml.parent.parent.resolve())
-    return sorted(found)
+        for top, dirs, files in os.walk(folder):
+            here = Path(top)
+            reason = "" if here == folder else _not_searched(here, files)
+            if reason:
+                for toml in _book_tomls(here):
+                    skipped.setdefault(toml.parent.parent.resolve(), f"inside {here} ({reason})")
+                dirs.clear()
+                continue
+            if (here / MANUSCRIPT / "book.toml").is_file():
+                books.add(here.resolve())
+                for toml in _book_tomls(here):  # a book's own folders: its manuscript, styles, outputs
+                    if toml.parent.parent != here:
+                        skipped.setdefault(toml.parent.parent.resolve(), f"inside the book project {here}")
+                dirs.clear()
+                continue
+            dirs.sort()
+    return Found(sorted(books), [Skipped(book, why) for book, why in sorted(skipped.items()) if book not in books])
+
+
+def find_books(folders: list[Path]) -> list[Path]:
+    """Every book project in the folders (`discover`), sorted."""
+    return discover(folders).books
+
+
+MANUSCRIPT = "manuscript"
+
+
+def _not_searched(folder: Path, files: list[str]) -> str:
+    """Why books are not looked for in `folder` ("" when they are)."""
+    if folder.name.startswith("."):
+        return "a hidden folder"
+    if folder.name in SKIP:
+        return SKIP[folder.name]
+    if "pyvenv.cfg" in files:
+        return "a virtual environment"
+    if "__init__.py" in files:
+        return "a Python package"
+    return ""
+
+
+def site_address(value: str) -> str:
+    """A catalogue's address as given (`https://example.org/books`) → with its closing slash; ValueError
+    when it is not an absolute http(s) address without query or fragment."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"{value!r} is not an absolute http(s) address such as https://example.org/books/")
+    return value if value.endswith("/") else value + "/"
+
+
+def _book_tomls(folder: Path) -> list[Path]:
+    """Every manuscript/book.toml below a folder that is not searched (to say what was left out);
+    version control's and caches' folders, which hold no book, not opened."""
+    found = []
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in (".git", "__pycache__"))
+        if Path(top).name == MANUSCRIPT and "book.toml" in files:
+            found.append(Path(top) / "book.toml")
+    return found
 
 
 def build_catalog(folders: list[Path], out: Path, title: str, timeout: float = DEFAULT_TIMEOUT,
-                  echo: Callable[[str], None] = lambda line: None) -> tuple[list[Published], list[Failed]]:
+                  echo: Callable[[str], None] = lambda line: None,
+                  base_url: str = "") -> tuple[list[Published], list[Failed]]:
     """Every book under `folders`, each built in a process of its own (at most one per core, each
-    stopped after `timeout` seconds), and the catalogue of those that built."""
+    stopped after `timeout` seconds), and the catalogue of those that built. `base_url`: the
+    catalogue's address (`https://example.org/books/`): the feeds' own links (`self`, `start`) are
+    then absolute, as reading apps need to resolve the others."""
     books, failed = _distinct_slugs(find_books(folders))
     results = run_books(books, out, timeout, echo)
     published = [r for r in results if isinstance(r, Published)]
     failed += [r for r in results if isinstance(r, Failed)]
     published, unreadable = _well_formed(published)
     failed += unreadable
-    _commit_catalogue(published, out, title)
+    _commit_catalogue(published, out, title, base_url)
     return published, failed
 
 
@@ -204,7 +285,7 @@ def _publish_one(book_dir: Path, target: Path, out: Path) -> Published | Failed:
     _, stamp = timestamp(config, os.environ.get("SOURCE_DATE_EPOCH"))
     return Published(config.slug, config.identifier, config.title, config.subtitle, config.author,
                      config.publisher, config.language, config.date, config.description or config.subtitle,
-                     stamp, files, [(c.name, c.roles) for c in config.contributors])
+                     stamp, files, [(c.name, c.roles) for c in config.contributors], config.keywords)
 
 
 def _well_formed(books: list[Published]) -> tuple[list[Published], list[Failed]]:
@@ -223,13 +304,13 @@ def _well_formed(books: list[Published]) -> tuple[list[Published], list[Failed]]
     return kept, failed
 
 
-def _commit_catalogue(published: list[Published], out: Path, title: str) -> None:
+def _commit_catalogue(published: list[Published], out: Path, title: str, base_url: str = "") -> None:
     """The feeds, the web page and the thumbnails, swapped in as one set (publish.outputs)."""
     from ..model import OutputFile, Written
     from ..outputs import commit
 
-    files = [OutputFile("catalogue", "catalog.xml", opds_feed(published, title).encode()),
-             OutputFile("catalogue", "catalog.json", opds2_feed(published, title).encode()),
+    files = [OutputFile("catalogue", "catalog.xml", opds_feed(published, title, base_url).encode()),
+             OutputFile("catalogue", "catalog.json", opds2_feed(published, title, base_url).encode()),
              OutputFile("catalogue", "index.html", catalog_page(published, title).encode())]
     for book in published:
         if "thumbnail" in book.files:
@@ -257,9 +338,10 @@ def _updated(books: list[Published]) -> str:
     return max((b.updated for b in books), default=datetime(1970, 1, 1, tzinfo=UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
-def opds_feed(books: list[Published], title: str) -> str:
-    """An OPDS 1.2 acquisition feed (Atom, RFC 4287): each book with its cover, thumbnail, web edition
-    and open-access acquisition links to its EPUB and PDF."""
+def opds_feed(books: list[Published], title: str, base_url: str = "") -> str:
+    """An OPDS 1.2 acquisition feed (Atom, RFC 4287): each book with its subjects (Atom categories),
+    cover, thumbnail, web edition and open-access acquisition links to its EPUB and PDF; its own
+    links absolute when `base_url` gives the catalogue's address."""
     entries = []
     for b in books:
         links = [f'    <link rel="alternate" type="text/html" href={quoteattr(b.files["web"])}/>']
@@ -276,6 +358,8 @@ def opds_feed(books: list[Published], title: str) -> str:
         contributors = "".join(f'\n    <contributor opf:role="{role}"><name>{escape(name)}</name></contributor>'
                                for name, roles in b.contributors for role in roles)
         summary = f"\n    <summary type=\"text\">{escape(b.summary)}</summary>" if b.summary else ""
+        summary += "".join(f"\n    <category term={quoteattr(subject)} label={quoteattr(subject)}/>"
+                           for subject in b.subjects)
         entries.append(f"""  <entry>
     <id>{escape(b.identifier)}</id>
     <title>{escape(full_title)}</title>
@@ -293,16 +377,17 @@ xmlns:opds="http://opds-spec.org/2010/catalog" xmlns:opf="http://www.idpf.org/20
   <title>{escape(title)}</title>
   <updated>{_updated(books)}</updated>
   <author><name>{escape(title)}</name></author>
-  <link rel="self" type="{FEED_TYPE}" href="catalog.xml"/>
-  <link rel="start" type="{FEED_TYPE}" href="catalog.xml"/>
-  <link rel="alternate" type="text/html" href="index.html"/>
+  <link rel="self" type="{FEED_TYPE}" href={quoteattr(base_url + "catalog.xml")}/>
+  <link rel="start" type="{FEED_TYPE}" href={quoteattr(base_url + "catalog.xml")}/>
+  <link rel="alternate" type="text/html" href={quoteattr(base_url + "index.html")}/>
 {chr(10).join(entries)}
 </feed>
 """
 
 
-def opds2_feed(books: list[Published], title: str) -> str:
-    """The same catalogue as an OPDS 2.0 feed (JSON)."""
+def opds2_feed(books: list[Published], title: str, base_url: str = "") -> str:
+    """The same catalogue as an OPDS 2.0 feed (JSON): subjects as `subject`, its `self` link absolute
+    when `base_url` gives the catalogue's address."""
     publications = []
     for b in books:
         links = [{"rel": ACQUISITION, "href": b.files[kind], "type": media}
@@ -310,16 +395,20 @@ def opds2_feed(books: list[Published], title: str) -> str:
         links.append({"rel": "alternate", "href": b.files["web"], "type": "text/html"})
         images = [{"href": b.files[kind], "type": "image/png"} for kind in ("thumbnail", "cover") if kind in b.files]
         metadata: dict[str, Any] = {"@type": "http://schema.org/Book", "identifier": b.identifier, "title": b.title,
-                    "author": b.author, "publisher": b.publisher, "language": b.language, "published": b.date,
-                    "modified": b.updated}
+                    "author": b.author, "publisher": b.publisher, "language": b.language, "modified": b.updated}
+        if len(b.date) == 10:  # the schema's `published` is a whole date: 2016 or 2016-10 is only in OPDS 1.2
+            metadata["published"] = b.date
         metadata |= _opds2_contributors(b.contributors)
         if b.subtitle:
             metadata["subtitle"] = b.subtitle
         if b.summary:
             metadata["description"] = b.summary
+        if b.subjects:
+            metadata["subject"] = [{"name": subject} for subject in b.subjects]
         publications.append({"metadata": metadata, "links": links, "images": images})
     feed = {"metadata": {"title": title, "modified": _updated(books)},
-            "links": [{"rel": "self", "href": "catalog.json", "type": "application/opds+json"}],
+            "links": [{"rel": "self", "href": base_url + "catalog.json", "type": "application/opds+json"},
+                      {"rel": "alternate", "href": base_url + "index.html", "type": "text/html"}],
             "publications": publications}
     return json.dumps(feed, ensure_ascii=False, indent=1) + "\n"
 

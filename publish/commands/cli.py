@@ -189,17 +189,26 @@ def preview(book_dir: Path, port: int, once: bool) -> None:
 @click.option("--title", default="Catalogue", show_default=True, help="The catalogue's title.")
 @click.option("--timeout", default=900.0, show_default=True, type=click.FloatRange(min=1),
               help="Seconds one book's build may take; a book still building then is stopped and left out.")
-def catalog(folders: tuple[Path, ...], out_dir: Path, title: str, timeout: float) -> None:
+@click.option("--base-url", default="", metavar="URL",
+              help="The catalogue's address (https://example.org/books/): the feeds' own links become absolute.")
+def catalog(folders: tuple[Path, ...], out_dir: Path, title: str, timeout: float, base_url: str) -> None:
     """Build every book project under FOLDERS, in parallel, into a catalogue.
 
     Writes OUT/books/<slug>/ (each book's outputs), OUT/catalog.xml (an OPDS 1.2 feed that reading
     apps can browse), OUT/catalog.json (OPDS 2.0) and OUT/index.html. A book with errors is reported
     and left out; the others are published. Exit status 1 if any book failed.
     """
-    from .catalog import build_catalog
+    from .catalog import build_catalog, discover, site_address
 
+    if base_url:
+        try:
+            base_url = site_address(base_url)
+        except ValueError as e:
+            raise click.BadParameter(str(e), param_hint="--base-url") from None
+    for skipped in discover(list(folders)).skipped:
+        click.echo(f"skipped {skipped.book}: {skipped.reason}")
     published, failed = build_catalog(list(folders), out_dir, title, timeout,
-                                      echo=lambda line: click.echo(line, err=True))
+                                      echo=lambda line: click.echo(line, err=True), base_url=base_url)
     for failure in failed:
         click.secho(f"{failure.book}: not in the catalogue:", err=True, fg="red")
         for line in failure.diagnostics:

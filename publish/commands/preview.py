@@ -88,7 +88,7 @@ class Session:
         """The web edition from the manuscript alone: no layout, so no print page numbers, the last
         full build's cover and index of names kept until the next one."""
         from ..build import read, resolve
-        from ..editions.web_edition import INDEX_PAGE, make_web
+        from ..editions.web_edition import INDEX_PAGE, download_files, make_web
         from ..model import OutputFile, Written
         from ..outputs import commit
 
@@ -103,6 +103,9 @@ class Session:
         cover = cover_file.read_bytes() if cover_file.is_file() else None
         downloads = tuple(p.name for p in self.out.glob("*") if p.suffix in (".pdf", ".epub"))
         files = make_web(resolved, None, cover, downloads)
+        for name in download_files(resolved.config).values():  # the last full build's, as web/ holds them
+            if (self.out / name).is_file():
+                files[name] = (self.out / name).read_bytes()
         if index_file.is_file() and INDEX_PAGE not in files:  # a page the quick build cannot make yet
             files[INDEX_PAGE] = index_file.read_bytes()
         commit(Written(tuple(OutputFile("web", f"web/{name}", data) for name, data in files.items())), self.out,

@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from .. import model as m
-from ..reading.fonts import embedded_fonts
 from ..reading.images import optimised
 from ..reading.stylesheets import book_css
 from ..rendering.render import ASSETS, FONTS_NAME, date_text, environment, render_template, source_statement
-from ..rendering.xhtml import Renderer, web_page
+from ..rendering.xhtml import Renderer, page_break_markers, web_page
+from .web_fonts import PRELOAD, web_fonts
+from .web_images import Picture, cover_picture, figure_picture
 
 if TYPE_CHECKING:
     from ..reading.config import BookConfig
@@ -36,7 +37,8 @@ def make_web(resolved: Resolved, printed: Printed | None = None, cover: bytes | 
              downloads: tuple[str, ...] = ()) -> dict[str, bytes]:
     """The web edition. `printed` gives the index its page numbers and the margins theirs (None:
     `publish preview` before the layout); `cover`: a PNG of the cover; `downloads`: the file names
-    of the other outputs beside `web/` (`hungary-56.epub`, …)."""
+    of the outputs built (`hungary-56.epub`, …), of which those `[web] downloads` names are linked
+    from the landing page as files in `web/` itself (the caller puts them there)."""
     config, book = resolved.config, resolved.book
     env = environment(config.root)
     breaks = printed.breaks if printed is not None else m.PageBreaks()
@@ -44,12 +46,28 @@ def make_web(resolved: Resolved, printed: Printed | None = None, cover: bytes | 
     contents = [{"href": web_page(p.file_name), "title": p.title} for p in book.parts]
     if has_index:
         contents.append({"href": INDEX_PAGE, "title": config.index.title})
-    site = {"book": config, "contents": contents, "has_index": has_index, "index_page": INDEX_PAGE,
-            "index_title": config.index.title, "has_cover": cover is not None}
     files: dict[str, bytes] = {}
+    cover_img = None
+    if cover is not None:
+        cover_img, cover_files = cover_picture(cover)
+        files.update(cover_files)
+    pictures: dict[str, dict[str, str]] = {}
+    for image in resolved.images:
+        if image.path is None:
+            continue
+        picture, image_files = figure_picture(image.epub_name, optimised(image.path, config.root))
+        files.update(image_files)
+        pictures[image.epub_name] = _attributes(picture)
+    base = config.web.base_url
+    site = {"book": config, "contents": contents, "has_index": has_index, "index_page": INDEX_PAGE,
+            "index_title": config.index.title, "has_cover": cover is not None,
+            "cover": _attributes(cover_img) if cover_img else {},
+            "og_image": f"{base}images/cover.png" if base and cover is not None else "", "base_url": base,
+            "preload": PRELOAD}
+    pages: dict[str, str] = {}
 
     def page(template: str, name: str, **values: Any) -> None:
-        files[name] = render_template(env, template, site=site, page_name=name, **values).encode()
+        pages[name] = render_template(env, template, site=site, page_name=name, **values)
 
     from ..rendering.render import figure_list
 
@@ -60,11 +78,11 @@ def make_web(resolved: Resolved, printed: Printed | None = None, cover: bytes | 
          json_ld=Markup(_json_ld(config, cover is not None)), fonts=FONTS_NAME,
          page_count=printed.page_count if printed is not None else 0,
          start=contents[0]["href"] if contents else "")
-    renderer = Renderer("web", page_breaks=breaks.in_text)
+    renderer = Renderer("web", page_breaks=breaks.in_text, pictures=pictures)
     for number, part in enumerate(book.parts):
         previous = contents[number - 1] if number else {"href": "index.html", "title": config.title}
         following = contents[number + 1] if number + 1 < len(contents) else None
-        marker = "".join(_marker(label) for label in breaks.at_title.get(part.slug, ()))
+        marker = page_break_markers(list(breaks.at_title.get(part.slug, ())), "web")
         page("web_part.html.j2", web_page(part.file_name), part=part, page_start=Markup(marker),
              html=Markup(renderer.blocks(part.blocks)), notes=Markup(renderer.notes_section(part.notes)),
              previous=previous, following=following, role=m.PART_ROLES[part.role].aria if part.role else "")
@@ -75,34 +93,49 @@ def make_web(resolved: Resolved, printed: Printed | None = None, cover: bytes | 
     override = book_css(config.root, "web.css")  # checked by the gate and the URL policy
     if override is not None:
         css += "\n" + override
-    files["css/web.css"] = css.encode()
-    for font in embedded_fonts():
-        files[f"fonts/{font.name}"] = font.read_bytes()
-    for image in resolved.images:
-        if image.path is not None:
-            files[image.epub_name] = optimised(image.path, config.root)
-    if cover is not None:
-        files["images/cover.png"] = cover
+    fonts = web_fonts("".join(_visible_text(html) for html in pages.values()) + css)
+    files["css/web.css"] = (fonts.css + css).encode()
+    files.update(fonts.files)
+    files.update((name, html.encode()) for name, html in pages.items())
     return files
 
 
-def _marker(label: str) -> str:
-    from ..rendering.xhtml import page_break_marker
+def _attributes(picture: Picture) -> dict[str, str]:
+    """An `<img>`'s attributes for a picture (the alt text is the template's or the renderer's)."""
+    attributes = {"src": picture.src}
+    if picture.width and picture.height:
+        attributes |= {"width": str(picture.width), "height": str(picture.height)}
+    if picture.srcset:
+        attributes |= {"srcset": picture.srcset, "sizes": picture.sizes}
+    return attributes
 
-    return page_break_marker(label, "web")
+
+def _visible_text(html: str) -> str:
+    """A page's text as the reader sees it (tags dropped, character references read), for its fonts."""
+    import html as entities
+    import re
+
+    return entities.unescape(re.sub(r"<[^>]*>", " ", html))
 
 
 def _downloads(config: BookConfig, names: tuple[str, ...]) -> list[dict[str, str]]:
-    """Links to the other outputs, which sit beside `web/` (relative: the folder can move)."""
+    """Links to the outputs `[web] downloads` offers, which are files of the site itself (so `web/`
+    alone can be published), in that order; an output not built is not offered."""
     from ..reading.config import output_names
 
     files = output_names(config)
-    kinds = [(files["epub"], "EPUB", "for e-readers and reading apps", "application/epub+zip"),
-             (files["pdf"], "PDF", f"the print edition ({config.print.trim})", "application/pdf"),
-             (files["booklet"], "Booklet PDF", "A4 sheets to print, fold and staple",
-              "application/pdf")]
-    return [{"href": f"../{name}", "label": label, "what": what, "type": media}
-            for name, label, what, media in kinds if name in names]
+    kinds = {"epub": ("EPUB", "for e-readers and reading apps", "application/epub+zip"),
+             "pdf": ("PDF", f"the print edition ({config.print.trim})", "application/pdf"),
+             "booklet": ("Booklet PDF", "A4 sheets to print, fold and staple", "application/pdf")}
+    return [{"href": files[kind], "label": kinds[kind][0], "what": kinds[kind][1], "type": kinds[kind][2]}
+            for kind in config.web.downloads if files[kind] in names]
+
+
+def download_files(config: BookConfig) -> dict[str, str]:
+    """The outputs the site carries, by kind → their file name in `web/` (the same as in `dist/`)."""
+    from ..reading.config import output_names
+
+    return {kind: output_names(config)[kind] for kind in config.web.downloads}
 
 
 def _json_ld(config: BookConfig, has_cover: bool) -> str:
@@ -122,7 +155,9 @@ def _json_ld(config: BookConfig, has_cover: bool) -> str:
         data["isbn"] = config.isbn
     data |= _contributors_ld(config) | _source_ld(config)
     if has_cover:
-        data["image"] = "images/cover.png"
+        data["image"] = f"{config.web.base_url}images/cover.png"  # absolute when the site's address is known
+    if config.web.base_url:
+        data["url"] = config.web.base_url
     return json.dumps(data, ensure_ascii=False, indent=1).replace("<", "\\u003c")
 
 
@@ -175,9 +210,9 @@ def _index_groups(book: m.Book, printed: Printed) -> list[dict[str, Any]]:
         for e in entries:
             rows.append({"heading": e.heading, "key": e.key, "dates": e.dates, "see": e.see,
                          "see_key": see_keys.get(e.see, ""),
-                         "pages": Markup("".join(_marker(label) for label in at_index.get(e.anchor, ()))),
+                         "pages": Markup(page_break_markers(list(at_index.get(e.anchor, ())), "web")),
                          "locators": links.get(e.key, [])})
-        groups.append({"letter": letter, "pages": Markup("".join(_marker(label) for label in
-                                                                   at_index.get(f"ixg-{letter}", ()))),
+        groups.append({"letter": letter, "pages": Markup(page_break_markers(list(at_index.get(f"ixg-{letter}", ())),
+                                                                            "web")),
                        "entries": rows})
     return groups

@@ -198,6 +198,21 @@ class Print:
     chapters: str = key('Where chapters after the first begin: on a `right`-hand page, on a new `page`, or `run-on` '
                         'under their heading (for sections of one text).', 'right', choices=('right', 'page', 'run-on'))
 
+DOWNLOADS = ("epub", "pdf", "booklet")  # the outputs a web edition may offer for download
+
+
+@dataclass(frozen=True)
+class Web:
+    """`[web]`: the web edition: where it is published, what it offers for download."""
+
+    base_url: str = key('The address the web edition is published at, e.g. `https://example.org/hungary-56/`: its '
+                        "canonical links, link previews' cover image (`og:image`) and the schema.org data then use "
+                        'absolute addresses, as social sites and search engines require.', '')
+    downloads: tuple[str, ...] = key('The outputs the landing page offers for download, copied into `web/` so that '
+                                     'the folder is a site of its own: any of `epub`, `pdf`, `booklet` (`[]`: none).',
+                                     DOWNLOADS)
+
+
 DATE_RE = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")  # ASCII digits: `\d` is any script's
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9._-]*", re.ASCII)
 MAX_SLUG = 100  # the outputs' file names are made of it
@@ -278,6 +293,7 @@ class BookConfig:
     index: Index = field(default_factory=Index, metadata={"table": True})
     figures: Figures = field(default_factory=Figures, metadata={"table": True})
     print: Print = field(default_factory=Print, metadata={"table": True})
+    web: Web = field(default_factory=Web, metadata={"table": True})
     contributors: tuple[Contributor, ...] = field(default=(), metadata={"table": True})  # [[contributor]]
     part_roles: tuple[str, ...] = ()  # each part's role ("" for the text), in the order of `parts`
 
@@ -292,7 +308,7 @@ class BookConfig:
 
 TABLES: dict[str, type] = {"imprint": Imprint, "source": Source, "text": TextOptions, "back_cover": BackCover,
                            "accessibility": Accessibility, "check": Check, "notes": Notes, "index": Index,
-                           "figures": Figures, "print": Print}
+                           "figures": Figures, "print": Print, "web": Web}
 ARRAYS: dict[str, type] = {"contributor": Contributor}  # arrays of tables: [[contributor]]
 
 
@@ -608,6 +624,7 @@ def _check_values(values: dict[str, Any], path: Path, where: Callable[[str, str]
     printer, binding = PRINTERS.get(values.get("print.printer") or ""), values.get("print.binding")
     if printer is not None and isinstance(binding, str) and printer.refuses(binding):
         report.error(path, *where("print", "printer"), "C006", printer.refuses(binding) + ", or choose another printer")
+    _check_web(values, path, where, report)
     for key in ("names",):
         _check_inside(values.get(key), path, where("", key), report, root, key)
     if values.get("cover"):
@@ -630,6 +647,28 @@ def _check_values(values: dict[str, Any], path: Path, where: Callable[[str, str]
         if not os.path.lexists(target):  # what is there but no file: the gate says what it is
             report.error(path, line, col, "C007",
                          f"part {part!r} does not exist (looked for {MANUSCRIPT_DIR}/{part})")
+
+
+def _check_web(values: dict[str, Any], path: Path, where: Callable[[str, str], tuple[int, int]],
+               report: Report) -> None:
+    """`[web]`: an absolute http(s) address (no query or fragment: pages' names are appended to it), and
+    downloads that are outputs of the book."""
+    from urllib.parse import urlsplit
+
+    base = values.get("web.base_url")
+    if isinstance(base, str) and base:
+        parts = urlsplit(base)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            report.error(path, *where("web", "base_url"), "C006",
+                         f"`web.base_url` must be an absolute http(s) address such as "
+                         f"https://example.org/my-book/, not {base!r}")
+        elif not base.endswith("/"):
+            values["web.base_url"] = base + "/"  # a folder: the pages' names go after it
+    downloads = values.get("web.downloads")
+    for kind in downloads if isinstance(downloads, list | tuple) else ():
+        if kind not in DOWNLOADS:
+            report.error(path, *where("web", "downloads"), "C006",
+                         f"`web.downloads` lists {kind!r}: it can offer {', '.join(map(repr, DOWNLOADS))}")
 
 
 COVER_SIZES_MM = ((148, 210), (154, 216))  # A5 trim, and trim with 3 mm bleed

@@ -392,9 +392,13 @@ def epub_title(config: BookConfig, page_count: int) -> EpubDoc:
 def index_links(book: m.Book, entries: list[IndexEntry], page_of: Callable[[m.Part], str]
                 ) -> dict[str, list[dict[str, Any]]]:
     """Per person: the print index's own locators (`index.Locator`), each linking to the mention it
-    stands for on the page `page_of` gives for its part (the EPUB's documents, the web edition's pages)."""
+    stands for on the page `page_of` gives for its part (the EPUB's documents, the web edition's pages).
+    A mention in a note ("5n14") links to the note's call: reading apps that show notes as pop-ups
+    hide the note's own text, and a link into it would land on nothing; from the call the note opens."""
     files = {p.index: page_of(p) for p in book.parts}
-    where = {x.id: f"{files[x.part_index]}#{x.id}" for x in book.mentions}
+    calls = {(p.index, note.number): note.refs[0].id for p in book.parts for note in p.notes if note.refs}
+    where = {x.id: f"{files[x.part_index]}#{calls.get((x.part_index, x.note), x.id) if x.note else x.id}"
+             for x in book.mentions}
     return {entry.key: [{"first": loc.first, "last": loc.last, "suffix": loc.suffix, "href": where[loc.anchor],
                          "last_href": where[loc.last_anchor]} for loc in entry.pages]
             for entry in entries if not entry.see}

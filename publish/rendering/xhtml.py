@@ -13,6 +13,7 @@ Mentions are `<span id="m-N">` in both, so index locators can point at them.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 from typing import TypeVar
@@ -44,10 +45,12 @@ def breakable(html: str) -> str:
 
 class Renderer:
     def __init__(self, flavour: str, hyphenator: Hyphenator | None = None,
-                 page_breaks: dict[str, tuple[tuple[int, str], ...]] | None = None):
+                 page_breaks: dict[str, tuple[tuple[int, str], ...]] | None = None,
+                 pictures: dict[str, dict[str, str]] | None = None):
         assert flavour in ("print", "epub", "web")
         self.flavour = flavour
         self.page_breaks = page_breaks or {}  # EPUB and web: block id → where printed pages begin in it
+        self.pictures = pictures or {}  # web: an image's attributes by its name (src, width, height, srcset…)
         self.anchors = True  # False while writing a copy of a note (web pop-up): its ids are the list's
         self.hyphenator = hyphenator  # print: soft hyphens in paragraphs and notes; EPUB: the exceptions
         self._breakable = 0  # inside a paragraph (> 0), where words may be broken
@@ -140,6 +143,12 @@ class Renderer:
         the line of the word before it, inside one unbreakable span."""
         out: list[str] = []
         for i, node in enumerate(nodes):
+            if isinstance(node, m.PageBreak):  # a run of them (blank pages before a page): one number
+                if i and isinstance(nodes[i - 1], m.PageBreak):
+                    continue
+                run = list(itertools.takewhile(lambda n: isinstance(n, m.PageBreak), nodes[i:]))
+                out.append(page_break_markers([b.label for b in run if isinstance(b, m.PageBreak)], "web"))
+                continue
             if isinstance(node, m.NoteRef) and i and out:
                 before = nodes[i - 1]
                 if isinstance(before, m.Text):
@@ -175,6 +184,9 @@ class Renderer:
             return f'<a href="{escape(href)}"{title}>{self.inlines(node.children)}</a>'
         if isinstance(node, m.Image):
             src = node.path.as_uri() if self.flavour == "print" and node.path else node.epub_name
+            if node.epub_name in self.pictures:  # the web: its size, and the smaller copies to choose from
+                sized = "".join(f' {name}="{escape(value)}"' for name, value in self.pictures[node.epub_name].items())
+                return f'<img{sized} alt="{escape(node.alt)}"/>'
             return f'<img src="{escape(src)}" alt="{escape(node.alt)}"/>'
         if isinstance(node, m.Span):
             lang = f' lang="{escape(node.lang)}" xml:lang="{escape(node.lang)}"' if node.lang else ""
@@ -211,8 +223,13 @@ class Renderer:
                     f'popovertargetaction="hide">Close<span class="visually-hidden"> note {note.number}</span>'
                     '</button></span>')
         if self.flavour == "epub":
-            return (f'<a class="noteref" href="#{note.id}" id="{ref.id}" epub:type="noteref" '
-                    f'role="doc-noteref">{note.number}</a>')
+            # The brackets are for converters and readers that drop the styles (plain text, Pandoc,
+            # Calibre's text output): "CWI[1]", not "CWI1". epub.css makes them take no room; screen
+            # readers skip them. Outside the link: a link with an element in it opens no pop-up in
+            # Apple Books (docs/epub.md).
+            return (f'<span class="fn-bracket" aria-hidden="true">[</span>'
+                    f'<a class="noteref" href="#{note.id}" id="{ref.id}" epub:type="noteref" '
+                    f'role="doc-noteref">{note.number}</a><span class="fn-bracket" aria-hidden="true">]</span>')
         if ref is not note.refs[0]:
             # A second call of the same note: a plain reference mark linking to it.
             return f'<a class="fn-again" id="{ref.id}" href="#{note.id}">{note.number}</a>'
@@ -268,11 +285,24 @@ class Renderer:
 
 def page_break_marker(label: str, flavour: str = "epub") -> str:
     """Where a page of the print edition begins (EPUB; web: its number shown in the margin)."""
-    label = escape(label)
     if flavour == "web":
-        return f'<span class="pagebreak" id="page-{label}" data-page="{label}"></span>'  # web.css shows it
+        return page_break_markers([label], "web")
+    label = escape(label)
     return (f'<span epub:type="pagebreak" role="doc-pagebreak" id="page-{label}" '
             f'aria-label="{label}"></span>')
+
+
+def page_break_markers(labels: list[str], flavour: str = "epub") -> str:
+    """The markers of print pages that begin at one place: a page and the blank pages before it.
+    EPUB: one marker each (the page-list links to every one). Web: ONE number in the margin for the
+    run ("2–3"), which would otherwise be drawn on top of each other, and an anchor for each page."""
+    if not labels:
+        return ""
+    if flavour != "web":
+        return "".join(page_break_marker(label, flavour) for label in labels)
+    shown = escape(labels[0] if len(labels) == 1 else f"{labels[0]}\u2013{labels[-1]}")
+    anchors = "".join(f'<span class="pagebreak-also" id="page-{escape(label)}"></span>' for label in labels[1:])
+    return f'<span class="pagebreak" id="page-{escape(labels[0])}" data-page="{shown}"></span>' + anchors  # web.css
 
 
 def web_page(epub_file: str) -> str:
