@@ -65,7 +65,8 @@ def test_every_break_is_one_the_patterns_or_the_exceptions_allow(pamphlet):
 
 def test_never_more_than_two_hyphenated_lines_in_a_row(pamphlet, tmp_path):
     """Read back with pypdf: no three lines in a row end in a broken word, in the pamphlet and in a
-    generated 100-page book (engine/paragraphs.py plans any paragraph whose greedy breaks would)."""
+    generated 100-page book (engine/paragraphs.py never chooses them; the generated book's short words
+    need no break at all: TeX's first pass, without hyphenation, sets its paragraphs)."""
     from generated import generated_book
 
     book = generated_book(tmp_path / "g", chapters=8, paragraphs=36)
@@ -76,7 +77,8 @@ def test_never_more_than_two_hyphenated_lines_in_a_row(pamphlet, tmp_path):
             for line in (line.strip() for line in text.splitlines() if line.strip()):
                 hyphenated = hyphenated + 1 if re.search(r"[\w’']-$", line) else 0
                 runs.append(hyphenated)
-        assert 0 < max(runs) <= 2, (pdf, max(runs))
+        assert max(runs) <= 2, (pdf, max(runs))
+        assert max(runs) > 0 or pdf != pamphlet["pdf"]  # the pamphlet is hyphenated
 
 
 def test_en_gb_breaks_the_issue_named_are_gone(pamphlet):
@@ -235,9 +237,10 @@ def test_a_loose_line_is_reported_by_check_at_its_paragraph(tmp_path):
             "street outside it, where the crowd stood and waited for the news to come.\n")
     book = make_book(tmp_path / "l", {"01.md": text})
     result = run("check", str(book))
-    found = re.findall(r"manuscript/01\.md:(\d+):1: warning\[P007\]: a loose line on page (\d+): its word spaces "
-                       r"are stretched to ([\d.]+) ×", result.output)
-    assert found and all(line == "7" for line, _, _ in found), result.output
+    found = re.findall(r"manuscript/01\.md:(\d+):1: warning\[P007\]: a loose line on page (\d+), “([^”]+)”: its "
+                       r"word spaces are stretched to ([\d.]+) ×", result.output)
+    assert found and all(line == "7" for line, _, _, _ in found), result.output
+    assert any(words.startswith("It was so") for _, _, words, _ in found), found  # the line's own words
     assert run("build", str(book), "-f", "pdf", "-q").exit_code == 0
     gaps_by_line = [(words, gaps) for words, gaps, _ in _justified_lines(book / "dist" / "test-book.pdf", 7)]
     loose = next(gaps for words, gaps in gaps_by_line if "It" in words and "was" in words)

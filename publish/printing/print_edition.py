@@ -76,10 +76,11 @@ def stylesheets(config: BookConfig) -> list[tuple[str, Path]]:
             *((text, path.parent) for path, text in book_stylesheet(config).items())]
 
 
-# A justified line is loose when its word spaces are stretched beyond twice their natural width:
-# about TeX's "underfull" warning at its default \hbadness of 1000 (badness 100 r³ with an interword
-# stretch of half a space: r > 2.154, a space of 2.08 × its width).
-LOOSE_LIMIT = 2.08
+# A justified line is loose when its word spaces are stretched beyond twice their natural width
+# (typography.md): the paragraph breaker (engine/paragraphs.py) leaves such a line only where no
+# arrangement of the paragraph's lines avoids it. TeX's "underfull" warning, at its default \hbadness
+# of 1000 with an interword stretch of half a space, is about there (2.08 ×).
+LOOSE_LIMIT = 2.0
 
 
 def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report,
@@ -128,14 +129,15 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
                        f"a single line of this paragraph stands alone {where} page "
                        f"{pages.labels[page_index] or '#' + str(page_index + 1)} ({kind})")
     if loose:
-        for line in loose_lines(body.pages, set(blocks), space_em(), LOOSE_LIMIT):
-            block = blocks[line.block][1]
-            if block is not None:
-                loc = block.location
+        for line in loose_lines(body.pages, set(blocks) | set(notes_by_id), space_em(), LOOSE_LIMIT):
+            source = blocks[line.block][1] if line.block in blocks else notes_by_id[line.block]
+            if source is not None:
+                loc = source.location
                 report.warning(loc.path, loc.line, loc.col, "P007",
-                               f"a loose line on page {pages.labels[line.page] or '#' + str(line.page + 1)}: its "
-                               f"word spaces are stretched to {line.stretch:.1f} × their width (rephrase, or allow a "
-                               "break in a long word with manuscript/hyphenation.txt)")
+                               f"a loose line on page {pages.labels[line.page] or '#' + str(line.page + 1)}, "
+                               f"“{line.text}”: its word spaces are stretched to {line.stretch:.1f} × their width, "
+                               "and no break of the paragraph sets it tighter (rephrase, or allow a break in a "
+                               "long word with manuscript/hyphenation.txt)")
     entries = build_index(register, book.mentions, pages) if has_index else []
     back = list(body.pages[-1:]) if config.back_cover.enabled else []  # the back cover: always the last page
     final_pages = list(body.pages[:len(body.pages) - len(back)])
