@@ -126,7 +126,30 @@ def lay_out_area(context: Any, area: Any, containing_block: Any, block_level_lay
     if limit is not None:
         # The layout stops where a line would pass `page_bottom - bottom_space`: here, the limit.
         bottom_space = context.page_bottom - (area.position_y + _top_edges(area) + limit)
-    return block_level_layout(context, area, bottom_space, skip_stack, containing_block, **options)
+    result = block_level_layout(context, area, bottom_space, skip_stack, containing_block, **options)
+    if limit is not None and result[0] is not None:
+        _end_with_last_line(result[0])
+    return result
+
+
+def _end_with_last_line(area: Any) -> None:
+    """WeasyPrint makes the boxes it cuts (the area, the cut note) fill the page down to where it
+    stopped (css-break's box splitting); here they end with their last line, so that the notes' last
+    line stands at the page's foot (the area is placed by its height) as on every other page."""
+    from weasyprint.formatting_structure import boxes
+
+    chain = [area]
+    while chain[-1].children and not isinstance(chain[-1].children[-1], boxes.LineBox):
+        if not isinstance(chain[-1].children[-1], boxes.BlockBox):
+            return
+        chain.append(chain[-1].children[-1])
+    if not chain[-1].children:
+        return
+    line = chain[-1].children[-1]
+    bottom = line.position_y + line.height
+    for box in reversed(chain):
+        box.height = min(box.height, bottom - box.content_box_y())
+        bottom = box.position_y + box.margin_height()
 
 
 def _keep_decoration(start: bool, end: bool) -> None:
