@@ -56,7 +56,8 @@ KEPT_CARRIED = ("            resume_at = context.page_maker[i + 1][0]\n"
                 "            reported_footnotes = _publish_carried(context, i)\n")
 END = "        (context.reported_footnotes and resume_at is None))\n"
 END_NOTES_ONLY = ("        False)\n"
-                  "    context.publish_notes_only = _publish_notes_only(context, blank, resume_at, next_page)\n")
+                  "    context.publish_notes_only = _publish_notes_only(context, blank, resume_at, next_page)\n"
+                  "    blank = blank and not context.publish_notes_only\n")  # notes, even where a blank page would be
 GROUPS = "    name = _update_page_groups(page_groups, resume_at, next_page, root_box, blank)\n"
 GROUPS_NOTES_ONLY = GROUPS.replace("blank)", "blank or context.publish_notes_only)")
 EMPTY = ("    if page_type.blank:\n        previous_resume_at = resume_at\n",
@@ -277,10 +278,11 @@ def _unlayout_with_continuation(unlayout_footnote: Any) -> Any:
 def _notes_only(context: Any, blank: bool, resume_at: Any, next_page: dict[str, Any]) -> bool:
     """Whether the page about to be made holds only the notes carried to it: some are, and the text
     that comes next opens with a forced page break, or there is none (where WeasyPrint made a blank
-    page, without head or folio)."""
+    page, without head or folio) — also where that break would leave a blank page (a part that
+    begins on a right-hand page): the notes fill it, and it has its head and folio."""
     if not context.reported_footnotes:
         return False
-    return resume_at is None or (not blank and next_page["break"] != "any")
+    return resume_at is None or next_page["break"] != "any"
 
 
 def _carried(context: Any, index: int) -> list[Any]:
