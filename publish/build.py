@@ -211,15 +211,17 @@ def _write_outputs(manuscript: Manuscript, edition: PrintEdition, formats: tuple
     """The A5 PDF, the press file and the booklet, as bytes by kind (nothing is written yet). The
     press file is a twin of the A5 PDF, made from the same PDF objects in the same write."""
     from .writers.pdf import write_pdf
+    from .writers.press import book_block
 
     config = manuscript.config
     names = output_names(config)
     files: dict[str, tuple[Path, bytes, int | None]] = {}
-    if "cover" in formats:
+    block = book_block(edition.page_count, edition.pages, config)  # the press file's pages; None: a self-cover
+    if "cover" in formats and block is not None:  # a self-cover is the press file's first and last pages
         from .printing.cover_spread import make_cover
 
         progress("drawing the cover")
-        files["cover"] = (out_dir / names["cover"], make_cover(config, edition.styles, edition.page_count, epoch,
+        files["cover"] = (out_dir / names["cover"], make_cover(config, edition.styles, len(block), epoch,
                                                                      timestamp(config)[1]),
                           1 + (config.print.binding == "saddle"))
     if {"pdf", "booklet", "press"} & set(formats):
@@ -243,8 +245,11 @@ def _write_outputs(manuscript: Manuscript, edition: PrintEdition, formats: tuple
 
             progress("writing the press file")
             assert press.raw is not None, "the PDF writer did not call the press variant"
-            files["press"] = (out_dir / names["press"], for_printer(press.raw, config),
-                              -(-edition.page_count // 4) * 4)
+            sheet = 4 if config.print.binding == "saddle" else 2
+            pages = len(block) if block is not None else edition.page_count
+            files["press"] = (out_dir / names["press"],
+                              for_printer(press.raw, config, pages=block, labels=edition.pages.labels),
+                              -(-pages // sheet) * sheet)
     return files
 
 
