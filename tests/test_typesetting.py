@@ -354,3 +354,53 @@ def test_the_line_breaking_rewrites_fail_loudly_if_weasyprint_changes():
     assert inline.text_align.publish_rewrites == ("justify-shrinks",)
     assert line_break.split_first_line.publish_rewrites == ("trailing-space",)
     assert inline.split_first_line is line_break.split_first_line  # where the layout calls it
+
+
+SUBTITLE = "When workers fought arms in hand to end Stalinist dictatorship"
+
+
+def _display(pdf, page: int, words: str) -> list[str]:
+    """The lines of a page (poppler) made of the words of `words`, in order."""
+    from pdf_reading import lines
+
+    return [line.text for line in lines(pdf)[page] if line.text and all(w in words.split() for w in line.text.split())]
+
+
+def test_the_subtitle_is_broken_by_sense_on_the_cover_and_the_title_page(pamphlet, tmp_path):
+    """The pamphlet's book.toml breaks its subtitle with a `|`: on the cover and the title page its
+    lines are the author's, never `… to end / Stalinist dictatorship`, and the bar is shown nowhere. A
+    book that gives no break has its long subtitle cut by sense: no line ends on a preposition or
+    the `to` of an infinitive, and the halves balance. The imprint prints no e-book identifier."""
+    import zipfile
+
+    from conftest import BOOK_TOML, make_book
+
+    lines = [_display(pamphlet["pdf"], page, SUBTITLE) for page in (0, 2)]  # the cover, the title page
+    assert lines == [["When workers fought arms in hand", "to end Stalinist dictatorship"]] * 2, lines
+    texts = page_texts(pamphlet["pdf"])
+    assert not any("|" in text or "urn:uuid" in text for text in texts)
+    with zipfile.ZipFile(pamphlet["epub"]) as epub:
+        assert not any("|" in epub.read(name).decode() for name in epub.namelist() if name.endswith(".opf"))
+    assert SUBTITLE in (pamphlet["web"] / "index.html").read_text(encoding="utf-8")
+
+    toml = BOOK_TOML.format(parts='"01.md"') + f'subtitle = "{SUBTITLE}"\n'
+    book = make_book(tmp_path / "b", {"01.md": "---\ntitle: One\n---\n\nText.\n"}, toml=toml)
+    assert run("build", str(book), "-f", "pdf", "-q").exit_code == 0
+    cover = _display(book / "dist" / "test-book.pdf", 0, SUBTITLE)
+    assert cover == ["When workers fought arms in hand", "to end Stalinist dictatorship"], cover
+
+
+def test_a_style_asks_for_a_half_title(tmp_path):
+    """`.half-title { display: block; }` in the book's print.css: the title alone on the first
+    recto after the cover, the title page on the next recto; the press file (its cover printed
+    apart) opens on the half-title."""
+    from conftest import make_book
+
+    book = make_book(tmp_path / "h", {"01.md": "---\ntitle: One\n---\n\nText.\n"})
+    (book / "styles").mkdir()
+    (book / "styles" / "print.css").write_text(".half-title { display: block; }\n", encoding="utf-8")
+    assert run("build", str(book), "-f", "pdf", "-f", "press", "-q").exit_code == 0
+    texts = [" ".join(text.split()) for text in page_texts(book / "dist" / "test-book.pdf")]
+    assert texts[2] == "A Test Book" and not texts[3]  # the half-title, its blank verso
+    assert "A Test Book" in texts[4] and "Test Press" in texts[4]  # the title page
+    assert " ".join(page_texts(book / "dist" / "test-book-press.pdf")[0].split()) == "A Test Book"

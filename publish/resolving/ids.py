@@ -12,7 +12,7 @@ import re
 
 # Ids the templates (print HTML, EPUB documents and their file names) write themselves.
 FIXED = frozenset({
-    "index", "index-title", "contents", "contents-title", "cover", "title", "title-page", "imprint",
+    "index", "index-title", "contents", "contents-title", "cover", "title", "half-title", "title-page", "imprint",
     "back-cover", "nav", "toc", "toc-title", "landmarks", "page-list", "notes", "footnotes", "figures",
     "figures-title",
 })
