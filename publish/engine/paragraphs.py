@@ -317,6 +317,26 @@ def _best(paragraph: Paragraph, index: int, first_width: float, width: float) ->
     return None
 
 
+def _rate(natural: float, room: float, width: float, last: bool, alone: bool) -> tuple[float, int, float] | None:
+    """(badness, fitness class, scale) of a line of `natural` width whose spaces are `room` wide, set
+    to `width`; None when it cannot be set that narrow — but a single piece wider than the line
+    (`alone`) may overflow, at a badness taken only where nothing else can be."""
+    if last:  # not justified, so never narrowed; TeX's \parfillskip makes it free
+        return (0.0, DECENT, 1.0) if natural <= width + SLACK else None
+    if not room:  # no space to stretch or narrow
+        if natural > width + SLACK:
+            return (1e12, TIGHT, 1.0) if alone else None
+        return (inf, VERY_LOOSE, 1.0) if width - natural > 0.5 else (0.0, DECENT, 1.0)
+    scale, ratio = spacing(natural, room, width)
+    if ratio < 1 - SHRINK - SLACK / room:  # narrower than its spaces may be set: overfull
+        return (1e12, TIGHT, scale) if alone else None
+    if ratio < 1:  # narrowed: TeX's shrink
+        badness = 100 * ((1 - ratio) / SHRINK) ** 3
+        return badness, TIGHT if badness > 12 else DECENT, scale
+    badness = 100 * ((ratio - 1) / STRETCH) ** 3
+    return badness, VERY_LOOSE if badness > 99 else LOOSE_FIT if badness > 12 else DECENT, scale
+
+
 def _choose(paragraph: Paragraph, index: int, first_width: float, width: float, hyphenate: bool,
             tolerance: float) -> list[int] | None:
     """Knuth and Plass's choice over the paragraph's break opportunities: a line's badness is 100·r³
@@ -344,33 +364,12 @@ def _choose(paragraph: Paragraph, index: int, first_width: float, width: float, 
             natural = widths[b - 1] - widths[a] + piece.width + piece.hyphen
             spaces = stretchable[b] - stretchable[a] - piece.trailing
             last = b == count
-            room = spaces * space
-            scale = 1.0
-            if last:  # a last line is not justified: it cannot be narrowed; TeX's \parfillskip makes it free
-                if natural > line_width + SLACK:
-                    if b > a + 1:
-                        break
-                    continue
-                badness, fitness = 0.0, DECENT
-            elif not room:  # no space to stretch or narrow
-                if natural > line_width + SLACK:
-                    if b > a + 1:
-                        break
-                    badness, fitness = 1e12, TIGHT  # a single piece wider than the line: only if nothing else
-                else:
-                    badness, fitness = (inf, VERY_LOOSE) if line_width - natural > 0.5 else (0.0, DECENT)
-            else:
-                scale, ratio = spacing(natural, room, line_width)
-                if ratio < 1 - SHRINK - SLACK / room:  # narrower than the spaces may be set: overfull
-                    if b > a + 1:
-                        break
-                    badness, fitness = 1e12, TIGHT
-                elif ratio < 1:  # narrowed: TeX's shrink
-                    badness = 100 * ((1 - ratio) / SHRINK) ** 3
-                    fitness = TIGHT if badness > 12 else DECENT
-                else:
-                    badness = 100 * ((ratio - 1) / STRETCH) ** 3
-                    fitness = VERY_LOOSE if badness > 99 else LOOSE_FIT if badness > 12 else DECENT
+            rated = _rate(natural, spaces * space, line_width, last, b == a + 1)
+            if rated is None:  # wider than it can be set: so is every longer line from `a`
+                if b > a + 1:
+                    break
+                continue
+            badness, fitness, scale = rated
             if not last and not piece.breakable:
                 continue
             hyphenated = piece.hyphen > 0 and not last
