@@ -40,7 +40,8 @@ class Break:
 
 @dataclass
 class Styled:
-    """Emphasis and friends: `kind` is the HTML element (`em`, `strong`, `s`, `sub`, `sup`)."""
+    """Emphasis and friends: `kind` is the HTML element (`em`, `strong`, `s`, `sub`, `sup`; `cite`, the
+    title of a work, set in italics by the `titles` normalisation)."""
 
     kind: str
     children: list[Inline]
@@ -196,9 +197,32 @@ class Note:
     refs: list[NoteRef] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class PartRole:
+    """What a part given a `role` in book.toml is, in every output: where it stands (`front` matter,
+    after the contents; `back` matter, before the index), its EPUB structural semantics (also its
+    landmark) and its DPUB-ARIA role (EPUB and web edition)."""
+
+    matter: str
+    epub_type: str
+    aria: str
+
+
+# The roles a part may have (book.toml: `parts = [{file = "about.md", role = "about"}, …]`).
+PART_ROLES: dict[str, PartRole] = {
+    "about": PartRole("front", "preface", "doc-preface"),  # about this edition: what the text is, what was done
+    "foreword": PartRole("front", "foreword", "doc-foreword"),
+    "preface": PartRole("front", "preface", "doc-preface"),
+    "acknowledgments": PartRole("front", "acknowledgments", "doc-acknowledgments"),
+    "afterword": PartRole("back", "afterword", "doc-afterword"),
+    "bibliography": PartRole("back", "bibliography", "doc-bibliography"),
+}
+
+
 @dataclass
 class Part:
-    """One manuscript file: its front matter, its blocks and the notes it calls, in order."""
+    """One manuscript file: its front matter, its blocks and the notes it calls, in order; `role`:
+    the part's role in book.toml (a key of `PART_ROLES`), "" for a part of the text itself."""
 
     index: int
     source: Path
@@ -208,41 +232,87 @@ class Part:
     blocks: list[Block]
     notes: list[Note] = field(default_factory=list)
     lang: str = ""
+    role: str = ""
 
     @property
     def file_name(self) -> str:
         return f"{self.slug}.xhtml"
+
+    @property
+    def matter(self) -> str:
+        """`front`, `body` or `back`: where the part stands in the book."""
+        return PART_ROLES[self.role].matter if self.role else "body"
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """One change a declared normalisation made to the text (`[text] normalise`): where it stands in
+    its source, the normalisation's diagnostic code, and what became what (shown by `publish check`)."""
+
+    location: SourceLocation
+    code: str
+    message: str
 
 
 @dataclass
 class Book:
     parts: list[Part]
     mentions: list[Mention] = field(default_factory=list)
+    normalised: list[Normalised] = field(default_factory=list)
 
     @property
     def notes(self) -> list[Note]:
         return [n for p in self.parts for n in p.notes]
 
+    @property
+    def body(self) -> list[Part]:
+        """The parts of the text itself, without front and back matter."""
+        return [p for p in self.parts if p.matter == "body"]
 
-@dataclass
+
+@dataclass(frozen=True)
 class PageMap:
     """Where things landed: anchor id → physical page index (0-based), and each page's folio."""
 
     anchors: dict[str, int] = field(default_factory=dict)
-    labels: list[str] = field(default_factory=list)
+    labels: tuple[str, ...] = ()
 
     def page_of(self, anchor: str) -> int | None:
         return self.anchors.get(anchor)
 
-    def label_of(self, anchor: str) -> str | None:
-        page = self.anchors.get(anchor)
-        return None if page is None else self.labels[page]
+
+@dataclass(frozen=True)
+class PageBreaks:
+    """Where each printed page begins, as a side table the EPUB and the web edition read while they
+    render (the book itself is not changed): `in_text` block id → (letters and digits before the
+    page's first word, page label) in order; `at_title` part slug → labels opening at its title;
+    `at_index` index anchor → labels opening at that entry; `files` label → the EPUB document."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    in_text: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
+    at_title: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    at_index: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
+# ---- outputs ------------------------------------------------------------------------------------
 
-# Where the print edition's pages begin, once placed in the text: page label → document file name,
-# part slug → labels opening at its title, index anchor → labels opening at that entry.
-PageBreaks = tuple[dict[str, str], dict[str, list[str]], dict[str, list[str]]]
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One file of a build: its kind (`epub`, `pdf`, `press`, `booklet`, `cover`, `web`, `html`,
+    `epub-html`), its name below the output folder (`web/index.html`), its bytes, its pages."""
+
+    kind: str
+    name: str
+    data: bytes
+    pages: int | None = None
+
+
+@dataclass(frozen=True)
+class Written:
+    """Everything a build made, before anything is written to disk (`publish.outputs.commit`)."""
+
+    files: tuple[OutputFile, ...]
 
 
 def walk_inlines(nodes: list[Inline]) -> Iterator[Inline]:

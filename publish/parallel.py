@@ -1,68 +1,86 @@
-"""Run one writer in a forked child while the parent runs the others (both cores at work).
+"""Run one writer in a child process — a fresh interpreter, never a fork — while the parent works.
 
-Input: a function returning bytes (it may use anything already laid out: the child is a copy of
-the parent at the fork). Output: a `Background` whose `result()` waits for the child and returns
-those bytes. The child never writes a file; if it fails, `result()` raises. Used as a context
-manager, a child whose result was never asked for (the parent failed first) is stopped. Where fork
-is unavailable (or PUBLISH_SERIAL is set) the function runs in the parent when its result is asked.
+Input: a module-level function taking the child's end of a pipe (`serve(conn)`: it receives its
+inputs with `conn.recv()` and returns a picklable result). Output: a `Child` whose `send` passes it
+inputs and whose `result()` waits for that result. The child is started with multiprocessing's
+`spawn` (fork + exec of a new interpreter: safe from any thread, shares nothing), so it imports its
+modules while the parent is still busy; it never writes a file. If it fails or dies, `result()`
+raises `WriterFailed`; `close()` (or leaving the `with` block) stops a child nobody collected.
 """
 
 from __future__ import annotations
 
-import os
-import signal
+import multiprocessing
 import traceback
 from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+from .diagnostics import BookError
 
 
 class WriterFailed(RuntimeError):
     """A writer running in a child process failed; the message carries its traceback."""
 
 
-class Background:
-    def __init__(self, work: Callable[[], bytes]):
-        self.work = work
-        self.pid = 0
-        self.read_end = -1
-        if hasattr(os, "fork") and not os.environ.get("PUBLISH_SERIAL"):
-            self._fork()
+def _run(work: Callable[[Connection], Any], conn: Connection) -> None:
+    try:
+        reply: tuple[str, Any] = ("ok", work(conn))
+    except BookError as e:  # the book's fault, found late (a template): its diagnostics, located
+        reply = ("book", e.diagnostics)
+    except BaseException:  # noqa: BLE001 - everything goes back to the parent
+        reply = ("error", traceback.format_exc())
+    try:
+        conn.send(reply)
+    except OSError:  # the parent is gone: nobody to tell
+        pass
 
-    def _fork(self) -> None:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: compute, send, leave without running the parent's cleanup
-            os.close(read_end)
-            try:
-                payload = b"\0" + self.work()
-            except BaseException:  # noqa: BLE001 - everything goes back to the parent
-                payload = b"\1" + traceback.format_exc().encode()
-            try:
-                with os.fdopen(write_end, "wb") as pipe:
-                    pipe.write(payload)
-            except OSError:  # the parent is gone (killed): nobody to tell
-                pass
-            finally:
-                os._exit(0)  # never return into the parent's code
-        os.close(write_end)
-        self.pid, self.read_end = pid, read_end
 
-    def result(self) -> bytes:
-        if not self.pid:
-            return self.work()
-        with os.fdopen(self.read_end, "rb") as pipe:
-            payload = pipe.read()
-        os.waitpid(self.pid, 0)
-        self.pid = 0
-        if not payload or payload[:1] != b"\0":
-            raise WriterFailed(payload[1:].decode(errors="replace") or "the writer process died")
-        return payload[1:]
+class Child:
+    def __init__(self, work: Callable[[Connection], Any]):
+        context = multiprocessing.get_context("spawn")
+        self.conn, theirs = context.Pipe()
+        self.process = context.Process(target=_run, args=(work, theirs), daemon=True)
+        self.process.start()
+        theirs.close()
+        self.done = False
 
-    def __enter__(self) -> Background:
+    def send(self, value: Any) -> None:
+        try:
+            self.conn.send(value)
+        except OSError:  # the child died; result() says so
+            pass
+
+    def result(self) -> Any:
+        try:
+            status, value = self.conn.recv()
+        except (EOFError, OSError):
+            status, value = "error", f"the writer process died (exit code {self._exit_code()})"
+        self.process.join(timeout=5)  # it leaves as soon as its result is sent
+        self.close()
+        if status == "book":
+            raise BookError(value)
+        if status != "ok":
+            raise WriterFailed(value)
+        return value
+
+    def _exit_code(self) -> int | None:
+        self.process.join(timeout=5)
+        return self.process.exitcode
+
+    def close(self) -> None:
+        """Stop the child if it is still running, and release the pipe."""
+        if self.done:
+            return
+        self.done = True
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+        self.process.close()
+
+    def __enter__(self) -> Child:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.pid:  # never collected: stop the child and close the pipe
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-            os.close(self.read_end)
-            self.pid = 0
+        self.close()

@@ -14,7 +14,10 @@ from publish.build import build
 from publish.commands.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-PEER = ROOT.parent / "shared" / "peer"
+# The shared reference files: beside the repository, or beside the folder of its git worktrees.
+SHARED = next((folder / "shared" for folder in ROOT.parents if (folder / "shared" / "seed").is_dir()),
+              ROOT.parent / "shared")
+PEER = SHARED / "peer"
 
 
 @pytest.fixture(scope="session")
@@ -61,6 +64,19 @@ def make_book(root: Path, parts: dict[str, str], names: str | None = None,
 def run(*args: str):
     """`publish ARGS` through click's runner; returns the result (exit code, output)."""
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+# What each role a part may have in book.toml is (docs/manuscript.md, "Parts with a role"): its
+# matter and its EPUB landmark, as the documentation states them.
+ROLES = {"about": ("front", "preface"), "foreword": ("front", "foreword"), "preface": ("front", "preface"),
+         "acknowledgments": ("front", "acknowledgments"), "afterword": ("back", "afterword"),
+         "bibliography": ("back", "bibliography")}
+
+
+def part_roles(root: Path = ROOT) -> list[tuple[str, str]]:
+    """(file, role) of each part a book's book.toml lists, in order; "" for a part of the text."""
+    parts = tomllib.loads((root / "manuscript" / "book.toml").read_text(encoding="utf-8"))["parts"]
+    return [(p["file"], p.get("role", "")) if isinstance(p, dict) else (p, "") for p in parts]
 
 
 def copy_pamphlet(dest: Path) -> Path:

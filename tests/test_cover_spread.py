@@ -45,24 +45,25 @@ def test_a_bound_300_page_book_has_a_spine_as_wide_as_its_paper_makes_it(tmp_pat
     """300 pages × the paper's thickness a page (Amazon KDP: 0.002252 in white, 0.0025 in cream)."""
     from pdf_reading import page_texts
 
-    from publish.build import read_book, timestamp
+    from publish.build import read, resolve
+    from publish.diagnostics import Report
     from publish.printing.cover_spread import make_cover
     from publish.printing.print_edition import lay_out
 
     toml = BOOK_TOML.format(parts='"one.md"') + f'\n[print]\nbinding = "perfect"\npaper = "{paper}"\n'
     book = make_book(tmp_path / "b", {"one.md": "---\ntitle: One\n---\n\nText.\n"}, toml=toml)
-    manuscript = read_book(book)
-    epoch, stamp = timestamp(manuscript.config)
-    edition = lay_out(manuscript.book, manuscript.config, manuscript.register, manuscript.report, stamp)
+    resolved = resolve(read(book))
+    stamp = resolved.stamp
+    edition = lay_out(resolved.book, resolved.config, resolved.register, Report(book), stamp)
     cover = tmp_path / "cover.pdf"
-    cover.write_bytes(make_cover(manuscript.config, edition.styles, 300, epoch, stamp))
+    cover.write_bytes(make_cover(resolved.config, edition.styles, 300, stamp))
     assert len(PdfReader(cover).pages) == 1
     sizes = boxes_mm(cover)
     assert sizes["trim"][0] == pytest.approx(2 * 148 + spine, abs=0.11) and sizes["trim"][1] == 210.0
     assert sizes["bleed"][0] == pytest.approx(2 * 148 + spine + 6, abs=0.11) and sizes["bleed"][1] == 216.0
     assert page_texts(cover)[0].count("A Test Book") == 3  # back, spine and front
     thin = tmp_path / "thin.pdf"  # 28 pages: 1.6 mm of spine, too narrow for text
-    thin.write_bytes(make_cover(manuscript.config, edition.styles, 28, epoch, stamp))
+    thin.write_bytes(make_cover(resolved.config, edition.styles, 28, stamp))
     assert boxes_mm(thin)["trim"][0] == pytest.approx(2 * 148 + spine * 28 / 300, abs=0.11)
     assert page_texts(thin)[0].count("A Test Book") == 2  # back and front only: no spine text
 

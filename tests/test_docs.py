@@ -6,7 +6,7 @@ import re
 
 from conftest import ROOT
 
-from publish.reading.config import SCHEMA
+from publish.reading.config import ARRAY_SCHEMA, SCHEMA
 
 DOCS = ROOT / "docs"
 
@@ -16,6 +16,10 @@ def test_book_toml_reference_lists_every_key_with_its_meaning():
     for table, keys in SCHEMA.items():
         if table:
             assert f"## [{table}]" in text
+        for key, spec in keys.items():
+            assert f"| `{key}` |" in text and spec.doc in text, f"{table}.{key}"
+    for table, keys in ARRAY_SCHEMA.items():  # arrays of tables: [[contributor]]
+        assert f"## [[{table}]]" in text
         for key, spec in keys.items():
             assert f"| `{key}` |" in text and spec.doc in text, f"{table}.{key}"
 
@@ -56,8 +60,9 @@ def test_editorial_table_matches_the_built_book(pamphlet):
             for node in paragraph.iter():
                 if node is call:
                     break
-                if node.tag == f"{{{NS['x']}}}a" and node.get(f"{{{NS['epub']}}}type") == "noteref":
-                    before.append(node.tail or "")  # another call: its number is not text
+                if node.tag == f"{{{NS['x']}}}a" and node.get(f"{{{NS['epub']}}}type") == "noteref" or (
+                        node.get("class") == "fn-bracket"):
+                    before.append(node.tail or "")  # another call, a call's hidden bracket: not text
                     continue
                 before += [node.text or "", node.tail or ""] if node is not paragraph else [node.text or ""]
             called_after[call.text] = " ".join("".join(before).split())

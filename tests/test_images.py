@@ -4,6 +4,7 @@ located diagnostic, exit status 1, no traceback and earlier outputs untouched.""
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zlib
 from pathlib import Path
@@ -242,8 +243,12 @@ def test_pngs_are_carried_smaller_and_pixel_identical_and_jpegs_untouched(tmp_pa
     assert len(png_bytes) < len(original) / 2
     assert Image.open(io.BytesIO(png_bytes)).tobytes() == Image.open(book / "manuscript" / "photo.png").tobytes()
     assert jpeg_bytes == (book / "manuscript" / "rule.jpg").read_bytes()
-    web = {p.suffix: p.read_bytes() for p in (book / "dist" / "web" / "images").iterdir() if p.name != "cover.png"}
+    web = {p.suffix: p.read_bytes() for p in (book / "dist" / "web" / "images").iterdir()
+           if not p.name.startswith("cover")}
     assert web[".png"] == png_bytes and web[".jpg"] == jpeg_bytes  # the web edition carries the same files
+    page = (book / "dist" / "web" / "01.html").read_text(encoding="utf-8")
+    sizes = {(m.group(1), m.group(2)) for m in re.finditer(r'<img[^>]* width="(\d+)" height="(\d+)"', page)}
+    assert sizes == {("400", "300"), ("300", "20")}  # the page keeps each picture's place before it arrives
 
 
 def test_a_book_of_pictures_passes_every_check(tmp_path):

@@ -269,7 +269,8 @@ def test_note_area_measured_once_per_note_agrees_with_weasyprints_own_measure(tm
     from weasyprint.layout import LayoutContext
 
     import publish.engine.footnotes as footnotes
-    from publish.build import read_book
+    from publish.build import read, resolve
+    from publish.diagnostics import Report
     from publish.printing.print_edition import lay_out
 
     footnotes.install()
@@ -299,8 +300,8 @@ def test_note_area_measured_once_per_note_agrees_with_weasyprints_own_measure(tm
         (book / "styles").mkdir()
         (book / "styles" / "print.css").write_text(note_css)
     monkeypatch.setattr(LayoutContext, "_update_footnote_area", compare)
-    manuscript = read_book(book)
-    lay_out(manuscript.book, manuscript.config, manuscript.register, manuscript.report, "2016-10-01T00:00:00Z")
+    resolved = resolve(read(book))
+    lay_out(resolved.book, resolved.config, resolved.register, Report(book), "2016-10-01T00:00:00Z")
     assert compared[0] >= 74 and differing == []
     assert handed_back[0] == (compared[0] if note_css else 0)
 
@@ -331,3 +332,19 @@ def test_pending_notes_answer_membership_as_a_list_of_boxes_does():
 
     install_speed()
     assert LayoutContext.__init__.publish_weasyprint  # installed on WeasyPrint's layout context
+
+
+def test_a_note_call_is_not_glued_to_its_word_without_the_styles(pamphlet):
+    """Read as converters without the EPUB's styles read it (the text of each paragraph, as Pandoc or
+    a plain-text export does): a call stands in brackets, "CWI[1]", never "CWI1"."""
+    checked = 0
+    for name, root in documents(pamphlet["epub"]).items():
+        for ref in root.xpath("//x:a[@epub:type='noteref']", namespaces=NS):
+            paragraph = ref.getparent()
+            while paragraph.tag.split("}")[1] not in ("p", "li", "h1", "h2", "h3", "figcaption", "td", "th"):
+                paragraph = paragraph.getparent()
+            text = "".join(paragraph.itertext())
+            assert re.search(rf"\S\[{ref.text}\]", text), (name, ref.text, text)
+            assert not re.search(rf"[A-Za-z]{ref.text}\b", text.replace(f"[{ref.text}]", "")), (name, text)
+            checked += 1
+    assert checked >= 60

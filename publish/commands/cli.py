@@ -7,6 +7,7 @@ one for problems in publish itself).
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -59,8 +60,11 @@ def build(book_dir: Path, formats: tuple[str, ...], out_dir: Path | None, strict
     """
     from .run import build_book
 
+    def echo(line: str) -> None:
+        click.echo(line, err=True)
+
     with _progress(quiet) as show:
-        outcome = _guard(lambda: build_book(book_dir, formats, out_dir, strict, keep_html, show), debug)
+        outcome = _guard(lambda: build_book(book_dir, formats, out_dir, strict, keep_html, show, echo), debug)
     for warning in outcome.warnings:
         click.secho(warning, err=True, fg="yellow")
     if not quiet:
@@ -116,12 +120,15 @@ def check(book_dir: Path, strict: bool, printer: str | None, files: tuple[Path, 
     from ..checking.check import check as run_check
 
     report, skipped = _guard(lambda: run_check(book_dir, printer, files), debug)
+    colours = {"error": "red", "warning": "yellow"}  # information (a declared normalisation's change): plain
     for diagnostic in sorted(report.items, key=lambda d: (d.severity != "error", d)):
-        click.secho(str(diagnostic), err=True, fg="red" if diagnostic.severity == "error" else "yellow")
+        click.secho(str(diagnostic), err=True, fg=colours.get(diagnostic.severity))
     for note in skipped:
         click.echo(f"note: {note}", err=True)
     errors, warnings = len(report.errors), len(report.warnings)
-    click.echo(f"{errors} error(s), {warnings} warning(s)")
+    changes = len(report.items) - errors - warnings
+    click.echo(f"{errors} error(s), {warnings} warning(s)"
+               + (f", {changes} change(s) made by the declared normalisations" if changes else ""))
     if errors or (strict and warnings):
         sys.exit(1)
 
@@ -162,9 +169,17 @@ def preview(book_dir: Path, port: int, once: bool) -> None:
 
     book_dir = find_book(book_dir)
     try:
-        watch(book_dir, once, echo=click.echo, port=port)
+        status = watch(book_dir, once, echo=click.echo, port=port)
     except OSError as e:
         raise click.ClickException(f"cannot serve on 127.0.0.1:{port}: {e.strerror or e}") from None
+    if once:
+        sys.exit(status)
+    # Stopped: leave at once. Nothing is left to save (a build under way commits its outputs whole or
+    # not at all), and the interpreter's own teardown of a laid-out book takes over a second on a busy
+    # machine (a stop must be prompt: docs/reliability.md).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 @main.command()
@@ -172,16 +187,28 @@ def preview(book_dir: Path, port: int, once: bool) -> None:
 @click.option("--out", "-o", "out_dir", default="catalog", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="The catalogue's folder.")
 @click.option("--title", default="Catalogue", show_default=True, help="The catalogue's title.")
-def catalog(folders: tuple[Path, ...], out_dir: Path, title: str) -> None:
+@click.option("--timeout", default=900.0, show_default=True, type=click.FloatRange(min=1),
+              help="Seconds one book's build may take; a book still building then is stopped and left out.")
+@click.option("--base-url", default="", metavar="URL",
+              help="The catalogue's address (https://example.org/books/): the feeds' own links become absolute.")
+def catalog(folders: tuple[Path, ...], out_dir: Path, title: str, timeout: float, base_url: str) -> None:
     """Build every book project under FOLDERS, in parallel, into a catalogue.
 
     Writes OUT/books/<slug>/ (each book's outputs), OUT/catalog.xml (an OPDS 1.2 feed that reading
     apps can browse), OUT/catalog.json (OPDS 2.0) and OUT/index.html. A book with errors is reported
     and left out; the others are published. Exit status 1 if any book failed.
     """
-    from .catalog import build_catalog
+    from .catalog import build_catalog, discover, site_address
 
-    published, failed = build_catalog(list(folders), out_dir, title)
+    if base_url:
+        try:
+            base_url = site_address(base_url)
+        except ValueError as e:
+            raise click.BadParameter(str(e), param_hint="--base-url") from None
+    for skipped in discover(list(folders)).skipped:
+        click.echo(f"skipped {skipped.book}: {skipped.reason}")
+    published, failed = build_catalog(list(folders), out_dir, title, timeout,
+                                      echo=lambda line: click.echo(line, err=True), base_url=base_url)
     for failure in failed:
         click.secho(f"{failure.book}: not in the catalogue:", err=True, fg="red")
         for line in failure.diagnostics:

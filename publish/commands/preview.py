@@ -15,11 +15,13 @@ from __future__ import annotations
 import functools
 import html
 import http.server
+import signal
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from ..diagnostics import BookError
 
@@ -30,18 +32,20 @@ RELOAD_SCRIPT = (f'<script>new EventSource("{EVENTS}").onmessage = () => locatio
 PREVIEW_FORMATS = ("pdf", "epub", "web")
 
 
-def contact_sheet(pdf: Path, out: Path) -> None:
+def contact_sheet(pdf: bytes) -> bytes:
+    """Every page of the PDF, small, as one PNG: page 1 alone on the right, then spreads."""
+    import io
+
     import pypdfium2
     from PIL import Image
 
-    document = pypdfium2.PdfDocument(str(pdf))
+    document = pypdfium2.PdfDocument(pdf)
     images = []
     for page in document:
         scale = PAGE_HEIGHT_PX / page.get_size()[1]
         images.append(page.render(scale=scale).to_pil().convert("RGB"))
     width, height = images[0].size
     gap = 12
-    # Page 1 alone on the right, then spreads: left pages even, right pages odd.
     cells = [None] + images
     rows = (len(cells) + COLUMNS - 1) // COLUMNS
     sheet = Image.new("RGB", (COLUMNS * width + (COLUMNS // 2 + 1) * gap, rows * (height + gap) + gap),
@@ -52,13 +56,9 @@ def contact_sheet(pdf: Path, out: Path) -> None:
         row, column = divmod(index, COLUMNS)
         x = gap + column * width + (column // 2) * gap
         sheet.paste(image, (x, gap + row * (height + gap)))
-    tmp = out.with_suffix(".tmp.png")
-    sheet.save(tmp)
-    tmp.replace(out)
-
-
-class Superseded(Exception):
-    """The book changed again while it was being built: that build's outputs are not written."""
+    out = io.BytesIO()
+    sheet.save(out, format="PNG")
+    return out.getvalue()
 
 
 class Session:
@@ -87,52 +87,69 @@ class Session:
     def quick_web(self) -> None:
         """The web edition from the manuscript alone: no layout, so no print page numbers, the last
         full build's cover and index of names kept until the next one."""
-        from ..build import read_book, write_folder_atomically
-        from ..editions.web_edition import make_web
+        from ..build import read, resolve
+        from ..editions.web_edition import INDEX_PAGE, download_files, make_web
+        from ..model import OutputFile, Written
+        from ..outputs import commit
 
-        started = time.perf_counter()
+        started, started_ns = time.perf_counter(), time.time_ns()
         try:
-            manuscript = read_book(self.book_dir)
+            resolved = resolve(read(self.book_dir))
         except BookError as e:
             self._failed(e)
             return
         web = self.out / "web"
-        old = {p.relative_to(web).as_posix(): p for p in web.rglob("*") if p.is_file()} if web.is_dir() else {}
-        cover = old["images/cover.png"].read_bytes() if "images/cover.png" in old else None
+        cover_file, index_file = web / "images" / "cover.png", web / INDEX_PAGE
+        cover = cover_file.read_bytes() if cover_file.is_file() else None
         downloads = tuple(p.name for p in self.out.glob("*") if p.suffix in (".pdf", ".epub"))
-        files = make_web(manuscript, None, cover, downloads)
-        for name in ("names.html",):  # pages the quick build cannot make yet
-            if name in old and name not in files:
-                files[name] = old[name].read_bytes()
-        write_folder_atomically(web, {web / name: data for name, data in files.items()})
+        files = make_web(resolved, None, cover, downloads)
+        for name in download_files(resolved.config).values():  # the last full build's, as web/ holds them
+            if (self.out / name).is_file():
+                files[name] = (self.out / name).read_bytes()
+        if index_file.is_file() and INDEX_PAGE not in files:  # a page the quick build cannot make yet
+            files[INDEX_PAGE] = index_file.read_bytes()
+        commit(Written(tuple(OutputFile("web", f"web/{name}", data) for name, data in files.items())), self.out,
+               started_ns)
         self.echo(f"web edition rebuilt in {time.perf_counter() - started:.2f} s (page numbers follow)")
-        self.published([str(w) for w in manuscript.report.warnings])
+        self.published([str(w) for w in resolved.warnings])
 
     def full_build(self, change: int) -> None:
-        from ..build import build
+        """Every stage of a build, the contact sheet added to its outputs; a newer change stops it
+        between stages (its outputs are not written)."""
+        from ..build import lay_out, read, resolve, write
+        from ..model import OutputFile, Written
+        from ..outputs import commit
 
-        def progress(step: str) -> None:
-            if self.wanted != change:
-                raise Superseded
+        started, started_ns = time.perf_counter(), time.time_ns()
 
-        started = time.perf_counter()
+        def superseded() -> bool:
+            return self.wanted != change
+
         try:
-            result = build(self.book_dir, formats=PREVIEW_FORMATS, progress=progress)
-        except Superseded:
-            return
+            manuscript = read(self.book_dir)
+            if superseded():
+                return
+            resolved = resolve(manuscript)
+            if superseded():
+                return
+            laid = lay_out(resolved)
+            if superseded():
+                return
+            written = write(laid, PREVIEW_FORMATS)
+            if superseded():
+                return
         except BookError as e:
             self._failed(e)
             return
-        pdf = next(o.path for o in result.outputs if o.kind == "pdf")
+        pdf = next(f for f in written.files if f.kind == "pdf")
+        sheet = OutputFile("preview", "preview.png", contact_sheet(pdf.data))
+        commit(Written((*written.files, sheet)), self.out, started_ns)
         self.pdf_name = pdf.name
-        sheet = pdf.parent / "preview.png"
-        contact_sheet(pdf, sheet)
-        for warning in result.warnings:
+        for warning in laid.warnings:
             self.echo(str(warning))
-        pages = next(o.pages for o in result.outputs if o.kind == "pdf")
-        self.echo(f"rebuilt in {time.perf_counter() - started:.1f} s: {pdf.name} ({pages} pages), the web "
-                  f"edition, {sheet}")
-        self.published([str(w) for w in result.warnings])
+        self.echo(f"rebuilt in {time.perf_counter() - started:.1f} s: {pdf.name} ({pdf.pages} pages), the web "
+                  f"edition, {self.out / sheet.name}")
+        self.published([str(w) for w in laid.warnings])
 
     def _failed(self, error: BookError) -> None:
         problems = [str(d) for d in error.diagnostics]
@@ -168,7 +185,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:  # noqa: N802 - the standard library's name
-        path = self.path.split("?", 1)[0]
+        path = self._checked_path()
+        if path is None:
+            return None
         if path == EVENTS:
             return self._events()
         if path == "/":
@@ -179,6 +198,33 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if path.endswith(".html") or path.endswith("/"):
             return self._page()
         return super().do_GET()
+
+    def do_HEAD(self) -> None:  # noqa: N802 - the standard library's name
+        if self._checked_path() is not None:
+            super().do_HEAD()
+
+    def _checked_path(self) -> str | None:
+        """The request's path, or None when it was answered with an error: a `Host` that is not
+        this server's address (a page of another site reaching the preview through DNS
+        rebinding: 421), a path with bad escapes, control characters or a hidden part (400, 404)."""
+        host = self.headers.get("Host")
+        port = self.server.server_address[1]  # type: ignore[index]  # an (address, port) pair: AF_INET
+        if host is not None and host.lower() not in {f"127.0.0.1:{port}", f"localhost:{port}"}:
+            self.send_error(421, "Misdirected Request", "this preview answers only http://127.0.0.1:PORT/")
+            return None
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        try:
+            decoded = unquote(path, errors="strict")
+        except UnicodeDecodeError:
+            self.send_error(400, "Bad Request", "the path is not UTF-8")
+            return None
+        if not path.startswith("/") or any(ord(c) < 32 or ord(c) == 127 for c in decoded):
+            self.send_error(400, "Bad Request", "the path holds a control character")
+            return None
+        if any(part.startswith(".") for part in decoded.split("/")):
+            self.send_error(404, "Not Found")
+            return None
+        return path
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
@@ -235,38 +281,68 @@ def _banner(problems: list[str]) -> str:
             f'<ul style="margin:.3rem 0 0;padding-left:1.2rem;font-family:monospace">{lines}</ul></div>')
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A request that fails (a browser closing its connection) never prints a traceback."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass
+
+
 def serve(session: Session, port: int) -> http.server.ThreadingHTTPServer:
     """The server, on loopback only, in a thread of its own."""
     session.out.mkdir(parents=True, exist_ok=True)
     handler = type("BookHandler", (Handler,), {"session": session})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port),
-                                             functools.partial(handler, directory=str(session.out)))
-    server.daemon_threads = True
+    server = QuietServer(("127.0.0.1", port), functools.partial(handler, directory=str(session.out)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
 
-def watch(book_dir: Path, once: bool, echo: Callable[[str], None], port: int = 8000) -> None:
-    session = Session(book_dir, echo)
-    session.full_build(0)
-    if once:
-        return
-    from watchfiles import watch as watch_files
+class _Signals:
+    """The last stop signal received (watchfiles turns any exception raised by a signal handler
+    into a plain KeyboardInterrupt, so the handler records which signal it was)."""
 
-    server = serve(session, port)  # OSError (the port is taken): the command line says so
-    echo(f"serving http://127.0.0.1:{server.server_address[1]}/ (the web edition; the PDF is "
-         f"/{session.pdf_name})")
-    threading.Thread(target=session.full_builds, daemon=True).start()
-    paths = [p for p in (book_dir / "manuscript", book_dir / "styles") if p.is_dir()]
-    echo(f"watching {', '.join(str(p) for p in paths)} (Ctrl-C to stop)")
+    received = 0
+
+    @classmethod
+    def stop(cls, signum: int, frame: Any) -> None:
+        cls.received = signum
+        raise KeyboardInterrupt
+
+
+def watch(book_dir: Path, once: bool, echo: Callable[[str], None], port: int = 8000) -> int:
+    """Build, serve and rebuild until Ctrl-C (exit status 130) or SIGTERM (0). Every rebuild, the
+    first included, is guarded: a failure is printed and shown, and the preview goes on. The
+    builds run in this process's threads; a signal stops the server and the watcher at once (a
+    build under way is abandoned: its outputs are committed whole or not at all)."""
+    session = Session(book_dir, echo)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _Signals.stop)
+    server = None
     try:
+        session.guarded(lambda: session.full_build(0))
+        if once:
+            return 0
+        from watchfiles import watch as watch_files
+
+        server = serve(session, port)  # OSError (the port is taken): the command line says so
+        echo(f"serving http://127.0.0.1:{server.server_address[1]}/ (the web edition; the PDF is "
+             f"/{session.pdf_name})")
+        threading.Thread(target=session.full_builds, daemon=True).start()
+        paths = [p for p in (book_dir / "manuscript", book_dir / "styles") if p.is_dir()]
+        echo(f"watching {', '.join(str(p) for p in paths)} (Ctrl-C to stop)")
         for changes in watch_files(*paths, debounce=50, step=20, raise_interrupt=True):
             names = sorted({Path(path).name for _, path in changes})
             echo(f"changed: {', '.join(names)}")
             session.wanted += 1
             session.guarded(session.quick_web)
             session.full_wanted.set()
+        return 0
     except KeyboardInterrupt:
         echo("stopped")
+        return 0 if _Signals.received == signal.SIGTERM else 130
     finally:
-        server.shutdown()
+        if server is not None:
+            server.shutdown()
+            server.server_close()

@@ -36,7 +36,8 @@ class Outcome:
 
 
 def build_book(book_dir: Path, formats: tuple[str, ...] = (), out_dir: Path | None = None, strict: bool = False,
-               keep_html: bool = False, progress: Callable[[str], None] = lambda step: None) -> Outcome:
+               keep_html: bool = False, progress: Callable[[str], None] = lambda step: None,
+               echo: Callable[[str], None] = lambda line: None) -> Outcome:
     """Build unless the outputs in the target folder are what this build would write again.
     Raises `BookError` when the book has errors (nothing is written)."""
     from ..reading.config import find_book
@@ -47,22 +48,24 @@ def build_book(book_dir: Path, formats: tuple[str, ...] = (), out_dir: Path | No
     fingerprint = None if keep_html else state.fingerprint(book_dir, formats, strict)
     previous = state.up_to_date(target, fingerprint) if fingerprint else None
     if previous:
-        return Outcome(target, True, list(previous["warnings"]),
+        return Outcome(target, True, [str(w) for w in previous.get("warnings", [])],
                        [f"up to date: nothing changed since the last build of {target}"])
 
     from ..build import build
 
-    result = build(book_dir, out_dir, formats, strict, keep_html, progress)
-    if fingerprint:
-        state.record(target.resolve(), fingerprint, result.outputs, result.warnings)
+    result = build(book_dir, out_dir, formats, strict, keep_html, progress,
+                   record={"fingerprint": fingerprint} if fingerprint else None, echo=echo)
+    if result.superseded:
+        return Outcome(target, False, [str(w) for w in result.warnings],
+                       [f"not written: a build of {target} that started later has already written it"])
     return Outcome(target, False, [str(w) for w in result.warnings], summary(result, target))
 
 
 def summary(result: BuildResult, target: Path) -> list[str]:
     """One line per file written; the web edition and --html's EPUB documents one line each."""
     lines = []
-    sources = [out for out in result.outputs if out.kind.startswith("epub-html:")]
-    site = [out for out in result.outputs if out.kind.startswith("web:")]
+    sources = [out for out in result.outputs if out.kind == "epub-html"]
+    site = [out for out in result.outputs if out.kind == "web"]
     for out in result.outputs:
         if out not in sources and out not in site:
             pages = f", {out.pages} pages" if out.pages else ""

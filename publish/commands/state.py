@@ -4,20 +4,20 @@ Input: the book folder, the output folder, the formats asked for. Output: whethe
 the folder are exactly what a build would write again — same manuscript, styles, publish code,
 formats and time stamp (SOURCE_DATE_EPOCH or the manuscript's last commit), outputs untouched
 since — and the warnings that build gave.
-Kept in `<out>/.publish-state.json`. Imports nothing heavy: this runs before anything else.
+Kept in the output set's manifest (publish/outputs.py). Imports nothing heavy: this runs before
+anything else.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 from typing import Any
 
+from ..outputs import META, read_manifest
 from ..reading.history import last_commit_time
 
-STATE_NAME = ".publish-state.json"
 PACKAGE = Path(__file__).parent.parent  # all of publish's code and data
 
 
@@ -31,35 +31,37 @@ def fingerprint(book_dir: Path, formats: tuple[str, ...], strict: bool) -> str:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(folder)).encode())
-                digest.update(path.read_bytes())
+                digest.update(path.read_bytes() if folder == PACKAGE else _book_bytes(path, book_dir))
     return digest.hexdigest()
 
 
-def _stamp(path: Path) -> list[int]:
-    stat = path.stat()
-    return [stat.st_size, stat.st_mtime_ns]
+def _book_bytes(path: Path, book_dir: Path) -> bytes:
+    """A book file's bytes through the gate (reading/gate.py); what it refuses, its reason (the build
+    reports it)."""
+    from ..diagnostics import BookError
+    from ..reading import gate
+
+    try:
+        return gate.read_bytes(path, book_dir, "image")
+    except BookError as e:
+        return str(e).encode()
 
 
 def up_to_date(out_dir: Path, print_: str) -> dict[str, Any] | None:
-    """The recorded build, if its outputs are all there, untouched, for this fingerprint."""
-    try:
-        state = json.loads((out_dir / STATE_NAME).read_text(encoding="utf-8"))
-        if state["fingerprint"] != print_:
-            return None
-        for name, stamp in state["outputs"].items():
-            if _stamp(out_dir / name) != stamp:
-                return None
-        return dict(state)
-    except (OSError, ValueError, KeyError, TypeError):
+    """The current set's manifest, if a build with this fingerprint made it and its outputs are all
+    there (each output's entry link in place), untouched."""
+    manifest = read_manifest(out_dir)
+    if manifest is None or manifest.get("fingerprint") != print_:
         return None
-
-
-def record(out_dir: Path, print_: str, outputs: list[Any], warnings: list[Any]) -> None:
-    state = {"fingerprint": print_,
-             "outputs": {o.path.resolve().relative_to(out_dir).as_posix(): _stamp(o.path) for o in outputs
-                         if o.path.resolve().is_relative_to(out_dir)},  # the web edition's files too
-             "summary": [[o.path.name, o.kind, o.size, o.pages] for o in outputs],
-             "warnings": [str(w) for w in warnings]}
-    tmp = out_dir / (STATE_NAME + ".tmp")
-    tmp.write_text(json.dumps(state, indent=1), encoding="utf-8")
-    tmp.replace(out_dir / STATE_NAME)
+    current = out_dir / META / "current"
+    try:
+        for name in manifest["entries"]:
+            if os.readlink(out_dir / name) != f"{META}/current/{name}":
+                return None
+        for name, info in manifest["files"].items():
+            stat = (current / name).stat()
+            if [stat.st_size, stat.st_mtime_ns] != info["stamp"]:
+                return None
+    except (OSError, KeyError, TypeError):
+        return None
+    return manifest

@@ -1,7 +1,7 @@
 """Resolved book + laid-out print edition → the EPUB's bytes.
 
-Input: the `Manuscript` (config, register, book) and the `PrintEdition` (where every anchor
-landed). Output: a valid EPUB 3: title page and imprint, one document per part with its notes
+Input: the `Resolved` book and the `Printed` record (page count, index, where each printed page
+begins). Output: a valid EPUB 3: title page and imprint, one document per part with its notes
 as pop-up footnotes, the index of names whose locators carry print page numbers, a nav with
 contents, landmarks and a page-list matching the PDF, and accessibility metadata true of it.
 """
@@ -16,6 +16,7 @@ from ..reading.assets import IMAGE_TYPES
 from ..reading.config import isbn_digits
 from ..reading.fonts import embedded_fonts, fallback_subsets
 from ..reading.images import optimised
+from ..reading.stylesheets import book_css
 from ..rendering.hyphenate import Hyphenator
 from ..rendering.render import (
     ASSETS,
@@ -29,33 +30,32 @@ from ..rendering.render import (
     epub_title,
     figure_list,
     index_links,
+    render_template,
 )
 from ..rendering.xhtml import page_break_marker
 from ..writers.epub import write_epub
 
 if TYPE_CHECKING:
-    from ..build import Manuscript
-    from ..printing.print_edition import PrintEdition
     from ..reading.config import BookConfig
+    from ..stages import Printed, Resolved
 
 
-def make_epub(manuscript: Manuscript, edition: PrintEdition, epoch: int, stamp: str, breaks: m.PageBreaks,
-              cover: bytes) -> bytes:
-    """The EPUB. `breaks`: where the print edition's pages begin (`pagination.place_page_breaks`,
-    already put into the book's text); `cover`: a PNG of the print edition's cover page."""
-    config, book = manuscript.config, manuscript.book
-    files, at_title, at_index = breaks
-    docs: list[EpubDoc] = [epub_cover(config), epub_title(config, edition.page_count)]
-    hyphenator = Hyphenator(config.language, manuscript.hyphenation)  # the book's exceptions, for every part
+def make_epub(resolved: Resolved, printed: Printed, cover: bytes) -> bytes:
+    """The EPUB. `printed`: the print edition's page count, index and where its pages begin;
+    `cover`: a PNG of the print edition's cover page."""
+    config, book, breaks = resolved.config, resolved.book, printed.breaks
+    docs: list[EpubDoc] = [epub_cover(config), epub_title(config, printed.page_count)]
+    hyphenator = Hyphenator(config.language, resolved.hyphenation)  # the book's exceptions, for every part
     for part in book.parts:
-        marker = "".join(page_break_marker(label) for label in at_title.get(part.slug, []))
-        docs.append(epub_part(config, part, marker, hyphenator))
-    has_index = bool(config.index.enabled and edition.index)
+        marker = "".join(page_break_marker(label) for label in breaks.at_title.get(part.slug, ()))
+        docs.append(epub_part(config, part, marker, hyphenator, breaks.in_text))
+    has_index = bool(config.index.enabled and printed.index)
     if has_index:
-        links = index_links(book, edition.index, lambda part: part.file_name)
-        docs.append(epub_index(config, edition.index, links, at_index))
-    pages = [{"label": label, "href": f"{files[label]}#page-{label}"}
-             for label in sorted(files, key=int)]
+        links = index_links(book, list(printed.index), lambda part: part.file_name)
+        docs.append(epub_index(config, list(printed.index), links, breaks.at_index))
+    files = breaks.files
+    pages = [{"label": label, "href": f"{files[label]}#page-{label}"}  # in the order of the print pages
+             for label in dict.fromkeys(printed.labels) if label in files]
     figures = figure_list(book, config, lambda part: part.file_name)
     if figures:
         docs.insert(2, epub_figures(config, figures))
@@ -64,26 +64,34 @@ def make_epub(manuscript: Manuscript, edition: PrintEdition, epoch: int, stamp: 
     landmarks = [{"type": "cover", "href": "cover.xhtml", "title": "Cover"},
                  {"type": "titlepage", "href": "title.xhtml", "title": "Title page"},
                  {"type": "toc", "href": "contents.xhtml", "title": "Contents"},
-                 {"type": "bodymatter", "href": book.parts[0].file_name, "title": "Start of the text"}]
+                 *_matter_landmarks(book, "front"),
+                 {"type": "bodymatter", "href": book.body[0].file_name, "title": "Start of the text"},
+                 *_matter_landmarks(book, "back")]
     if figures:
         landmarks.append({"type": "loi", "href": "figures.xhtml", "title": config.figures.list_title})
     if has_index:
         landmarks.append({"type": "index", "href": "index.xhtml", "title": config.index.title})
-    nav = environment(config.root).get_template("nav.xhtml.j2").render(
-        lang=config.language, toc=toc, landmarks=landmarks, pages=pages)
+    nav = render_template(
+        environment(config.root), "nav.xhtml.j2", lang=config.language, toc=toc, landmarks=landmarks, pages=pages)
     css = (ASSETS / "epub.css").read_text(encoding="utf-8")
-    override = config.root / "styles" / "epub.css"
-    if override.is_file():
-        css += "\n" + override.read_text(encoding="utf-8")
+    override = book_css(config.root, "epub.css")  # checked by the gate and the URL policy
+    if override is not None:
+        css += "\n" + override
     fonts = [(path.name, path.read_bytes()) for path in embedded_fonts()]
     for extra in fallback_subsets(_book_text(book)):  # other scripts: the declared fallbacks, cut down
         fonts.append((extra.file_name, extra.data))
         css += f'\n@font-face {{ font-family: "{extra.family}"; src: url("../fonts/{extra.file_name}"); }}'
     metadata = _accessibility(config, has_index, bool(pages))
-    modified = datetime.fromtimestamp(epoch, UTC)
-    images = [(image.epub_name, IMAGE_TYPES[image.path.suffix.lower()], optimised(image.path))
-              for image in manuscript.images]
+    modified = datetime.fromtimestamp(resolved.epoch, UTC)
+    images = [(image.epub_name, IMAGE_TYPES[image.path.suffix.lower()], optimised(image.path, config.root))
+              for image in resolved.images if image.path is not None]
     return write_epub(config, docs, nav, css, fonts, modified, metadata, images, cover)
+
+
+def _matter_landmarks(book: m.Book, matter: str) -> list[dict[str, str]]:
+    """A landmark for each part of the front or back matter, by its role (`preface`, `bibliography`)."""
+    return [{"type": m.PART_ROLES[part.role].epub_type, "href": part.file_name, "title": part.title}
+            for part in book.parts if part.matter == matter]
 
 
 def _book_text(book: m.Book) -> str:

@@ -16,6 +16,7 @@ WeasyPrint does, what was measured, the upstream issues).
 - `boxes`: reading laid-out pages' box trees (where each page begins, lines per page, blank pages).
 - `pdfx`: the PDF/X-4 twin of the reading PDF, written from WeasyPrint's finished PDF objects.
 - `pdfobjects`: the two private pypdf calls the booklet and the press file need.
+- `xmp`: the book's own descriptions in the XMP that WeasyPrint writes, and that XMP in the reading PDF.
 """
 
 from __future__ import annotations
@@ -30,9 +31,15 @@ class EngineVersionError(RuntimeError):
 
 
 def require_weasyprint() -> None:
-    """Stop, with a plain message, before touching a WeasyPrint whose internals were not tested."""
+    """Stop, with a plain message, before touching a WeasyPrint whose internals were not tested, or
+    one that would subset fonts with fontTools (which stamps them with the time of the build)."""
     import weasyprint
+    from weasyprint.text.ffi import harfbuzz_subset
 
+    if harfbuzz_subset is None:
+        raise EngineVersionError(
+            "WeasyPrint cannot find HarfBuzz's subsetter, so the PDFs' fonts would carry the time of the "
+            "build: install Debian's libharfbuzz-subset0 (./install-system-packages does)")
     if weasyprint.__version__ != TESTED_WEASYPRINT:
         raise EngineVersionError(
             f"publish's layout repairs were tested with WeasyPrint {TESTED_WEASYPRINT}, not "

@@ -15,13 +15,22 @@ import io
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from . import require_weasyprint
 
-if TYPE_CHECKING:
-    from ..writers.press import OutputCondition
 
+@dataclass(frozen=True)
+class OutputCondition:
+    """A print condition for the PDF/X output intent: its profile, and how the intent names it."""
+
+    profile: Path
+    identifier: str  # OutputConditionIdentifier: a registered name (ICC registry) or "Custom"
+    info: str  # what the condition is, in words
+    registry: str = ""  # the registry of `identifier`, when it is a registered one
+    installed_by: str = ""  # the Debian package that installs the profile, when publish does not carry it
 
 @contextmanager
 def _stable_document_id(identifier: str) -> Iterator[None]:

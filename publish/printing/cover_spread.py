@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from ..reading.config import BookConfig
 from ..rendering.barcode import barcode_html
-from ..rendering.render import cover_size_mm, cover_uri, date_text, environment
+from ..rendering.render import cover_size_mm, cover_uri, date_text, environment, render_template
 
 TRIM_MM = (148.0, 210.0)
 
@@ -72,20 +72,21 @@ def spread_css(pages: int, paper: str, binding: str) -> str:
 """
 
 
-def make_cover(config: BookConfig, styles: Any, pages: int, epoch: int, stamp: str) -> bytes:
+def make_cover(config: BookConfig, styles: Any, pages: int, stamp: str) -> bytes:
     """The cover spread's PDF/X-4 bytes; `styles`: the print edition's stylesheets and fetcher."""
     from ..writers.pdf import write_pdf
     from ..writers.press import for_printer, press_variant
     from .layout import render
 
     spine = spine_mm(pages, config.print.paper, config.print.binding)
-    html = environment(config.root).get_template("cover_spread.html.j2").render(
-        book=config, barcode=barcode_html(config.isbn) if config.isbn else Markup(""),
+    html = render_template(
+        environment(config.root), "cover_spread.html.j2", book=config,
+        barcode=barcode_html(config.isbn) if config.isbn else Markup(""),
         cover_uri=cover_uri(config), cover_mm=cover_size_mm(config), spine_mm=spine,
         spine_text=spine >= SPINE_TEXT_MIN_MM, inside=config.print.binding == "saddle",
         date_text=date_text(config.date), timestamp=stamp)
     document = render(html, config.manuscript, styles, spread_css(pages, config.print.paper, config.print.binding))
     press = press_variant(config)
-    write_pdf(document, epoch, also=press)
+    write_pdf(document, also=press)
     assert press.raw is not None
     return for_printer(press.raw, config, cover=True)

@@ -5,22 +5,25 @@ anchor id (heading, paragraph, note call, note, mention), the physical page it l
 printed folio of each page. WeasyPrint is imported here only, so `publish --help` stays fast.
 
 All file access of the renderer goes through `ProjectFetcher`: files inside the book project and
-the package's own assets (templates, CSS, fonts); nothing else, and no network.
+the package's own assets (templates, CSS, fonts), each read through the gate (reading/gate.py);
+nothing else, and no network.
 """
 
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from ..diagnostics import Report
+from ..diagnostics import BookError, Report
 from ..engine import footnotes as engine_footnotes
 from ..engine import lines as engine_lines
 from ..engine import notesplit as engine_notesplit
 from ..engine import paragraphs as engine_paragraphs
 from ..engine import tounicode as engine_tounicode
 from ..model import PageMap
+from ..reading import gate
 from ..reading.fonts import only_declared_fonts
 
 
@@ -31,7 +34,7 @@ class BlockedResource(Exception):
 def make_fetcher(allowed_roots: list[Path], report: Report, sources: dict[Path, str]) -> Any:
     """A WeasyPrint URL fetcher confined to `allowed_roots`; each refusal becomes a diagnostic
     located where `sources` (stylesheet path → text) asks for the resource."""
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     roots = [r.resolve() for r in allowed_roots]
 
@@ -56,11 +59,17 @@ def make_fetcher(allowed_roots: list[Path], report: Report, sources: dict[Path, 
                 path = Path(unquote(parts.path))
                 try:
                     real = path.resolve()
-                    inside = real.is_file() and any(real.is_relative_to(r) for r in roots)
+                    inside = any(real.is_relative_to(r) for r in roots)
                 except OSError:
                     inside = False
                 if inside:
-                    return super().fetch(url, headers)
+                    try:  # through the gate: a regular file, not too large, never a FIFO opened
+                        data = gate.read_bytes(path, roots[0], "image", roots=tuple(roots[1:]))
+                    except BookError as e:
+                        report.items.extend(e.diagnostics)
+                        raise BlockedResource(url) from None
+                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, data, {"Content-Type": kind})
                 report.error(*where(url), "F001",
                              f"refused to read {url}: only files inside the book project may be used")
             else:
@@ -108,10 +117,9 @@ def render(html: str, base_url: Path, styles: Stylesheets, extra_css: str = "") 
 
 def page_map(pages: list[Any], first_numbered_anchor: str, first_label: int = 1) -> PageMap:
     """Anchors of the laid-out pages; folios count from the page holding `first_numbered_anchor`."""
-    result = PageMap()
+    anchors: dict[str, int] = {}
     for index, page in enumerate(pages):
         for anchor in page.anchors:
-            result.anchors.setdefault(anchor, index)
-    start = result.anchors.get(first_numbered_anchor, 0)
-    result.labels = [str(i - start + first_label) if i >= start else "" for i in range(len(pages))]
-    return result
+            anchors.setdefault(anchor, index)
+    start = anchors.get(first_numbered_anchor, 0)
+    return PageMap(anchors, tuple(str(i - start + first_label) if i >= start else "" for i in range(len(pages))))

@@ -1,8 +1,9 @@
 """The print edition's pages → the EPUB's and the web edition's page breaks, and widows and orphans.
 
-Input: the book and what `publish.engine.boxes` read of the laid-out pages. Output: `PageBreak`
-markers put into the text before the first word of each printed page; the single lines paragraphs
-leave alone at a page's foot or head.
+Input: the book and what `publish.engine.boxes` read of the laid-out pages. Output: `PageBreaks`,
+a side table of where each printed page begins (the EPUB and the web edition put a marker there as
+they render; the book is not changed); the single lines paragraphs leave alone at a page's foot or
+head.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from .. import model as m
-from ..engine.boxes import LooseLine, PageStart, alnum, lines_per_page, loose_lines, page_starts
+from ..engine.boxes import LooseLine, PageStart, lines_per_page, loose_lines, page_starts
 
-__all__ = ["LooseLine", "PageStart", "insert_page_break", "loose_lines", "main_blocks", "page_starts",
-           "place_page_breaks", "widows_and_orphans"]
+__all__ = ["LooseLine", "PageStart", "loose_lines", "main_blocks", "page_starts", "place_page_breaks",
+           "widows_and_orphans"]
 
 
 def main_blocks(book: m.Book) -> dict[str, tuple[m.Part, m.Paragraph | m.Heading | None]]:
@@ -24,54 +25,6 @@ def main_blocks(book: m.Book) -> dict[str, tuple[m.Part, m.Paragraph | m.Heading
         for block in m.text_blocks(part.blocks):
             blocks[block.id] = (part, block)
     return blocks
-
-
-def insert_page_break(block: m.Paragraph | m.Heading, offset: int, label: str) -> None:
-    """Put a page-break marker before the word holding the `offset`-th letter or digit."""
-    marker = m.PageBreak(label)
-    if offset <= 0:
-        block.children.insert(0, marker)
-        return
-    if not _insert(block.children, offset, marker):
-        block.children.append(marker)
-
-
-def _insert(nodes: list[m.Inline], offset: int, marker: m.PageBreak) -> bool | int:
-    """Insert into `nodes`; returns True when done, else the letters still to skip."""
-    remaining = offset
-    for i, node in enumerate(nodes):
-        if isinstance(node, m.Text):
-            count = alnum(node.text)
-            if count > remaining:
-                cut = _cut_before_word(node.text, remaining)
-                before, after = node.text[:cut], node.text[cut:]
-                nodes[i : i + 1] = [x for x in (m.Text(before), marker, m.Text(after)) if
-                                    not isinstance(x, m.Text) or x.text]
-                return True
-            remaining -= count
-        elif isinstance(node, m.Code):
-            remaining -= alnum(node.text)
-        elif isinstance(node, m.Styled | m.Link | m.Span | m.Mention) and node.children:
-            if remaining < alnum(m.plain_text(node.children)):
-                if remaining == 0:
-                    nodes.insert(i, marker)
-                    return True
-                return _insert(node.children, remaining, marker)
-            remaining -= alnum(m.plain_text(node.children))
-    return False
-
-
-def _cut_before_word(text: str, letters: int) -> int:
-    """Index in `text` of the start of the word holding its `letters`-th letter or digit."""
-    seen = 0
-    for index, char in enumerate(text):
-        if char.isalnum():
-            if seen == letters:
-                while index > 0 and not text[index - 1].isspace():
-                    index -= 1
-                return index
-            seen += 1
-    return len(text)
 
 
 def widows_and_orphans(pages: list[Any], main_blocks: set[str]) -> list[tuple[str, str, int]]:
@@ -88,20 +41,20 @@ def widows_and_orphans(pages: list[Any], main_blocks: set[str]) -> list[tuple[st
     return problems
 
 
-def place_page_breaks(book: m.Book, edition: Any) -> m.PageBreaks:
-    """Put a marker where each numbered print page begins: in the text (before the page's first
-    word), at a part's title, or at an index entry. A blank page's marker goes with the next
-    page's. Returns: label → EPUB file; part slug → labels opening at its title; index anchor →
-    labels."""
+def place_page_breaks(book: m.Book, pages: list[Any], labels: tuple[str, ...],
+                      index_ids: set[str]) -> m.PageBreaks:
+    """Where each numbered print page begins: in the text (letters and digits of its block before
+    the page's first word), at a part's title, or at an index entry (`index_ids`: the index's
+    anchors). A blank page's marker goes with the next page's. The book is not changed."""
     blocks = main_blocks(book)
-    index_ids = {e.anchor for e in edition.index} | {f"ixg-{e.letter}" for e in edition.index}
-    starts = page_starts(edition.document.pages, set(blocks) | index_ids)
+    starts = page_starts(pages, set(blocks) | index_ids)
     files: dict[str, str] = {}
+    in_text: dict[str, list[tuple[int, str]]] = {}
     at_title: dict[str, list[str]] = {}
     at_index: dict[str, list[str]] = {}
     waiting: list[str] = []
     for number, start in enumerate(starts):
-        label = edition.pages.labels[number] if number < len(edition.pages.labels) else ""
+        label = labels[number] if number < len(labels) else ""
         if label:
             waiting.append(label)
         if start is None or not waiting:
@@ -115,7 +68,8 @@ def place_page_breaks(book: m.Book, edition: Any) -> m.PageBreaks:
                 if block is None:
                     at_title.setdefault(part.slug, []).append(label)
                 else:
-                    insert_page_break(block, start.offset, label)
+                    in_text.setdefault(block.id, []).append((start.offset, label))
                 files[label] = part.file_name
         waiting = []
-    return files, at_title, at_index
+    return m.PageBreaks(files, {k: tuple(v) for k, v in in_text.items()},
+                        {k: tuple(v) for k, v in at_title.items()}, {k: tuple(v) for k, v in at_index.items()})

@@ -24,9 +24,10 @@ from ..diagnostics import Report
 from ..engine.boxes import is_blank
 from ..engine.footnotes import overflowing_notes
 from ..model import PageMap
-from ..reading.config import BookConfig, read_text
+from ..reading.config import BookConfig
 from ..reading.fonts import font_dirs, space_em
 from ..reading.names import Register
+from ..reading.stylesheets import book_css
 from ..rendering.hyphenate import Exceptions, Hyphenator
 from ..rendering.render import ASSETS, index_placeholder, print_html, print_index
 from ..resolving.ids import assert_unique
@@ -35,16 +36,14 @@ from .footnotes import misplaced_notes
 from .layout import Stylesheets, make_fetcher, page_map, render
 from .pagination import loose_lines, main_blocks, widows_and_orphans
 
-PAGES_PER_SHEET = 4  # a folded sheet of a saddle-stitched book: the booklet and the press file
 
-
-@dataclass
+@dataclass(frozen=True)
 class PrintEdition:
     document: Any  # weasyprint.Document holding the final pages
     pages: PageMap
-    index: list[IndexEntry]
+    index: tuple[IndexEntry, ...]
     html: str
-    stylesheets: list[tuple[str, Path]]
+    stylesheets: tuple[tuple[str, Path], ...]
     styles: Any = None  # the parsed stylesheets and the project's fetcher, for the cover spread
 
     @property
@@ -65,8 +64,8 @@ def font_face_css() -> str:
 
 def book_stylesheet(config: BookConfig) -> dict[Path, str]:
     """The book's own print CSS (styles/print.css), if it has one."""
-    path = config.root / "styles" / "print.css"
-    return {path: read_text(path, path, config.root)} if path.is_file() else {}
+    text = book_css(config.root, "print.css")
+    return {config.root / "styles" / "print.css": text} if text is not None else {}
 
 
 def stylesheets(config: BookConfig) -> list[tuple[str, Path]]:
@@ -84,9 +83,9 @@ LOOSE_LIMIT = 2.0
 
 
 def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report,
-            timestamp: str, hyphenation: Exceptions | None = None, loose: bool = False) -> PrintEdition:
-    """The one layout of the book, checked: notes on their pages, widows and orphans, and (`loose`,
-    for `publish check`) justified lines stretched too far (P007)."""
+            timestamp: str, hyphenation: Exceptions | None = None) -> PrintEdition:
+    """The one layout of the book, checked: notes on their pages, notes that do not fit, widows
+    and orphans (warnings in `report`)."""
     fetcher = make_fetcher([config.root, ASSETS.parent, *font_dirs()], report, book_stylesheet(config))
     sheets = stylesheets(config)
     styles = Stylesheets(sheets, fetcher)
@@ -97,16 +96,26 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
     assert_unique(html)
     body = render(html, config.manuscript, styles)
     report.raise_if_errors()
-    first = book.parts[0].slug
-    pages = page_map(body.pages, first)
+    pages = _front_matter_folios(page_map(body.pages, book.body[0].slug), book)
+    _report_notes(book, body.pages, pages, report)
+    _report_widows(book, body.pages, pages, report)
+    entries = tuple(build_index(register, book.mentions, pages)) if has_index else ()
+    final_pages, labels = _with_index(config, body.pages, pages, entries, styles)
+    final_pages, labels = _with_back_cover(config, body.pages, final_pages, labels, styles)
+    return PrintEdition(body.copy(final_pages), PageMap(pages.anchors, labels), entries, html, tuple(sheets),
+                        styles)
+
+
+def _report_notes(book: m.Book, body: list[Any], pages: PageMap, report: Report) -> None:
+    """P001: a note off its call's page; P002/P003: notes that do not fit their page."""
     for note, call_page, note_page in misplaced_notes(pages.anchors, book.notes):
         loc = note.location
         report.warning(loc.path, loc.line, loc.col, "P001",
                        f"note {note.number} is on page {_label(pages, note_page)}, its call on page "
                        f"{_label(pages, call_page)}")
     notes_by_id = {note.id: note for note in book.notes}
-    for page_index, how, ids in overflowing_notes(body.pages):
-        label = pages.labels[page_index] or f"#{page_index + 1}"
+    for page_index, how, ids in overflowing_notes(body):
+        label = _label(pages, page_index)
         for note in (notes_by_id[i] for i in ids if i in notes_by_id):
             loc = note.location
             if how == "over-text":
@@ -118,8 +127,12 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
                                f"note {note.number} cannot be split at the foot of page {label} and runs "
                                "past it (a style keeps it whole, or no two of its lines fit there): let "
                                "it break (no `break-inside: avoid` on notes), or shorten it")
+
+
+def _report_widows(book: m.Book, body: list[Any], pages: PageMap, report: Report) -> None:
+    """P005/P006: a single line of a paragraph alone at the head or foot of a page."""
     blocks = main_blocks(book)
-    for kind, block_id, page_index in widows_and_orphans(body.pages, set(blocks)):
+    for kind, block_id, page_index in widows_and_orphans(body, set(blocks)):
         block = blocks[block_id][1]
         if block is None:  # a part's own id: a section holds no lines of its own, so never here
             continue
@@ -127,46 +140,83 @@ def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report
         where = "at the foot of" if kind == "orphan" else "at the head of"
         report.warning(loc.path, loc.line, loc.col, "P005" if kind == "widow" else "P006",
                        f"a single line of this paragraph stands alone {where} page "
-                       f"{pages.labels[page_index] or '#' + str(page_index + 1)} ({kind})")
-    if loose:
-        for line in loose_lines(body.pages, set(blocks) | set(notes_by_id), space_em(), LOOSE_LIMIT):
-            source = blocks[line.block][1] if line.block in blocks else notes_by_id[line.block]
-            if source is not None:
-                loc = source.location
-                report.warning(loc.path, loc.line, loc.col, "P007",
-                               f"a loose line on page {pages.labels[line.page] or '#' + str(line.page + 1)}, "
-                               f"“{line.text}”: its word spaces are stretched to {line.stretch:.1f} × their width, "
-                               "and no break of the paragraph sets it tighter (rephrase, or allow a break in a "
-                               "long word with manuscript/hyphenation.txt)")
-    entries = build_index(register, book.mentions, pages) if has_index else []
-    back = list(body.pages[-1:]) if config.back_cover.enabled else []  # the back cover: always the last page
-    final_pages = list(body.pages[:len(body.pages) - len(back)])
-    pages.labels = pages.labels[:len(final_pages)]
-    if has_index:
-        start = pages.page_of("index")
-        assert start is not None, "the index placeholder was laid out on no page"
-        folio = int(pages.labels[start])
-        index_css = (f"@page :nth(1 of main) {{ counter-reset: page {folio}; }}\n"
-                     f"section.index {{ string-set: running-title {json.dumps(config.title)}, "
-                     f"section-title {json.dumps(config.index.title)}; }}")
-        index_html = _standalone(config, print_index(config, entries))
-        index_doc = render(index_html, config.manuscript, styles, index_css)
-        final_pages = final_pages[:start] + list(index_doc.pages)
-        pages.labels = pages.labels[:start] + [str(folio + i) for i in range(len(index_doc.pages))]
-    # The reading PDF is read on screens and printed on office printers: no padding but one blank page
-    # that puts the back cover on a verso. The booklet and the press file add what folding needs.
-    pad = -(len(final_pages) + len(back)) % 2 if back else 0
+                       f"{_label(pages, page_index)} ({kind})")
+
+
+def report_loose_lines(book: m.Book, edition: PrintEdition, report: Report) -> None:
+    """P007 (`publish check`): justified lines of the text or the notes whose word spaces are
+    stretched too far, each named by its words."""
+    blocks = main_blocks(book)
+    notes = {note.id: note for note in book.notes}
+    for line in loose_lines(edition.document.pages, set(blocks) | set(notes), space_em(), LOOSE_LIMIT):
+        source = blocks[line.block][1] if line.block in blocks else notes[line.block]
+        if source is not None:
+            loc = source.location
+            report.warning(loc.path, loc.line, loc.col, "P007",
+                           f"a loose line on page {_label(edition.pages, line.page)}, “{line.text}”: its word "
+                           f"spaces are stretched to {line.stretch:.1f} × their width, and no break of the "
+                           "paragraph sets it tighter (rephrase, or allow a break in a long word with "
+                           "manuscript/hyphenation.txt)")
+
+
+def _with_index(config: BookConfig, body: list[Any], pages: PageMap, entries: tuple[IndexEntry, ...],
+                styles: Stylesheets) -> tuple[list[Any], tuple[str, ...]]:
+    """The body's pages (without the back cover) and their folios, the placeholder index swapped for
+    the real one, laid out alone with the folios continuing."""
+    back = 1 if config.back_cover.enabled else 0  # the back cover: always the last page
+    final_pages = list(body[:len(body) - back])
+    labels = pages.labels[:len(final_pages)]
+    if not entries:
+        return final_pages, labels
+    start = pages.page_of("index")
+    assert start is not None, "the index placeholder was laid out on no page"
+    folio = int(pages.labels[start])
+    index_css = (f"@page :nth(1 of main) {{ counter-reset: page {folio}; }}\n"
+                 f"section.index {{ string-set: running-title {json.dumps(config.title)}, "
+                 f"section-title {json.dumps(config.index.title)}; }}")
+    index_doc = render(_standalone(config, print_index(config, list(entries))), config.manuscript, styles, index_css)
+    return (final_pages[:start] + list(index_doc.pages),
+            labels[:start] + tuple(str(folio + i) for i in range(len(index_doc.pages))))
+
+
+def _with_back_cover(config: BookConfig, body: list[Any], final_pages: list[Any], labels: tuple[str, ...],
+                     styles: Stylesheets) -> tuple[list[Any], tuple[str, ...]]:
+    """The reading PDF is read on screens and printed on office printers: no padding but one blank
+    page that puts the back cover on a verso. The booklet and the press file add what folding needs."""
+    if not config.back_cover.enabled:
+        return final_pages, labels
+    back = body[-1:]
+    pad = -(len(final_pages) + 1) % 2
     if pad:  # a blank page before the back cover: the cover's blank verso
-        blank = next((page for page in body.pages if is_blank(page)), None)
+        blank = next((page for page in body if is_blank(page)), None)
         if blank is None:
             blank = render(_standalone(config, '<div class="blank"></div>'), config.manuscript, styles,
                            ".blank { page: cover; }").pages[0]
-        final_pages += [blank] * pad
-        pages.labels += [""] * pad
-    final_pages += back
-    pages.labels += [""] * len(back)
-    document = body.copy(final_pages)
-    return PrintEdition(document, pages, entries, html, sheets, styles)
+        final_pages = final_pages + [blank] * pad
+    return final_pages + back, labels + ("",) * (pad + 1)
+
+
+def _front_matter_folios(pages: PageMap, book: m.Book) -> PageMap:
+    """The pages of the front matter given by parts with a role (about this edition, a preface) are
+    numbered in roman, as print.css prints them: the page's place in the book (the cover is i), as the
+    PDF's page labels count. Their pages are then in the EPUB's page-list and the index like any other."""
+    front = [part for part in book.parts if part.matter == "front"]
+    start = pages.page_of(front[0].slug) if front else None
+    end = pages.page_of(book.body[0].slug)
+    if start is None or end is None:
+        return pages
+    labels = tuple(roman(page + 1) if start <= page < end else label for page, label in enumerate(pages.labels))
+    return PageMap(pages.anchors, labels)
+
+
+def roman(number: int) -> str:
+    """A page number in lower-case roman numerals (`vii`)."""
+    out = []
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+                           (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        count, number = divmod(number, value)
+        out.append(letters * count)
+    return "".join(out)
 
 
 def _label(pages: PageMap, page: int | None) -> str:

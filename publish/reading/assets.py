@@ -10,13 +10,15 @@ not what it claims, does not decode, is a decompression bomb or an SVG that does
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .. import model as m
-from ..diagnostics import Report
+from ..diagnostics import BookError, Report
+from . import gate
 from .images import inspect_image
 
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
@@ -64,14 +66,20 @@ def _image_path(node: m.Image, root: Path, report: Report) -> Path | None:
     if path is None or not path.is_relative_to(root):
         report.error(*where, "I002", f"image {src!r} leads outside the book project (a symbolic link?)")
         return None
-    if not path.is_file():
+    if not os.path.lexists(path):
         report.error(*where, "I001", f"image {src!r} not found (looked for {candidate.relative_to(root)})")
         return None
     if path.suffix.lower() not in IMAGE_TYPES:
         report.error(*where, "I004", f"{src!r} is not an image this book can use "
                      f"({', '.join(sorted(IMAGE_TYPES))})")
         return None
-    problem = inspect_image(path)
+    try:
+        data = gate.read_bytes(path, root, "image")
+    except BookError as e:  # a folder, a FIFO, too large: said where the image is asked for
+        [refused] = e.diagnostics
+        report.error(*where, refused.code, f"image {src!r} {refused.message}")
+        return None
+    problem = inspect_image(path, data)
     if problem is not None:
         code, message = problem
         report.error(*where, code, f"image {src!r} {message}")

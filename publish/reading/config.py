@@ -7,17 +7,22 @@ The schema below is the reference: docs/book-toml.md is tested against it.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import functools
+import math
+import os
 import re
 import tomllib
 import typing
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Report, fail
+from ..diagnostics import BookError, Report, fail
+from ..model import PART_ROLES
+from . import gate
 from .printers import PRINTERS
 
 CONFIG_NAME = "book.toml"
@@ -52,12 +57,61 @@ EXEMPTIONS = ("", "eaa-microenterprise", "eaa-disproportionate-burden", "eaa-fun
 class Imprint:
     """`[imprint]`: the imprint page (the back of the title page)."""
 
-    source: str = key('Where the text comes from, when it was published before (printed first on the imprint page; '
-                      "the book's `date` is then that first publication's).", '')
+    source: str = key("Where the text comes from, in the editors' words, when it was published before (printed "
+                      "first on the imprint page; the source's own title, publisher and date go in `[source]`).", '')
     edition: str = key('Edition statement printed on the imprint page.', '')
     rights: str = key('Copyright or licence statement.', '')
     notes_by: str = key("Who wrote the editor's notes (printed on the imprint page).", '')
+    copyright: tuple[str, ...] = key('Copyright lines, one for each part of the work with its own holder (e.g. '
+                                     '`Text © Clare Doyle`, `Notes and index © the editors, 2026`): printed on the '
+                                     "imprint page, and the EPUB's rights statement (`dc:rights`) with `rights`.", ())
     extra: tuple[str, ...] = key('Further lines for the imprint page.', ())
+
+
+@dataclass(frozen=True)
+class Source:
+    """`[source]`: the publication the text is taken from, when it was published before."""
+
+    title: str = key("The source's title as it prints it (a web page's headline), without quotation marks: the "
+                     'imprint sets it in quotation marks, or in italics when written `*Title*` (a book).', '')
+    url: str = key('Its address (`https://…`), for a source on the web.', '')
+    site: str = key('The website that carried it (`socialistworld.net`), for a source on the web.', '')
+    publisher: str = key('Who published the source.', '')
+    date: str = key('When the source was published, `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.', '')
+
+
+NORMALISATIONS = ("quotes", "ellipsis", "ranges", "titles")
+
+
+@dataclass(frozen=True)
+class TextOptions:
+    """`[text]`: the only changes the build makes to the manuscript's text."""
+
+    normalise: tuple[str, ...] = key('The normalisations applied to the text and the notes, the same in every '
+                                     'output (docs/manuscript.md, "Normalisations"): `quotes` (quotation marks '
+                                     'and apostrophes turned the right way), `ellipsis` (one spacing for “…”), '
+                                     '`ranges` (an en dash between the numbers of a range), `titles` (the titles '
+                                     "of the register's works in italics).", (), choices=NORMALISATIONS)
+
+
+# MARC relator codes (id.loc.gov/vocabulary/relators) a contributor may have, with what each means.
+RELATORS = {"edt": "editor", "ann": "annotator", "trl": "translator", "ill": "illustrator",
+            "aui": "author of introduction", "aft": "author of afterword", "com": "compiler",
+            "cwt": "commentator for written text", "pfr": "proofreader", "pht": "photographer",
+            "cov": "cover designer", "ctb": "contributor"}
+
+
+@dataclass(frozen=True)
+class Contributor:
+    """`[[contributor]]`: one who contributed to the edition other than its author (one table each)."""
+
+    name: str = key('The contributor as credited. Editors who are not named are `the editors`: never invent a '
+                    'name.', required=True)
+    roles: tuple[str, ...] = key('What they did, as MARC relator codes: `edt` (editor), `ann` (annotator), `trl` '
+                                 '(translator), `ill` (illustrator), `aui` (author of introduction), `aft` (author '
+                                 'of afterword), `com` (compiler), `cwt` (commentator), `pfr` (proofreader), `pht` '
+                                 '(photographer), `cov` (cover designer), `ctb` (contributor).', ('ctb',),
+                                 choices=tuple(RELATORS))
 
 
 @dataclass(frozen=True)
@@ -149,10 +203,40 @@ class Print:
                      'paper, and no cover file is made). A perfect-bound book\'s cover is always `separate`.',
                      'separate', choices=('separate', 'self'))
 
-DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+DOWNLOADS = ("epub", "pdf", "booklet")  # the outputs a web edition may offer for download
+
+
+@dataclass(frozen=True)
+class Web:
+    """`[web]`: the web edition: where it is published, what it offers for download."""
+
+    base_url: str = key('The address the web edition is published at, e.g. `https://example.org/hungary-56/`: its '
+                        "canonical links, link previews' cover image (`og:image`) and the schema.org data then use "
+                        'absolute addresses, as social sites and search engines require.', '')
+    downloads: tuple[str, ...] = key('The outputs the landing page offers for download, copied into `web/` so that '
+                                     'the folder is a site of its own: any of `epub`, `pdf`, `booklet` (`[]`: none).',
+                                     DOWNLOADS)
+
+
+DATE_RE = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")  # ASCII digits: `\d` is any script's
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9._-]*", re.ASCII)
+MAX_SLUG = 100  # the outputs' file names are made of it
+BLEED_MM = (0.0, 25.0)  # no bleed up to far more than any printer asks (3-5 mm)
 # BCP 47: a 2- or 3-letter language (ISO 639: en, hu, pol), or x-/i- forms, then subtags (GB, Latn…).
 # Longer first subtags are valid syntax but name no language, and catch `English` or `Magyar`.
 LANGUAGE_TAG_RE = re.compile(r"([A-Za-z]{2,3}|[xXiI])(-[A-Za-z0-9]{1,8})*")
+
+
+def is_date(value: str) -> bool:
+    """Whether `value` is a year, a month or a day of the calendar, written 2016, 2016-10, 2016-10-23."""
+    if not DATE_RE.match(value):
+        return False
+    year, month, day = (value.split("-") + ["01", "01"])[:3]
+    try:
+        datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return True
 
 
 def is_language_tag(value: str) -> bool:
@@ -168,7 +252,7 @@ def isbn_digits(value: str) -> str:
 def is_isbn13(value: str) -> bool:
     """An ISBN-13, hyphens or spaces allowed: prefix 978/979 and the EAN-13 check digit."""
     digits = isbn_digits(value)
-    if not re.fullmatch(r"97[89]\d{10}", digits):
+    if not re.fullmatch(r"97[89][0-9]{10}", digits):  # ASCII digits: `\d` is any script's
         return False
     total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits[:12]))
     return (10 - total % 10) % 10 == int(digits[12])
@@ -187,13 +271,16 @@ class BookConfig:
                         'vertical bar in it marks where the author wants it broken, and is never shown.', '')
     author: str = key('The author, as credited on the cover.', required=True)
     language: str = key('BCP 47 language tag of the text, e.g. `en-GB`.', required=True)
-    date: str = key('Publication date, `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (of the first publication, when `[imprint] '
-                    "source` names one). The outputs' own time stamp is SOURCE_DATE_EPOCH, else the manuscript's "
-                    'last commit, else this date.', required=True)
+    date: str = key("The edition's publication date, `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (the date of a source it "
+                    "reproduces goes in `[source]`). The outputs' own time stamp is SOURCE_DATE_EPOCH, else the "
+                    "manuscript's last commit, else this date.", required=True)
     publisher: str = key('The publisher, as on the title page and imprint.', required=True)
     identifier: str = key('A stable unique identifier (`urn:uuid:…` or `urn:isbn:…`).', required=True)
     slug: str = key('Base name of the output files (`<slug>.epub`, `<slug>.pdf`, …).', required=True)
-    parts: tuple[Path, ...] = key('The manuscript files, in reading order, relative to `manuscript/`.', required=True)
+    parts: tuple[Path, ...] = key('The manuscript files, in reading order, relative to `manuscript/`. A part that '
+                                  'is not part of the text itself is a table naming its file and role: `{file = '
+                                  '"about.md", role = "about"}` (docs/manuscript.md, "Parts with a role").',
+                                  required=True)
     description: str = key('A sentence describing the book (PDF subject, EPUB description).', '')
     keywords: tuple[str, ...] = key('Keywords for the PDF and EPUB metadata.', ())
     names: Path = key('The name register, relative to `manuscript/`.', None, toml_default='names.toml')
@@ -204,6 +291,8 @@ class BookConfig:
     isbn: str = key('ISBN-13 of the printed book (hyphens allowed); checked, and printed with its barcode on the '
                     'back cover.', '')
     imprint: Imprint = field(default_factory=Imprint, metadata={"table": True})
+    source: Source = field(default_factory=Source, metadata={"table": True})
+    text: TextOptions = field(default_factory=TextOptions, metadata={"table": True})
     back_cover: BackCover = field(default_factory=BackCover, metadata={"table": True})
     accessibility: Accessibility = field(default_factory=Accessibility, metadata={"table": True})
     check: Check = field(default_factory=Check, metadata={"table": True})
@@ -211,15 +300,24 @@ class BookConfig:
     index: Index = field(default_factory=Index, metadata={"table": True})
     figures: Figures = field(default_factory=Figures, metadata={"table": True})
     print: Print = field(default_factory=Print, metadata={"table": True})
+    web: Web = field(default_factory=Web, metadata={"table": True})
+    contributors: tuple[Contributor, ...] = field(default=(), metadata={"table": True})  # [[contributor]]
+    part_roles: tuple[str, ...] = ()  # each part's role ("" for the text), in the order of `parts`
     subtitle_lines: tuple[str, ...] = ()  # the subtitle's lines where book.toml breaks it with `|` (not a key)
 
     @property
     def manuscript(self) -> Path:
         return self.root / MANUSCRIPT_DIR
 
+    def role_of(self, part: Path) -> str:
+        """The role book.toml gives the part at `part` ("" for a part of the text)."""
+        return dict(zip(self.parts, self.part_roles, strict=False)).get(part, "")  # no roles: a config made in code
 
-TABLES: dict[str, type] = {"imprint": Imprint, "back_cover": BackCover, "accessibility": Accessibility,
-                           "check": Check, "notes": Notes, "index": Index, "figures": Figures, "print": Print}
+
+TABLES: dict[str, type] = {"imprint": Imprint, "source": Source, "text": TextOptions, "back_cover": BackCover,
+                           "accessibility": Accessibility, "check": Check, "notes": Notes, "index": Index,
+                           "figures": Figures, "print": Print, "web": Web}
+ARRAYS: dict[str, type] = {"contributor": Contributor}  # arrays of tables: [[contributor]]
 
 
 def _toml_type(hint: Any) -> type | tuple[type, ...]:
@@ -256,6 +354,7 @@ def _keys(cls: type) -> dict[str, Key]:
 
 # table name ("" is the top level) → key → Key: the validation's and the docs' view of the dataclasses
 SCHEMA: dict[str, dict[str, Key]] = {"": _keys(BookConfig)} | {name: _keys(cls) for name, cls in TABLES.items()}
+ARRAY_SCHEMA: dict[str, dict[str, Key]] = {name: _keys(cls) for name, cls in ARRAYS.items()}
 
 
 def output_names(config: BookConfig) -> dict[str, str]:
@@ -292,33 +391,15 @@ def _toml_error_position(error: tomllib.TOMLDecodeError) -> tuple[int, int, str]
 
 
 def read_text(path: Path, report_path: Path, root: Path) -> str:
-    """A source file's text: UTF-8, no NUL bytes; otherwise a located error (C/S codes)."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise fail(report_path, 1, 1, "S001", "file not found", root) from None
-    except IsADirectoryError:
-        raise fail(report_path, 1, 1, "S001", "is a folder, not a file", root) from None
-    except OSError as e:
-        raise fail(report_path, 1, 1, "S001", f"cannot be read: {e.strerror}", root) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
-        raise fail(report_path, line, col, "S002",
-                   f"is not UTF-8 text (byte 0x{data[e.start]:02x}); save it as UTF-8", root) from None
-    if "\x00" in text:
-        i = text.index("\x00")
-        line = text.count("\n", 0, i) + 1
-        raise fail(report_path, line, i - text.rfind("\n", 0, i), "S003",
-                   "contains a NUL byte: is this a binary file?", root)
-    return text.removeprefix("\ufeff")
+    """A source file's text, through the gate (gate.py: inside the project, a regular file, UTF-8, no
+    character XML cannot carry); otherwise a located error (S codes)."""
+    del report_path  # the gate reports a file where it is named
+    return gate.read_text(path, root)
 
 
 def read_toml(path: Path, root: Path, code: str) -> tuple[dict[str, Any], str]:
     """A TOML file's data and text; invalid TOML is a located error with `code`."""
-    text = read_text(path, path, root)
+    text = gate.read_text(path, root, "config")
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as e:
@@ -330,19 +411,21 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
     """Read and validate `book_dir/manuscript/book.toml`; problems go to `report` (then raise)."""
     root = find_book(book_dir)
     path = root / MANUSCRIPT_DIR / CONFIG_NAME
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise fail(path, 1, 1, "C001",
                    f"no {MANUSCRIPT_DIR}/{CONFIG_NAME} in {book_dir} or any folder above it: is it a book "
                    "project? (`publish new DIR` creates one)", root)
     data, text = read_toml(path, root, "C002")
-    lines = text.splitlines()
+    lines = gate.lines(text)
     values: dict[str, Any] = {}
 
     def where(table: str, key: str) -> tuple[int, int]:
         return key_position(lines, table, key)
 
+    data, roles = _part_entries(data, path, lines, where, report)
+    contributors = _contributors(data.get("contributor"), path, lines, report)
     for table, value in data.items():
-        if table not in SCHEMA[""] and table not in SCHEMA:
+        if table not in SCHEMA[""] and table not in SCHEMA and table not in ARRAYS:
             report.error(path, *where("", table), "C003", f"unknown key `{table}`{suggest(table, _known(''))}")
         elif table in SCHEMA and table != "" and not isinstance(value, dict):
             report.error(path, *where("", table), "C004", f"`{table}` must be a table `[{table}]`")
@@ -363,27 +446,128 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
                 values[name] = spec.default
                 continue
             value = section[key]
-            if isinstance(value, bool) and spec.type in (int, float, (int, float)):
-                ok = False
-            else:
-                ok = isinstance(value, spec.type)
-            if ok and spec.type is list:
-                ok = all(isinstance(v, str) for v in value)
-            if not ok:
+            if not is_of_type(value, spec.type):
                 report.error(path, *where(table, key), "C004",
-                             f"`{name}` must be {_type_name(spec.type)}, not {type(value).__name__}")
+                             f"`{name}` must be {type_name(spec.type)}, not {toml_type_name(value)}")
                 values[name] = spec.default
                 continue
-            if spec.choices and value not in spec.choices:
+            if spec.choices and any(v not in spec.choices for v in (value if isinstance(value, list) else [value])):
                 report.error(path, *where(table, key), "C006",
                              f"`{name}` must be one of {', '.join(map(repr, spec.choices))}, not {value!r}")
                 value = spec.default
             if isinstance(value, str) and spec.required and not value.strip():
                 report.error(path, *where(table, key), "C005", f"`{name}` is empty")
+            for text in (value if isinstance(value, list) else [value]):
+                bad = gate.forbidden_character(text) if isinstance(text, str) else None
+                if bad is not None:
+                    report.error(path, *where(table, key), "C013",
+                                 f"`{name}` holds {gate.describe(bad.group())}, which a book cannot carry")
+                    value = spec.default
             values[name] = value
     _check_values(values, path, where, report, root)
+    _check_roles(values.get("parts"), roles, path, lines, where, report)
     report.raise_if_errors()
-    return _book_config(root, values)
+    return replace(_book_config(root, values), contributors=contributors, part_roles=roles)
+
+
+def _part_entries(data: dict[str, Any], path: Path, lines: list[str], where: Callable[[str, str], tuple[int, int]],
+                  report: Report) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """`parts` as file names, and each part's role: an entry is a file name, or a table `{file = "…",
+    role = "…"}` for a part with a role (its problems: C003-C006)."""
+    parts = data.get("parts")
+    if not isinstance(parts, list):
+        return data, ()
+    files: list[Any] = []
+    roles: list[str] = []
+    for entry in parts:
+        if not isinstance(entry, dict):
+            files.append(entry)
+            roles.append("")
+            continue
+        at = _part_position(lines, where("", "parts"), entry.get("file"))
+        for name in entry:
+            if name not in ("file", "role"):
+                report.error(path, *at, "C003",
+                             f"unknown key `{name}` in a part of `parts`{suggest(name, ('file', 'role'))}")
+        file, role = entry.get("file"), entry.get("role", "")
+        if not isinstance(file, str) or not file:
+            report.error(path, *at, "C005" if file is None else "C004",
+                         "a part given as a table needs `file`, the manuscript file's name: "
+                         '{file = "about.md", role = "about"}')
+            continue
+        if not isinstance(role, str) or role not in PART_ROLES:
+            report.error(path, *at, "C006", f"the role of part {file!r} must be one of "
+                         f"{', '.join(map(repr, PART_ROLES))}, not {role!r}")
+            role = ""
+        files.append(file)
+        roles.append(role)
+    return data | {"parts": files}, tuple(roles)
+
+
+def _check_roles(parts: Any, roles: tuple[str, ...], path: Path, lines: list[str],
+                 where: Callable[[str, str], tuple[int, int]], report: Report) -> None:
+    """Front matter first, then the text, then back matter (C020): the order of `parts` is the
+    reading order of every output."""
+    if not isinstance(parts, list) or len(parts) != len(roles):
+        return
+    order = {"front": 0, "body": 1, "back": 2}
+    matters = [PART_ROLES[role].matter if role else "body" for role in roles]
+    if parts and "body" not in matters:
+        report.error(path, *where("", "parts"), "C020",
+                     "every part of `parts` has a role: the text itself needs at least one part without one")
+    for previous, part, matter in zip(matters, parts[1:], matters[1:], strict=False):  # each with the one before
+        if order[matter] < order[previous]:
+            report.error(path, *_part_position(lines, where("", "parts"), part), "C020",
+                         f"part {part!r} is {matter} matter but comes after {previous} matter: list the front "
+                         "matter first, then the text's parts, then the back matter")
+
+
+def _part_position(lines: list[str], parts_at: tuple[int, int], file: Any) -> tuple[int, int]:
+    """Line and column of the entry of `parts` naming `file` (the array may span lines), else of `parts`."""
+    if isinstance(file, str) and file:
+        for number in range(parts_at[0], len(lines) + 1):
+            line = lines[number - 1]
+            if number > parts_at[0] and re.match(r"^\s*\[|^[A-Za-z_]\w*\s*=", line):
+                break  # past the array
+            for quote in ('"', "'"):
+                col = line.find(quote + file + quote)
+                if col >= 0:
+                    return number, col + 1
+    return parts_at
+
+
+def _contributors(entries: Any, path: Path, lines: list[str], report: Report) -> tuple[Contributor, ...]:
+    """The `[[contributor]]` tables, each checked like a table of book.toml (C003-C006)."""
+    if entries is None:
+        return ()
+    starts = [n for n, line in enumerate(lines, 1) if re.match(r"^\s*\[\[\s*contributor\s*\]\]", line)]
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        report.error(path, starts[0] if starts else 1, 1, "C004",
+                     "`contributor` must be tables `[[contributor]]`, one a contributor")
+        return ()
+    keys = ARRAY_SCHEMA["contributor"]
+    found = []
+    for number, entry in enumerate(entries):
+        line = starts[number] if number < len(starts) else 1
+        ok = True
+        for name in entry:
+            if name not in keys:
+                report.error(path, line, 1, "C003", f"unknown key `{name}` in [[contributor]]{suggest(name, keys)}")
+        name, roles = entry.get("name"), entry.get("roles", list(keys["roles"].default))
+        if not isinstance(name, str) or not name.strip():
+            report.error(path, line, 1, "C005" if name is None else "C004",
+                         "a [[contributor]] needs a `name` (editors who are not named are \"the editors\")")
+            ok = False
+        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+            report.error(path, line, 1, "C004", "`contributor.roles` must be a list of strings")
+            ok = False
+        elif unknown := [r for r in roles if r not in RELATORS]:
+            report.error(path, line, 1, "C006", f"`contributor.roles`: {', '.join(map(repr, unknown))} is not one "
+                         f"of the MARC relator codes {', '.join(RELATORS)}")
+            ok = False
+        if ok:
+            found.append(Contributor(name=name, roles=tuple(dict.fromkeys(roles))))
+    return tuple(found)
 
 
 def _book_config(root: Path, values: dict[str, Any]) -> BookConfig:
@@ -416,17 +600,31 @@ def _book_config(root: Path, values: dict[str, Any]) -> BookConfig:
 
 def _check_values(values: dict[str, Any], path: Path, where: Callable[[str, str], tuple[int, int]],
                   report: Report, root: Path) -> None:
-    if isinstance(values.get("date"), str) and values["date"] and not DATE_RE.match(values["date"]):
+    if isinstance(values.get("date"), str) and values["date"] and not is_date(values["date"]):
         report.error(path, *where("", "date"), "C006",
-                     f"`date` must look like 2016, 2016-10 or 2016-10-23, not {values['date']!r}")
+                     f"`date` must be a date written 2016, 2016-10 or 2016-10-23, not {values['date']!r}")
+    source_date = values.get("source.date")
+    if isinstance(source_date, str) and source_date and not is_date(source_date):
+        report.error(path, *where("source", "date"), "C006",
+                     f"`source.date` must be a date written 2016, 2016-10 or 2016-10-23, not {source_date!r}")
+    url = values.get("source.url")
+    if isinstance(url, str) and url and not re.fullmatch(r"https?://[^\s<>\"]+", url, re.ASCII):
+        report.error(path, *where("source", "url"), "C006",
+                     f"`source.url` must be a web address (https://…), not {url!r}")
     language = values.get("language")
     if isinstance(language, str) and language and not is_language_tag(language):
         report.error(path, *where("", "language"), "C006",
                      f"`language` must be a language tag such as en-GB or hu, not {language!r}")
     slug = values.get("slug")
-    if isinstance(slug, str) and slug and not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", slug):
+    if isinstance(slug, str) and slug and (not SLUG_RE.fullmatch(slug) or len(slug) > MAX_SLUG):
         report.error(path, *where("", "slug"), "C006",
-                     f"`slug` must be lower-case letters, digits, '-', '_' or '.', not {slug!r}")
+                     f"`slug` must be at most {MAX_SLUG} lower-case letters (a-z), digits, '-', '_' or '.', "
+                     f"not {slug[:120]!r}")
+    bleed = values.get("print.bleed_mm")
+    if isinstance(bleed, (int, float)) and not (math.isfinite(bleed) and BLEED_MM[0] <= bleed <= BLEED_MM[1]):
+        report.error(path, *where("print", "bleed_mm"), "C006",
+                     f"`print.bleed_mm` must be a number from {BLEED_MM[0]:g} to {BLEED_MM[1]:g} (millimetres), "
+                     f"not {bleed!r}")
     isbn = values.get("isbn")
     if isinstance(isbn, str) and isbn and not is_isbn13(isbn):
         report.error(path, *where("", "isbn"), "C006",
@@ -442,6 +640,7 @@ def _check_values(values: dict[str, Any], path: Path, where: Callable[[str, str]
                      "`separate` when `binding` is `perfect`")
     if printer is not None and isinstance(binding, str) and printer.refuses(binding):
         report.error(path, *where("print", "printer"), "C006", printer.refuses(binding) + ", or choose another printer")
+    _check_web(values, path, where, report)
     for key in ("names",):
         _check_inside(values.get(key), path, where("", key), report, root, key)
     if values.get("cover"):
@@ -449,18 +648,43 @@ def _check_values(values: dict[str, Any], path: Path, where: Callable[[str, str]
     parts = values.get("parts") or []
     if "parts" in values and values["parts"] is not None and not parts:
         report.error(path, *where("", "parts"), "C005", "`parts` lists no manuscript file")
-    seen = set()
+    seen: dict[Path, str] = {}
     for part in parts:
         line, col = where("", "parts")
         if not _check_inside(part, path, (line, col), report, root, "parts"):
             continue
         target = root / MANUSCRIPT_DIR / part
-        if part in seen:
-            report.error(path, line, col, "C008", f"part {part!r} is listed twice")
-        seen.add(part)
-        if not target.is_file():
+        same = target.resolve()  # `x.md`, `./x.md` and a link to x.md are one part
+        if same in seen:
+            also = "" if seen[same] == part else f" (as {seen[same]!r})"
+            report.error(path, line, col, "C008", f"part {part!r} is listed twice{also}")
+            continue
+        seen[same] = part
+        if not os.path.lexists(target):  # what is there but no file: the gate says what it is
             report.error(path, line, col, "C007",
                          f"part {part!r} does not exist (looked for {MANUSCRIPT_DIR}/{part})")
+
+
+def _check_web(values: dict[str, Any], path: Path, where: Callable[[str, str], tuple[int, int]],
+               report: Report) -> None:
+    """`[web]`: an absolute http(s) address (no query or fragment: pages' names are appended to it), and
+    downloads that are outputs of the book."""
+    from urllib.parse import urlsplit
+
+    base = values.get("web.base_url")
+    if isinstance(base, str) and base:
+        parts = urlsplit(base)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            report.error(path, *where("web", "base_url"), "C006",
+                         f"`web.base_url` must be an absolute http(s) address such as "
+                         f"https://example.org/my-book/, not {base!r}")
+        elif not base.endswith("/"):
+            values["web.base_url"] = base + "/"  # a folder: the pages' names go after it
+    downloads = values.get("web.downloads")
+    for kind in downloads if isinstance(downloads, list | tuple) else ():
+        if kind not in DOWNLOADS:
+            report.error(path, *where("web", "downloads"), "C006",
+                         f"`web.downloads` lists {kind!r}: it can offer {', '.join(map(repr, DOWNLOADS))}")
 
 
 COVER_SIZES_MM = ((148, 210), (154, 216))  # A5 trim, and trim with 3 mm bleed
@@ -474,30 +698,35 @@ def _check_cover(relative: str, path: Path, pos: tuple[int, int], report: Report
     if not _check_inside(relative, path, pos, report, root, "cover"):
         return
     target = root / MANUSCRIPT_DIR / relative
-    if not target.is_file():
+    if not os.path.lexists(target):
         report.error(path, *pos, "C007", f"cover {relative!r} does not exist (looked for {MANUSCRIPT_DIR}/{relative})")
         return
     if target.suffix.lower() not in (".png", ".jpg", ".jpeg", ".pdf"):
         report.error(path, *pos, "C006", f"cover {relative!r} must be a PDF, PNG or JPEG file")
         return
+    try:
+        data = gate.read_bytes(target, root, "image")
+    except BookError as e:  # a folder, a FIFO, too large: said where the cover is named
+        [refused] = e.diagnostics
+        report.error(path, *pos, refused.code, f"cover {relative!r} {refused.message}")
+        return
     if target.suffix.lower() == ".pdf":
         from .images import pdf_page_size
 
-        page = pdf_page_size(target)
+        page = pdf_page_size(target, root)
         if page is None:
             report.error(path, *pos, "I005", f"cover {relative!r} is not a readable PDF")
             return
         width, height = page
         unit = "points"
     else:
-        problem = inspect_image(target)
+        problem = inspect_image(target, data)
         if problem is not None:
             report.error(path, *pos, problem[0], f"cover {relative!r} {problem[1]}")
             return
-        from PIL import Image
+        from .images import image_size
 
-        with Image.open(target) as image:
-            width, height = image.size
+        width, height = image_size(target, root)
         unit = "pixels"
     shape = width / height
     size = min(COVER_SIZES_MM, key=lambda s: abs(s[0] / s[1] - shape))
@@ -547,7 +776,7 @@ def find_book(start: Path) -> Path:
     repository). `start` when there is none: loading it then says where it looked."""
     start = start.resolve()
     for folder in (start, *start.parents):
-        if (folder / MANUSCRIPT_DIR / CONFIG_NAME).is_file():
+        if os.path.lexists(folder / MANUSCRIPT_DIR / CONFIG_NAME):
             return folder
     return start
 
@@ -557,9 +786,35 @@ def _known(table: str) -> list[str]:
     return keys + [t for t in SCHEMA if t] if table == "" else keys
 
 
-def _type_name(t: type | tuple[type, ...]) -> str:
+def is_of_type(value: Any, expected: type | tuple[type, ...]) -> bool:
+    """Whether a TOML value is of a key's type (`list`: a list of strings; a number is never a bool)."""
+    if isinstance(value, bool) and expected in (int, float, (int, float)):
+        return False
+    if not isinstance(value, expected):
+        return False
+    return not isinstance(value, list) or all(isinstance(v, str) for v in value)
+
+
+def type_name(t: type | tuple[type, ...]) -> str:
+    """A key's type as the diagnostics name it (`a list of strings`)."""
     names = {str: "a string", list: "a list of strings", bool: "true or false", int: "a number",
-             float: "a number"}
+             float: "a number", dict: "a table"}
     if isinstance(t, tuple):
         return "a number"
     return names.get(t, t.__name__)
+
+
+def toml_type_name(value: Any) -> str:
+    """What a TOML value is, as a user wrote it (`a number`, `a table`, `a list holding a number`)."""
+    if isinstance(value, list):
+        odd = next((v for v in value if not isinstance(v, str)), None)
+        return f"a list holding {toml_type_name(odd)}" if odd is not None else "a list of strings"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, str):
+        return "a string"
+    return f"a {type(value).__name__}"  # dates and times

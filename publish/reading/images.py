@@ -20,6 +20,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from . import gate
+
 MAX_PIXELS = 60_000_000  # 60 megapixels: an A4 page at 600 dpi is 35
 MAX_DECODED_BYTES = 256 * 1024 * 1024
 FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF"}
@@ -27,13 +29,16 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 LOCAL_REF = re.compile(r"^\s*(#|data:image/(png|jpeg|gif);base64,)", re.I)
 
 
-def inspect_image(path: Path) -> tuple[str, str] | None:
+def inspect_image(path: Path, data: bytes) -> tuple[str, str] | None:
+    """Whether the image `data` (the file at `path`, read through the gate) may be used."""
     if path.suffix.lower() == ".svg":
-        return _inspect_svg(path)
-    return _inspect_raster(path)
+        return _inspect_svg(data)
+    return _inspect_raster(path, data)
 
 
-def _inspect_raster(path: Path) -> tuple[str, str] | None:
+def _inspect_raster(path: Path, data: bytes) -> tuple[str, str] | None:
+    import io
+
     from PIL import Image, ImageFile, UnidentifiedImageError
 
     expected = FORMATS[path.suffix.lower()]
@@ -41,7 +46,7 @@ def _inspect_raster(path: Path) -> tuple[str, str] | None:
     # WeasyPrint, once imported, tells Pillow to accept truncated files; a truncated file is refused here.
     lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
-        with Image.open(path) as image:  # reads the header only
+        with Image.open(io.BytesIO(data)) as image:  # reads the header only
             if image.format != expected:
                 return "I005", f"is a {image.format or 'unknown'} file, not the {expected} its name says"
             width, height = image.size
@@ -63,10 +68,9 @@ def _inspect_raster(path: Path) -> tuple[str, str] | None:
     return None
 
 
-def _inspect_svg(path: Path) -> tuple[str, str] | None:
+def _inspect_svg(data: bytes) -> tuple[str, str] | None:
     from lxml import etree
 
-    data = path.read_bytes()
     if re.search(rb"<!DOCTYPE|<!ENTITY", data[:4096] + data[-4096:], re.I) or b"<!ENTITY" in data:
         return "I007", "holds a DTD or entities (<!DOCTYPE, <!ENTITY): remove them"
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -100,13 +104,13 @@ def _inspect_svg(path: Path) -> tuple[str, str] | None:
     return None
 
 
-def optimised(path: Path) -> bytes:
+def optimised(path: Path, root: Path) -> bytes:
     """The image's bytes for the EPUB and the web edition, made smaller without losing anything: a
     PNG of 8 bits or fewer per channel is recompressed (zlib at its best, Pillow's `optimize`), and
     used only if it is smaller and decodes to exactly the same pixels, palette, transparency and ICC
     profile. JPEG, GIF and SVG are carried as they are (re-encoding a JPEG loses quality; an SVG stays
-    a drawing)."""
-    data = path.read_bytes()
+    a drawing). `root`: the book project, whose gate the file is read through."""
+    data = gate.read_bytes(path, root, "image")
     if path.suffix.lower() != ".png" or data[24:25] not in (b"\x01", b"\x02", b"\x04", b"\x08"):  # IHDR bit depth
         return data
     import io
@@ -133,12 +137,22 @@ def optimised(path: Path) -> bytes:
 PDF_COVER_DPI = 300
 
 
-def pdf_page_size(path: Path) -> tuple[float, float] | None:
+def image_size(path: Path, root: Path) -> tuple[int, int]:
+    """A raster image's width and height in pixels (the cover's), read through the gate."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(gate.read_bytes(path, root, "image"))) as image:
+        return image.size
+
+
+def pdf_page_size(path: Path, root: Path) -> tuple[float, float] | None:
     """The first page's size in points of a PDF (a designer's cover), or None if it is no readable PDF."""
     import pypdfium2
 
     try:
-        document = pypdfium2.PdfDocument(str(path))
+        document = pypdfium2.PdfDocument(gate.read_bytes(path, root, "image"))
     except pypdfium2.PdfiumError:
         return None
     try:
@@ -150,13 +164,13 @@ def pdf_page_size(path: Path) -> tuple[float, float] | None:
         document.close()
 
 
-def pdf_cover_png(path: Path) -> bytes:
+def pdf_cover_png(path: Path, root: Path) -> bytes:
     """The first page of a PDF cover as a PNG at PDF_COVER_DPI (the print edition sets it as an image)."""
     import io
 
     import pypdfium2
 
-    document = pypdfium2.PdfDocument(str(path))
+    document = pypdfium2.PdfDocument(gate.read_bytes(path, root, "image"))
     try:
         image = document[0].render(scale=PDF_COVER_DPI / 72).to_pil().convert("RGB")
     finally:

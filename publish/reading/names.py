@@ -1,7 +1,8 @@
 """The name register: `manuscript/names.toml` → `Register`; finding mentions in the model.
 
 Input: the register file and a parsed `Book`. Output: a validated `Register` (people, who go in
-the index of names, and terms — organisations, places, events — that only get a note), and the
+the index of names; terms — organisations, places, events — that only get a note; and works —
+books, papers, periodicals — whose titles the `titles` normalisation sets in italics), and the
 book's text with each occurrence of a spelling of an entry replaced by a `Mention`.
 
 How the register says what is *not* a mention:
@@ -17,28 +18,48 @@ How the register says what is *not* a mention:
 from __future__ import annotations
 
 import difflib
+import functools
+import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import model as m
 from ..diagnostics import Finder, Report
-from .config import read_toml, suggest
+from . import gate
+from .config import is_of_type, read_toml, suggest, toml_type_name, type_name
 
-PERSON_FIELDS = {"key", "heading", "display", "variants", "dates", "note", "exclude", "index",
-                 "see_from"}
-TERM_FIELDS = {"key", "display", "variants", "note", "exclude"}
+# The register's schema: each field's TOML type and whether an entry must have it (docs/names.md).
+# `list`: a list of strings; every string must hold something, and no character XML cannot carry.
+PERSON_SCHEMA: dict[str, tuple[type, bool]] = {
+    "key": (str, True), "heading": (str, True), "display": (str, False), "variants": (list, True),
+    "dates": (str, False), "note": (str, False), "exclude": (list, False), "index": (bool, False),
+    "see_from": (list, False)}
+TERM_SCHEMA: dict[str, tuple[type, bool]] = {
+    "key": (str, True), "display": (str, False), "variants": (list, True), "note": (str, False),
+    "exclude": (list, False)}
+WORK_SCHEMA: dict[str, tuple[type, bool]] = {
+    "key": (str, True), "title": (str, False), "variants": (list, True), "note": (str, False),
+    "exclude": (list, False)}
+SCHEMAS = {"person": PERSON_SCHEMA, "term": TERM_SCHEMA, "work": WORK_SCHEMA}
+KINDS = tuple(SCHEMAS)
+PERSON_FIELDS, TERM_FIELDS, WORK_FIELDS = set(PERSON_SCHEMA), set(TERM_SCHEMA), set(WORK_SCHEMA)
+KEY_RE = re.compile(r"[a-z0-9][a-z0-9-]*", re.ASCII)
+MAX_KEY = 100
+# Fields that may be empty: a note or dates left blank say "none"
+MAY_BE_EMPTY = {"dates", "note", "exclude", "see_from", "not_names"}
 WORD = r"[\w\u00C0-\u024F]"
 
 
 @dataclass
 class Entry:
-    """A person (indexed under `heading`) or a term (annotated only)."""
+    """A person (indexed under `heading`), a term (annotated only) or a work (a title: `display`)."""
 
     key: str
-    kind: str  # "person" | "term"
+    kind: str  # "person" | "term" | "work"
     display: str
     variants: tuple[str, ...]
     heading: str = ""
@@ -69,22 +90,30 @@ def fold(text: str) -> str:
 
 def load_register(path: Path | None, root: Path, report: Report) -> Register:
     """Read the register; a book without one simply has no names. Problems go to `report`."""
-    if path is None or not path.exists():
+    if path is None or not os.path.lexists(path):
         return Register(path=None)
     data, text = read_toml(path, root, "R000")
-    lines = text.splitlines()
-    register = Register(path=path, not_names=tuple(_strings(data.get("not_names", []))))
+    lines = gate.lines(text)
+    register = Register(path=path)
     # Each kind's entries in document order, so an entry's problems are reported at its own line
     # whatever order [[person]] and [[term]] tables come in.
     starts = {kind: [i for i, line in enumerate(lines, 1) if re.match(rf"^\s*\[\[{kind}\]\]", line)]
-              for kind in ("person", "term")}
-    for name in data:
-        if name not in ("person", "term", "not_names"):
-            line, col = _key_position(lines, name, 1)
+              for kind in KINDS}
+    for name, value in data.items():
+        line, col = _key_position(lines, name, 1)
+        if name not in (*KINDS, "not_names"):
             report.error(path, line, col, "R004",
-                         f"unknown key `{name}`{suggest(name, ('person', 'term', 'not_names'))}")
+                         f"unknown key `{name}`{suggest(name, (*KINDS, 'not_names'))}")
+        elif name == "not_names":
+            if _check_field(path, functools.partial(_key_position, lines, name, 1), "not_names", value, list,
+                            report):
+                register.not_names = tuple(value)
+        elif not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            report.error(path, *(starts[name][0], 1) if starts[name] else (line, col), "R005",
+                         f"`{name}` must be entries written [[{name}]], not {toml_type_name(value)}")
+            data[name] = []
     owners: dict[str, str] = {}
-    for kind in ("person", "term"):
+    for kind in KINDS:
         line_of = iter(starts[kind])
         for raw in data.get(kind, []):
             line = next(line_of, 1)
@@ -106,10 +135,6 @@ def load_register(path: Path | None, root: Path, report: Report) -> Register:
     return register
 
 
-def _strings(value: Any) -> list[str]:
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-
 def _key_position(lines: list[str], name: str, start: int) -> tuple[int, int]:
     """Line and column of `name =` in the table that begins on line `start` (that line if absent)."""
     for number in range(start, len(lines) + 1):
@@ -122,33 +147,65 @@ def _key_position(lines: list[str], name: str, start: int) -> tuple[int, int]:
     return start, 1
 
 
+def _check_field(path: Path, at: Callable[[], tuple[int, int]], name: str, value: Any, kind: type,
+                 report: Report) -> bool:
+    """Whether a register value is of its field's type, holds something where it must, and carries no
+    character XML cannot; each problem reported at the field (R005, R006; `at` finds it, only then)."""
+    if not is_of_type(value, kind):
+        report.error(path, *at(), "R005", f"`{name}` must be {type_name(kind)}, not {toml_type_name(value)}")
+        return False
+    texts = value if isinstance(value, list) else [value] if isinstance(value, str) else []
+    if name not in MAY_BE_EMPTY and (not texts if kind is list else False):
+        report.error(path, *at(), "R005", f"`{name}` lists nothing")
+        return False
+    for text in texts:
+        if not text.strip() and (kind is list or name not in MAY_BE_EMPTY):
+            report.error(path, *at(), "R005", f"`{name}` holds an empty string" if kind is list
+                         else f"`{name}` is empty")
+            return False
+        bad = gate.forbidden_character(text)
+        if bad is not None:
+            report.error(path, *at(), "R006", f"`{name}` holds {gate.describe(bad.group())}, which a book "
+                         "cannot carry")
+            return False
+    return True
+
+
 def _entry(kind: str, raw: dict[str, Any], path: Path, line: int, report: Report, lines: list[str]) -> Entry | None:
-    fields = PERSON_FIELDS if kind == "person" else TERM_FIELDS
+    schema = SCHEMAS[kind]
     misspelt: set[str] = set()  # fields a misspelling stands for: not reported missing as well
     for name in raw:
-        if name not in fields:
-            hint = suggest(name, fields)
-            misspelt.update(difflib.get_close_matches(name, list(fields), n=1))
+        if name not in schema:
+            hint = suggest(name, schema)
+            misspelt.update(difflib.get_close_matches(name, list(schema), n=1))
             report.error(path, *_key_position(lines, name, line), "R004",
                          f"unknown field `{name}` in [[{kind}]]{hint}")
+    good = True
+    for name, value in raw.items():
+        if name in schema and not _check_field(path, functools.partial(_key_position, lines, name, line), name,
+                                               value, schema[name][0], report):
+            good = False
     key = raw.get("key")
-    if not isinstance(key, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", key or ""):
-        report.error(path, line, 1, "R003",
-                     f"[[{kind}]] needs a `key` of lower-case letters, digits and hyphens")
+    if "key" in raw and not isinstance(key, str):  # reported as of the wrong type
+        return None
+    if not isinstance(key, str) or not KEY_RE.fullmatch(key) or len(key) > MAX_KEY:
+        report.error(path, *_key_position(lines, "key", line), "R003",
+                     f"[[{kind}]] needs a `key` of at most {MAX_KEY} lower-case letters (a-z), digits and hyphens")
         return None
     heading = raw.get("heading", "")
-    if kind == "person" and (not isinstance(heading, str) or not heading.strip()):
+    if kind == "person" and "heading" not in raw and "heading" not in misspelt:
         report.error(path, line, 1, "R003", f"person `{key}` has no index `heading` (e.g. 'Nagy, Imre')")
         return None
-    display = raw.get("display") or (_uninvert(heading) if heading else key)
-    variants = tuple(_strings(raw.get("variants", [])))
-    if not variants and "variants" not in misspelt:
+    if "variants" not in raw and "variants" not in misspelt:
         report.error(path, line, 1, "R003", f"`{key}` lists no spelling in `variants`")
-    return Entry(key=key, kind=kind, display=str(display), variants=variants, heading=str(heading),
-                 dates=str(raw.get("dates", "") or ""), note=str(raw.get("note", "") or ""),
-                 exclude=tuple(_strings(raw.get("exclude", []))),
-                 indexed=bool(raw.get("index", True)), see_from=tuple(_strings(raw.get("see_from", []))),
-                 line=line)
+    if not good or "heading" in misspelt and kind == "person":
+        return None
+    display = raw.get("display") or (_uninvert(heading) if heading else key)
+    if kind == "work":  # a work is shown by its title
+        display = raw.get("title") or (raw["variants"][0] if raw.get("variants") else key)
+    return Entry(key=key, kind=kind, display=display, variants=tuple(raw.get("variants", ())), heading=heading,
+                 dates=raw.get("dates", ""), note=raw.get("note", ""), exclude=tuple(raw.get("exclude", ())),
+                 indexed=raw.get("index", True), see_from=tuple(raw.get("see_from", ())), line=line)
 
 
 def _uninvert(heading: str) -> str:

@@ -17,7 +17,7 @@ from markdown_it.token import Token
 
 from .. import model as m
 from ..diagnostics import Report, SourceText
-from . import rawhtml
+from . import gate, rawhtml
 from .config import is_language_tag
 from .markdown import parser
 
@@ -40,6 +40,9 @@ class _Ctx:
         self.called: list[m.Note] = []
         self.line = 1  # line of the block being converted, for inline diagnostics
         self.env: dict[str, Any] = {}  # markdown-it's environment (footnote labels), for HTML blocks
+        self.in_note = False  # converting a note's text: a call there is refused (N004)
+        self.in_heading = False  # converting a heading: a call there is refused (N005)
+        self.refused: set[str] = set()  # labels of notes whose refused call counts as their use
 
     def loc(self, token: Token | None = None) -> m.SourceLocation:
         if token is not None and token.map:
@@ -134,6 +137,9 @@ def _front_matter(token: Token, ctx: _Ctx) -> dict[str, Any] | None:
                                f"front matter key `{key}` is ignored (known: {', '.join(sorted(FRONT_MATTER_KEYS))})")
         elif not isinstance(value, str):
             ctx.report.error(ctx.path, line, col, "M006", f"front matter `{key}` must be text")
+        elif (bad := gate.forbidden_character(value)) is not None:  # a YAML escape such as "\x01"
+            ctx.report.error(ctx.path, line, col, "M006", f"front matter `{key}` holds "
+                             f"{gate.describe(bad.group())}, which a book cannot carry")
         elif key == "kind" and value not in KINDS:
             ctx.report.error(ctx.path, line, col, "M006",
                              f"`kind` must be one of {', '.join(KINDS)}, not {value!r}")
@@ -170,7 +176,9 @@ def _collect_notes(tokens: list[Token], env: dict[str, Any], ctx: _Ctx) -> None:
                           part_index=ctx.part_index)
             ctx.notes[note_id] = note
             ctx.line = loc.line
+            ctx.in_note = True
             note.blocks = _blocks(inner, ctx)
+            ctx.in_note = False
             i = j
         else:
             i += 1
@@ -190,7 +198,7 @@ def _check_note_definitions(ctx: _Ctx, env: dict[str, Any]) -> None:
         match = NOTE_DEF_RE.match(line)
         if match:
             defined.setdefault(match.group(1), []).append(number)
-    called = {n.label for n in ctx.called}
+    called = {n.label for n in ctx.called} | ctx.refused
     for label, lines_defined in defined.items():
         for line_number in lines_defined[1:]:
             ctx.report.error(ctx.path, line_number, 1, "N003",
@@ -223,7 +231,9 @@ def _blocks(tokens: list[Token], ctx: _Ctx) -> list[m.Block]:
         if t.map:
             ctx.line = t.map[0] + 1
         if t.type == "heading_open":
+            ctx.in_heading = True
             blocks.append(m.Heading(int(t.tag[1]), _inlines(tokens[i + 1], ctx), ctx.loc(t)))
+            ctx.in_heading = False
             i += 3
         elif t.type == "paragraph_open":
             blocks.append(_paragraph_or_figure(_inlines(tokens[i + 1], ctx), ctx.loc(t)))
@@ -351,6 +361,8 @@ def _convert_inlines(tokens: list[Token], ctx: _Ctx) -> list[m.Inline]:
             alt = str(t.attrGet("alt") or "") if given else t.content
             caption = _convert_inlines(t.children or [], ctx)
             out.append(m.Image(src, alt, m.SourceLocation(ctx.path, line, col), alt_given=given, caption=caption))
+        elif kind == "footnote_ref" and (ctx.in_note or ctx.in_heading):
+            _refuse_call(t, ctx)
         elif kind == "footnote_ref":
             note = ctx.notes.get(t.meta["id"])
             if note is None:
@@ -382,6 +394,28 @@ def _convert_inlines(tokens: list[Token], ctx: _Ctx) -> list[m.Inline]:
                 if children is not None and not tag.empty:
                     open_level(node, children, tag.name)
     return root
+
+
+def _refuse_call(t: Token, ctx: _Ctx) -> None:
+    """A note called from a note (itself, another, one written inline in it) or from a heading: a
+    located error. A note of a note has no place a reader can follow in every edition (a pop-up inside
+    a pop-up, a foot note of a foot note), and calls between notes can go round for ever; a heading's
+    call would be repeated in the contents and the running heads."""
+    label = t.meta.get("label")
+    if label:
+        needle = f"[^{label}]"
+        ctx.refused.add(label)
+    else:  # an inline note: its own text, after its `^[`
+        content = ctx.env.get("footnotes", {}).get("list", {}).get(t.meta["id"], {}).get("content", "")
+        needle = "^[" + content.split("\n")[0]
+    # not the definition `[^a]:` the note itself begins with
+    line, col = ctx.finder.search(re.compile(re.escape(needle) + "(?!:)"), ctx.line)
+    if ctx.in_heading:
+        ctx.report.error(ctx.path, line, col, "N005", "a note cannot be called from a heading: call it "
+                         "from the first sentence under the heading instead")
+    else:
+        ctx.report.error(ctx.path, line, col, "N004", "a note cannot be called from inside a note (nor from "
+                         "itself): write what it says into the note that calls it")
 
 
 def _paragraph_or_figure(children: list[m.Inline], location: m.SourceLocation) -> m.Paragraph:

@@ -11,20 +11,24 @@ The rules (docs/styling.md, "Hyphenation"):
 - At least 3 letters before and after a break; words of fewer than 6 letters are not broken.
 - Never broken: a capitalised word (names, places), a word with a digit, an abbreviation (all
   capitals), the parts of a hyphenated compound (they break at their own hyphen), the last word of
-  a paragraph.
+  a paragraph, a range of numbers at its en dash (`13–14`, `1896–1958`: a word joiner after it).
 - The exceptions list wins: each line a word with its allowed breaks marked by hyphens
   (`tes-ti-mo-ny`); a word written without a hyphen is never broken. `#` starts a comment.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import Report
+from ..diagnostics import BookError, Report
+from ..reading import gate
 
 SHY = "\u00ad"
+WORD_JOINER = "\u2060"
+RANGE_DASH = re.compile(r"(?<=[0-9])–(?=[0-9])")  # a line may break after an en dash, but not in a range
 MIN_WORD = 6
 MIN_SIDE = 3
 EXCEPTIONS_NAME = "hyphenation.txt"
@@ -48,11 +52,18 @@ class Exceptions:
     breaks: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path, report: Report) -> Exceptions:
+    def load(cls, path: Path, report: Report, root: Path | None = None) -> Exceptions:
+        """The exceptions list at `path` (none when there is no file), read through the gate; `root`:
+        the book project (the file's folder's parent when not given: `manuscript/..`)."""
         result = cls()
-        if not path.is_file():
+        if not os.path.lexists(path):
             return result
-        for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        try:
+            text = gate.read_text(path, root or path.parent.parent, "config")
+        except BookError as e:
+            report.items.extend(e.diagnostics)
+            return result
+        for number, raw in enumerate(gate.lines(text), 1):
             line = raw.split("#", 1)[0].strip()
             if not line:
                 continue
@@ -112,7 +123,7 @@ class Hyphenator:
             out.append(SHY.join(pieces) + word[len(stem):])
             at = end
         out.append(text[at:])
-        return "".join(out)
+        return RANGE_DASH.sub("–" + WORD_JOINER, "".join(out))
 
     def exceptions_markup(self, text: str) -> str:
         """EPUB: escaped `text`, each word of the exceptions list in a `hyphens: manual` span with

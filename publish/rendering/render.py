@@ -8,15 +8,27 @@ with a file of the same name in `styles/templates/` (Jinja2, StrictUndefined, au
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
+import contextlib
+import os
+import signal
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+import click
+from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from .. import model as m
+from ..diagnostics import BookError, Report, fail
+from ..reading import gate
 from ..reading.config import BookConfig
 from ..resolving.index import IndexEntry, letter_groups
 from .barcode import barcode_html
@@ -30,14 +42,159 @@ FONTS_NAME = "Source Serif Pro (SIL Open Font License)"
 
 
 def environment(book_root: Path) -> Environment:
-    loaders = [FileSystemLoader(str(book_root / "styles" / "templates")), FileSystemLoader(str(TEMPLATES))]
-    env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
+    """The templates' environment: Jinja's sandbox (a template reaches only the values it is given,
+    never Python's internals, and cannot change them), autoescaped, undefined names an error, each
+    template overridable by the book's `styles/templates/` through the gate."""
+    env = BookSandbox(loader=BookTemplates(book_root), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=False, keep_trailing_newline=True)
     env.filters["inline"] = inline_markdown
     env.filters["direction"] = m.direction_attribute
     env.filters["display"] = display_line
     env.filters["display_lines"] = display_lines
     return env
+
+
+def render_template(env: Environment, name: str, **values: Any) -> str:
+    """`name` rendered with `values`. A book's template that is broken, asks for a name it is not
+    given, or tries what the sandbox refuses is a located error (T001-T003), never a traceback."""
+    loader = env.loader
+    assert isinstance(loader, BookTemplates)
+    try:
+        with _time_limit(MAX_SECONDS):
+            return _bounded(env.get_template(name), values)
+    except TemplateSyntaxError as e:
+        raise fail(e.filename or name, e.lineno, 1, "T001", f"template error: {e.message}", loader.root) from None
+    except (BookError, click.ClickException):
+        raise
+    except Exception as e:  # a book's template failing at its own line; any other is publish's bug
+        where = _book_frame(e, env)
+        if where is None and isinstance(e, SecurityError) and os.path.lexists(loader.folder / name):
+            where = (str(loader.folder / name), 1)  # stopped between two of its lines
+        if where is None:
+            raise
+        code = "T002" if isinstance(e, SecurityError) else "T003"
+        what = "tries what a template may not do" if code == "T002" else "fails"
+        message = getattr(e, "message", None) or str(e)
+        raise fail(where[0], where[1], 1, code, f"template {what}: {message}", loader.root) from None
+
+
+MAX_OUTPUT = 256 * 1024 * 1024  # characters a template may write (the pamphlet's print HTML: 1.5 million)
+MAX_SECONDS = 120  # a template's rendering time (the pamphlet's: a fraction of a second)
+
+
+def _bounded(template: Any, values: dict[str, Any]) -> str:
+    """The template's output, stopped once it grows past `MAX_OUTPUT` (a loop writing gigabytes)."""
+    pieces, size = [], 0
+    output = template.generate(**values)
+    for piece in output:
+        size += len(piece)
+        if size > MAX_OUTPUT:  # raised where the template stands, so its line is known
+            output.throw(SecurityError(f"writes more than {MAX_OUTPUT // (1024 * 1024)} million characters"))
+        pieces.append(piece)
+    return "".join(pieces)
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: int) -> Iterator[None]:
+    """Stop a template that runs longer than `seconds` (nested loops of a hundred thousand turns each)
+    with a `SecurityError` raised where it is. Signals reach the main thread only: elsewhere (the
+    preview's watcher) the template runs unbounded in time."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SecurityError(f"runs longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    started = time.monotonic()
+    pending, _ = signal.setitimer(signal.ITIMER_REAL, seconds)  # a caller's own alarm, if any: kept
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if pending:
+            signal.setitimer(signal.ITIMER_REAL, max(pending - (time.monotonic() - started), 0.001))
+
+
+def _book_frame(error: BaseException, env: Environment) -> tuple[str, int] | None:
+    """The innermost line of a book's own template in `error`'s traceback (Jinja gives its frames
+    the template's file name and line)."""
+    loader = env.loader
+    assert isinstance(loader, BookTemplates)
+    found = None
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        name = frame.f_code.co_filename
+        if name.startswith(str(loader.folder) + os.sep):
+            found = (name, line)
+    return found
+
+
+class BookTemplates(BaseLoader):
+    """publish's templates (publish/templates/), each replaced by a file of the same name in the book's
+    `styles/templates/` when there is one, read through the gate (inside the project, a regular file,
+    UTF-8)."""
+
+    def __init__(self, book_root: Path):
+        self.root = book_root
+        self.folder = book_root / "styles" / "templates"
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)  # refuses `..`
+        override = self.folder.joinpath(*pieces)
+        if os.path.lexists(override):
+            return gate.read_text(override, self.root, "template"), str(override), lambda: True
+        own = TEMPLATES.joinpath(*pieces)
+        if not own.is_file():
+            raise TemplateNotFound(template)
+        return own.read_text(encoding="utf-8"), str(own), lambda: True  # publish's own: trusted
+
+
+MAX_REPEAT = 1_000_000  # a template's `"x" * n` or `[…] * n`: no more items than this
+MAX_EXPONENT = 64  # `a ** b`: no larger exponent (9 ** 9 ** 9 would compute for hours)
+
+
+class BookSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with the arithmetic a template could use to exhaust the machine
+    bounded: repetition and powers."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
+            raise SecurityError(f"an exponent above {MAX_EXPONENT}")
+        if operator == "*":
+            for a, b in ((left, right), (right, left)):
+                if isinstance(a, (str, list, tuple)) and isinstance(b, int) and len(a) * b > MAX_REPEAT:
+                    raise SecurityError(f"a repetition of more than {MAX_REPEAT:,} items")
+        return super().call_binop(context, operator, left, right)
+
+
+def check_templates(book_root: Path, report: Report) -> None:
+    """Before any layout: every stylesheet of the book (`reading/stylesheets.py`) and every template
+    it overrides, read through the gate and compiled, problems located in `report`."""
+    from ..reading.stylesheets import STYLESHEETS, read_stylesheet
+
+    for name in STYLESHEETS:
+        read_stylesheet(book_root, name, report)
+    env = environment(book_root)
+    loader = env.loader
+    assert isinstance(loader, BookTemplates)
+    if not loader.folder.is_dir():
+        return
+    for path in sorted(loader.folder.rglob("*")):
+        if path.is_dir() and not path.is_symlink():
+            continue
+        name = path.relative_to(loader.folder).as_posix()
+        try:
+            env.get_template(name)
+        except BookError as e:
+            report.items.extend(e.diagnostics)
+        except TemplateSyntaxError as e:
+            report.error(e.filename or path, e.lineno, 1, "T001", f"template error: {e.message}")
+        except TemplateError as e:
+            report.error(path, 1, 1, "T001", f"template error: {e.message}")
 
 
 def display_line(text: str) -> str:
@@ -121,14 +278,48 @@ def print_html(book: m.Book, config: BookConfig, index_html: str, timestamp: str
     """The whole print edition as one HTML document (cover to index); its paragraphs and notes
     carry the soft hyphens of `hyphenator`, the only breaks inside words the layout may make."""
     renderer = Renderer("print", hyphenator)
-    parts = [{"slug": p.slug, "title": p.title, "kind": p.kind, "lang": p.lang,
-              "html": Markup(renderer.blocks(p.blocks))} for p in book.parts]
-    return environment(config.root).get_template("print.html.j2").render(
-        book=config, parts=parts, index_html=Markup(index_html), timestamp=timestamp,
-        figures=figure_list(book, config),
+    first = book.body[0] if book.body else None
+    parts = [{"slug": p.slug, "title": p.title, "kind": p.kind, "lang": p.lang, "matter": p.matter,
+              "classes": part_classes(p, p is first), "html": Markup(renderer.blocks(p.blocks))} for p in book.parts]
+    return render_template(
+        environment(config.root), "print.html.j2", book=config, parts=parts, index_html=Markup(index_html),
+        timestamp=timestamp,
+        figures=figure_list(book, config), source_line=source_statement(config),
         date_text=date_text(config.date), fonts=FONTS_NAME,
         barcode=barcode_html(config.isbn) if config.isbn else "",
         cover_uri=cover_uri(config), cover_mm=cover_size_mm(config))
+
+
+def part_classes(part: m.Part, first: bool) -> str:
+    """The print section's classes after `part`: a part of the text by its kind (`first-part` for the
+    first, where the folios begin), a part with a role by its matter and role (print.css places them:
+    front matter after the contents with roman folios, back matter before the index)."""
+    if part.role:
+        return f"{part.matter}-matter role-{part.role}"
+    return part.kind + (" first-part" if first else "")
+
+
+def source_statement(config: BookConfig) -> str:
+    """`[source]` as one line of the imprint: `Source: ‘Title’, site, Publisher, October 2016, https://…` (a
+    title in quotation marks, unless book.toml sets it in italics, `*Title*`); "" when there is none."""
+    source = config.source
+    title = source.title if not source.title or "*" in source.title else f"‘{source.title}’"  # a page's title
+    pieces = [title, source.site, source.publisher, date_text(source.date) if source.date else "", source.url]
+    shown = [piece for piece in pieces if piece]
+    return f"Source: {', '.join(shown)}." if shown else ""
+
+
+def rights_statement(config: BookConfig) -> str:
+    """The rights as one statement that reads on its own (EPUB `dc:rights`, the PDF's XMP): the
+    copyright lines, then `[imprint] rights`, as plain text."""
+    lines = [*config.imprint.copyright, config.imprint.rights]
+    return " ".join(plain_inline(line if line.rstrip().endswith((".", "!", "?")) or not line else line + ".")
+                    for line in lines if line)
+
+
+def plain_inline(text: str) -> str:
+    """A book.toml string as plain text: its inline Markdown (`*Title*`) read, not shown."""
+    return inline_markdown(text).striptags()
 
 
 def cover_uri(config: BookConfig) -> str:
@@ -140,7 +331,7 @@ def cover_uri(config: BookConfig) -> str:
 
         from ..reading.images import pdf_cover_png
 
-        return "data:image/png;base64," + base64.b64encode(pdf_cover_png(config.cover)).decode()
+        return "data:image/png;base64," + base64.b64encode(pdf_cover_png(config.cover, config.root)).decode()
     return config.cover.resolve().as_uri()
 
 
@@ -165,19 +356,19 @@ def cover_size_mm(config: BookConfig) -> tuple[int, int]:
     if config.cover.suffix.lower() == ".pdf":
         from ..reading.images import pdf_page_size
 
-        width, height = pdf_page_size(config.cover) or (148.0, 210.0)
+        width, height = pdf_page_size(config.cover, config.root) or (148.0, 210.0)
         shape = width / height
     else:
-        from PIL import Image
+        from ..reading.images import image_size
 
-        with Image.open(config.cover) as image:
-            shape = image.size[0] / image.size[1]
+        pixels = image_size(config.cover, config.root)
+        shape = pixels[0] / pixels[1]
     return min(((148, 210), (154, 216)), key=lambda size: abs(size[0] / size[1] - shape))
 
 
 def print_index(config: BookConfig, entries: list[IndexEntry]) -> str:
-    return environment(config.root).get_template("index_print.html.j2").render(
-        title=config.index.title, groups=letter_groups(entries),
+    return render_template(
+        environment(config.root), "index_print.html.j2", title=config.index.title, groups=letter_groups(entries),
         see_anchors={e.heading: e.anchor for e in entries if not e.see})
 
 
@@ -198,20 +389,22 @@ class EpubDoc:
 
 
 def epub_page(config: BookConfig, title: str, body: str, body_type: str = "") -> str:
-    return environment(config.root).get_template("epub_page.xhtml.j2").render(
-        lang=config.language, title=title, body=Markup(body), body_type=body_type)
+    return render_template(environment(config.root), "epub_page.xhtml.j2", lang=config.language, title=title,
+                           body=Markup(body), body_type=body_type)
 
 
-def epub_part(config: BookConfig, part: m.Part, page_start: str = "",
-              hyphenator: Hyphenator | None = None) -> EpubDoc:
-    renderer = Renderer("epub", hyphenator)
+def epub_part(config: BookConfig, part: m.Part, page_start: str = "", hyphenator: Hyphenator | None = None,
+              page_breaks: dict[str, tuple[tuple[int, str], ...]] | None = None) -> EpubDoc:
+    renderer = Renderer("epub", hyphenator, page_breaks)
     epub_type, role = {"introduction": ("introduction", "doc-introduction"),
                        "appendix": ("appendix", "doc-appendix")}.get(part.kind, ("chapter", "doc-chapter"))
-    body = environment(config.root).get_template("epub_part.html.j2").render(
-        part=part, html=Markup(renderer.blocks(part.blocks)),
+    if part.role:  # front or back matter: its own semantics (book.toml's `role`)
+        epub_type, role = m.PART_ROLES[part.role].epub_type, m.PART_ROLES[part.role].aria
+    body = render_template(
+        environment(config.root), "epub_part.html.j2", part=part, html=Markup(renderer.blocks(part.blocks)),
         notes=Markup(renderer.notes_section(part.notes)), epub_type=epub_type, role=role,
         page_start=Markup(page_start))
-    return EpubDoc(part.file_name, part.title, epub_page(config, part.title, body, "bodymatter"))
+    return EpubDoc(part.file_name, part.title, epub_page(config, part.title, body, f"{part.matter}matter"))
 
 
 def epub_cover(config: BookConfig) -> EpubDoc:
@@ -244,24 +437,29 @@ def epub_figures(config: BookConfig, figures: list[dict[str, str]]) -> EpubDoc:
 
 
 def epub_title(config: BookConfig, page_count: int) -> EpubDoc:
-    body = environment(config.root).get_template("epub_title.html.j2").render(
-        book=config, date_text=date_text(config.date), fonts=FONTS_NAME, page_count=page_count)
+    body = render_template(environment(config.root), "epub_title.html.j2", book=config,
+                           date_text=date_text(config.date), fonts=FONTS_NAME, page_count=page_count,
+                           source_line=source_statement(config))
     return EpubDoc("title.xhtml", config.title, epub_page(config, config.title, body, "frontmatter"))
 
 
 def index_links(book: m.Book, entries: list[IndexEntry], page_of: Callable[[m.Part], str]
                 ) -> dict[str, list[dict[str, Any]]]:
     """Per person: the print index's own locators (`index.Locator`), each linking to the mention it
-    stands for on the page `page_of` gives for its part (the EPUB's documents, the web edition's pages)."""
+    stands for on the page `page_of` gives for its part (the EPUB's documents, the web edition's pages).
+    A mention in a note ("5n14") links to the note's call: reading apps that show notes as pop-ups
+    hide the note's own text, and a link into it would land on nothing; from the call the note opens."""
     files = {p.index: page_of(p) for p in book.parts}
-    where = {x.id: f"{files[x.part_index]}#{x.id}" for x in book.mentions}
+    calls = {(p.index, note.number): note.refs[0].id for p in book.parts for note in p.notes if note.refs}
+    where = {x.id: f"{files[x.part_index]}#{calls.get((x.part_index, x.note), x.id) if x.note else x.id}"
+             for x in book.mentions}
     return {entry.key: [{"first": loc.first, "last": loc.last, "suffix": loc.suffix, "href": where[loc.anchor],
                          "last_href": where[loc.last_anchor]} for loc in entry.pages]
             for entry in entries if not entry.see}
 
 
 def epub_index(config: BookConfig, entries: list[IndexEntry], locators: dict[str, list[dict[str, Any]]],
-               page_breaks: dict[str, list[str]]) -> EpubDoc:
+               page_breaks: dict[str, tuple[str, ...]]) -> EpubDoc:
     """The index as EPUB Indexes 1.0 markup; `page_breaks`: print page labels that begin at an
     entry or letter group (by its print id)."""
     groups = [(letter, [{"heading": e.heading, "key": e.key, "dates": e.dates, "see": e.see,
@@ -270,9 +468,9 @@ def epub_index(config: BookConfig, entries: list[IndexEntry], locators: dict[str
     see_keys = {e.heading: e.key for e in entries if not e.see}
 
     def breaks(anchor: str) -> Markup:
-        return Markup("".join(page_break_marker(label) for label in page_breaks.get(anchor, [])))
+        return Markup("".join(page_break_marker(label) for label in page_breaks.get(anchor, ())))
 
-    body = environment(config.root).get_template("epub_index.html.j2").render(
-        title=config.index.title, groups=groups, see_keys=see_keys, breaks=breaks)
+    body = render_template(environment(config.root), "epub_index.html.j2", title=config.index.title, groups=groups,
+                           see_keys=see_keys, breaks=breaks)
     return EpubDoc("index.xhtml", config.index.title, epub_page(config, config.index.title, body, "backmatter"))
 

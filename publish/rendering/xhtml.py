@@ -13,16 +13,44 @@ Mentions are `<span id="m-N">` in both, so index locators can point at them.
 
 from __future__ import annotations
 
+import itertools
+import re
+from dataclasses import replace
+from typing import TypeVar
+
 from markupsafe import escape
 
 from .. import model as m
 from .hyphenate import Hyphenator
+from .pagebreaks import with_page_breaks
+
+B = TypeVar("B", m.Paragraph, m.Heading)
+
+# A run of characters with no break opportunity (space, hyphen, slash, soft hyphen) this long is wider
+# than any measure the print edition has: it gets a break opportunity every `LONG_PIECE` characters, the
+# last resort that keeps it on the page (the PDF never cuts off what the EPUB and the web edition show).
+LONG_RUN = re.compile("[^\\s\\-/<>&;\u00ad\u200b]{40,}")
+LONG_PIECE = 20
+
+
+def breakable(html: str) -> str:
+    """Escaped text with a zero-width space (a break opportunity that prints nothing, and one the
+    paragraph breaker sees inside the text: `<wbr>` would be a box of its own) every `LONG_PIECE`
+    characters of each run of `LONG_RUN` (a 200-letter word, a long code span)."""
+    def cut(run: re.Match[str]) -> str:
+        text = run.group()
+        return "\u200b".join(text[i:i + LONG_PIECE] for i in range(0, len(text), LONG_PIECE))
+    return LONG_RUN.sub(cut, html)
 
 
 class Renderer:
-    def __init__(self, flavour: str, hyphenator: Hyphenator | None = None):
+    def __init__(self, flavour: str, hyphenator: Hyphenator | None = None,
+                 page_breaks: dict[str, tuple[tuple[int, str], ...]] | None = None,
+                 pictures: dict[str, dict[str, str]] | None = None):
         assert flavour in ("print", "epub", "web")
         self.flavour = flavour
+        self.page_breaks = page_breaks or {}  # EPUB and web: block id → where printed pages begin in it
+        self.pictures = pictures or {}  # web: an image's attributes by its name (src, width, height, srcset…)
         self.anchors = True  # False while writing a copy of a note (web pop-up): its ids are the list's
         self.hyphenator = hyphenator  # print: soft hyphens in paragraphs and notes; EPUB: the exceptions
         self._breakable = 0  # inside a paragraph (> 0), where words may be broken
@@ -49,10 +77,10 @@ class Renderer:
         if isinstance(block, m.Figure):
             return self.figure(block)
         if isinstance(block, m.Paragraph):
-            return f'<p{self._id(block.id)}>{self.paragraph(block)}</p>'
+            return f'<p{self._id(block.id)}>{self.paragraph(self._paged(block))}</p>'
         if isinstance(block, m.Heading):
             level = min(block.level + shift, 6)
-            return f'<h{level}{self._id(block.id)}>{self.inlines(block.children)}</h{level}>'
+            return f'<h{level}{self._id(block.id)}>{self.inlines(self._paged(block).children)}</h{level}>'
         if isinstance(block, m.Quote):
             return f"<blockquote>\n{self.blocks(block.blocks, shift)}\n</blockquote>"
         if isinstance(block, m.ListBlock):
@@ -68,10 +96,16 @@ class Renderer:
             return self.table(block)
         raise TypeError(block)
 
+    def _paged(self, block: B) -> B:
+        """The block with markers where printed pages begin in it (a copy; the book is unchanged)."""
+        marks = self.page_breaks.get(block.id) if block.id else None
+        return replace(block, children=with_page_breaks(block.children, marks)) if marks else block
+
     def figure(self, block: m.Figure) -> str:
         """An image with its caption; the caption is text (mentions, notes) like a paragraph's."""
-        caption = m.Paragraph(block.caption, block.location)
-        text = self.paragraph(caption) if block.caption else ""
+        marks = self.page_breaks.get(block.id) if block.id else None
+        caption = m.Paragraph(with_page_breaks(block.caption, marks) if marks else block.caption, block.location)
+        text = self.paragraph(caption) if caption.children else ""
         if block.label:  # "Figure 3." before the caption, in every output
             text = f'<span class="figure-label">{escape(block.label)}.</span> {text}'
         figcaption = f"<figcaption>{text}</figcaption>" if text.strip() else ""
@@ -100,11 +134,24 @@ class Renderer:
                            for i, n in enumerate(nodes))
         return "".join(self.inline(n) for n in nodes)
 
+    def _text(self, node: m.Text) -> str:
+        if self.hyphenator is None or not self._breakable or self._foreign:
+            return str(escape(node.text))
+        if self.flavour == "epub":  # the app hyphenates; the book's exceptions hold where CSS allows
+            return self.hyphenator.exceptions_markup(node.text)
+        return str(escape(self.hyphenator.text(node.text, id(node) in self._paragraph_ends)))
+
     def _web_inlines(self, nodes: list[m.Inline]) -> str:
         """Web: a note call (a button, which a browser may move to the next line alone) is kept on
         the line of the word before it, inside one unbreakable span."""
         out: list[str] = []
         for i, node in enumerate(nodes):
+            if isinstance(node, m.PageBreak):  # a run of them (blank pages before a page): one number
+                if i and isinstance(nodes[i - 1], m.PageBreak):
+                    continue
+                run = list(itertools.takewhile(lambda n: isinstance(n, m.PageBreak), nodes[i:]))
+                out.append(page_break_markers([b.label for b in run if isinstance(b, m.PageBreak)], "web"))
+                continue
             if isinstance(node, m.NoteRef) and i and out:
                 before = nodes[i - 1]
                 if isinstance(before, m.Text):
@@ -120,13 +167,12 @@ class Renderer:
 
     def inline(self, node: m.Inline) -> str:
         if isinstance(node, m.Text):
-            if self.hyphenator is None or not self._breakable or self._foreign:
-                return str(escape(node.text))
-            if self.flavour == "epub":  # the app hyphenates; the book's exceptions hold where CSS allows
-                return self.hyphenator.exceptions_markup(node.text)
-            return str(escape(self.hyphenator.text(node.text, id(node) in self._paragraph_ends)))
+            if self.flavour == "print":
+                return breakable(self._text(node))
+            return self._text(node)
         if isinstance(node, m.Code):
-            return f"<code>{escape(node.text)}</code>"
+            code = str(escape(node.text))
+            return f"<code>{breakable(code) if self.flavour == 'print' else code}</code>"
         if isinstance(node, m.Break):
             return "<br/>\n" if node.hard else "\n"
         if isinstance(node, m.Styled):
@@ -141,6 +187,9 @@ class Renderer:
             return f'<a href="{escape(href)}"{title}>{self.inlines(node.children)}</a>'
         if isinstance(node, m.Image):
             src = node.path.as_uri() if self.flavour == "print" and node.path else node.epub_name
+            if node.epub_name in self.pictures:  # the web: its size, and the smaller copies to choose from
+                sized = "".join(f' {name}="{escape(value)}"' for name, value in self.pictures[node.epub_name].items())
+                return f'<img{sized} alt="{escape(node.alt)}"/>'
             return f'<img src="{escape(src)}" alt="{escape(node.alt)}"/>'
         if isinstance(node, m.Span):
             lang = f' lang="{escape(node.lang)}" xml:lang="{escape(node.lang)}"' if node.lang else ""
@@ -180,8 +229,13 @@ class Renderer:
                     f'popovertargetaction="hide">Close<span class="visually-hidden"> note {note.number}</span>'
                     '</button></span>')
         if self.flavour == "epub":
-            return (f'<a class="noteref" href="#{note.id}" id="{ref.id}" epub:type="noteref" '
-                    f'role="doc-noteref">{note.number}</a>')
+            # The brackets are for converters and readers that drop the styles (plain text, Pandoc,
+            # Calibre's text output): "CWI[1]", not "CWI1". epub.css makes them take no room; screen
+            # readers skip them. Outside the link: a link with an element in it opens no pop-up in
+            # Apple Books (docs/epub.md).
+            return (f'<span class="fn-bracket" aria-hidden="true">[</span>'
+                    f'<a class="noteref" href="#{note.id}" id="{ref.id}" epub:type="noteref" '
+                    f'role="doc-noteref">{note.number}</a><span class="fn-bracket" aria-hidden="true">]</span>')
         if ref is not note.refs[0]:
             # A second call of the same note: a plain reference mark linking to it.
             return f'<a class="fn-again{word}" id="{ref.id}" href="#{note.id}">{note.number}</a>'
@@ -237,11 +291,24 @@ class Renderer:
 
 def page_break_marker(label: str, flavour: str = "epub") -> str:
     """Where a page of the print edition begins (EPUB; web: its number shown in the margin)."""
-    label = escape(label)
     if flavour == "web":
-        return f'<span class="pagebreak" id="page-{label}" data-page="{label}"></span>'  # web.css shows it
+        return page_break_markers([label], "web")
+    label = escape(label)
     return (f'<span epub:type="pagebreak" role="doc-pagebreak" id="page-{label}" '
             f'aria-label="{label}"></span>')
+
+
+def page_break_markers(labels: list[str], flavour: str = "epub") -> str:
+    """The markers of print pages that begin at one place: a page and the blank pages before it.
+    EPUB: one marker each (the page-list links to every one). Web: ONE number in the margin for the
+    run ("2–3"), which would otherwise be drawn on top of each other, and an anchor for each page."""
+    if not labels:
+        return ""
+    if flavour != "web":
+        return "".join(page_break_marker(label, flavour) for label in labels)
+    shown = escape(labels[0] if len(labels) == 1 else f"{labels[0]}\u2013{labels[-1]}")
+    anchors = "".join(f'<span class="pagebreak-also" id="page-{escape(label)}"></span>' for label in labels[1:])
+    return f'<span class="pagebreak" id="page-{escape(labels[0])}" data-page="{shown}"></span>' + anchors  # web.css
 
 
 def web_page(epub_file: str) -> str:

@@ -1,8 +1,9 @@
-"""Parsed parts + register → a resolved `Book`: mentions bound, annotations attached, notes
-numbered, stable ids given to every heading, paragraph, note and mention.
+"""Parsed parts + register → a resolved `Book`: the declared normalisations applied, mentions bound,
+annotations attached, notes numbered, stable ids given to every heading, paragraph, note and mention.
 
-Input: the parts (in reading order), the register, the config. Output: the `Book`; problems
-(unknown name keys in explicit markup) go to the `Report`.
+Input: the parts (in reading order), the register, the config. Output: the `Book` (with each part's
+role from book.toml, and the changes the normalisations made); problems (unknown name keys in
+explicit markup) go to the `Report`.
 """
 
 from __future__ import annotations
@@ -17,18 +18,23 @@ from ..reading.names import Detector, Entry, Register, find_mentions
 from ..reading.parse import _Ctx, _inlines, slugify
 from .calls import place_calls
 from .ids import Ids
+from .normalise import Normaliser, italicise_works
 from .spacing import tie_book
 
 
 def resolve(parts: list[m.Part], register: Register, config: BookConfig, report: Report,
             sources: dict[Path, SourceText]) -> m.Book:
+    for part in parts:
+        part.role = config.role_of(part.source)
+    normaliser = Normaliser(config.text.normalise, sources)  # the text as the book declares it, first
+    normaliser.parts(parts)
     detector = Detector(register)
     book = m.Book(parts)
     finders = {part.source: sources[part.source].finder() for part in parts}  # one cursor a file, for mentions
     for part in parts:
         _detect_blocks(part.blocks, detector, part.index, False, finders[part.source])
     if config.notes.annotate:
-        _annotate_first_mentions(book, register, config, report)
+        _annotate_first_mentions(book, register, report, normaliser)
     for part in parts:
         for block in m.text_blocks(part.blocks):
             block.children = place_calls(block.children)
@@ -36,6 +42,10 @@ def resolve(parts: list[m.Part], register: Register, config: BookConfig, report:
         for note in _notes_in_order(part):
             _detect_blocks(note.blocks, detector, part.index, True, finders[part.source])
     _number(book, config)
+    if "titles" in config.text.normalise:
+        works = {entry.key for entry in register.entries.values() if entry.kind == "work"}
+        normaliser.changes += italicise_works(book, works)
+    book.normalised = normaliser.changes
     if config.figures.numbering:
         for number, figure in enumerate(figures(book), 1):
             figure.label = f"{config.figures.label} {number}"
@@ -56,19 +66,19 @@ def _detect_blocks(blocks: list[m.Block], detector: Detector, part_index: int, i
                                        finder)
 
 
-def _annotate_first_mentions(book: m.Book, register: Register, config: BookConfig,
-                             report: Report) -> None:
-    """Give each entry with a `note` a generated note at its first mention in the main text."""
+def _annotate_first_mentions(book: m.Book, register: Register, report: Report, normaliser: Normaliser) -> None:
+    """Give each entry with a `note` a generated note at its first mention in the main text (its
+    text normalised as the manuscript's is)."""
     seen: set[str] = set()
     for part in book.parts:
         for block in m.text_blocks(part.blocks):
             if isinstance(block, m.Heading):
                 continue
-            block.children = _insert_notes(block.children, register, seen, part, report)
+            block.children = _insert_notes(block.children, register, seen, part, report, normaliser)
 
 
 def _insert_notes(nodes: list[m.Inline], register: Register, seen: set[str], part: m.Part,
-                  report: Report) -> list[m.Inline]:
+                  report: Report, normaliser: Normaliser) -> list[m.Inline]:
     out: list[m.Inline] = []
     pending: m.NoteRef | None = None
     for node in nodes:
@@ -86,10 +96,12 @@ def _insert_notes(nodes: list[m.Inline], register: Register, seen: set[str], par
             if entry and entry.note and node.key not in seen:
                 seen.add(node.key)
                 note = _generated_note(entry, node.location, part, report)
+                if register.path is not None:  # the note's text is the register's: changes are located there
+                    normaliser.blocks(note.blocks, m.SourceLocation(register.path, entry.line))
                 pending = m.NoteRef(note)
                 note.refs.append(pending)
         elif isinstance(node, (m.Styled, m.Span)):
-            node.children = _insert_notes(node.children, register, seen, part, report)
+            node.children = _insert_notes(node.children, register, seen, part, report, normaliser)
         out.append(node)
     if pending is not None:
         out.append(pending)
@@ -104,6 +116,8 @@ def _generated_note(entry: Entry, location: m.SourceLocation, part: m.Part, repo
     if entry.kind == "person":
         lead = entry.display + (f" ({entry.dates})" if entry.dates else "")
         head: list[m.Inline] = [m.Styled("strong", [m.Text(lead)]), m.Text(": ")]
+    elif entry.kind == "work":  # a work's title, always in italics in the editors' note
+        head = [m.Styled("strong", [m.Styled("cite", [m.Text(entry.display)])]), m.Text(": ")]
     else:  # a term's name may carry Markdown: a newspaper's title is in italics (`*Daily Worker*`)
         shown = parser().parseInline(entry.display, {})
         head = [m.Styled("strong", _inlines(shown[0], ctx) if shown else [m.Text(entry.display)]), m.Text(": ")]

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from ebooklib import epub
 
 from ..reading.config import BookConfig
-from ..rendering.render import EpubDoc
+from ..rendering.render import EpubDoc, plain_inline, rights_statement
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -37,10 +37,16 @@ def write_epub(config: BookConfig, docs: list[EpubDoc], nav_xhtml: str, css: str
         book.add_metadata("DC", "description", config.description or config.subtitle)
     for keyword in config.keywords:
         book.add_metadata("DC", "subject", keyword)
-    if config.imprint.rights:
-        book.add_metadata("DC", "rights", config.imprint.rights)
+    rights = rights_statement(config)
+    if rights:
+        book.add_metadata("DC", "rights", rights)
+    _contributors(book, config)
+    _source(book, config)
     for prop, value in metadata:
-        if prop.startswith("dc:"):
+        if prop == "dc:source":  # the print edition the page-list follows (the text's own source is above)
+            book.add_metadata("DC", "source", value, {"id": "print-source"})
+            book.add_metadata(None, "meta", "pagination", {"refines": "#print-source", "property": "source-of"})
+        elif prop.startswith("dc:"):
             book.add_metadata("DC", prop[3:], value)
         else:
             book.add_metadata(None, "meta", value, {"property": prop})
@@ -79,6 +85,28 @@ def write_epub(config: BookConfig, docs: list[EpubDoc], nav_xhtml: str, css: str
     epub.write_epub(out, book, {"epub3_pages": False, "epub3_landmark": False, "epub2_guide": False,
                                 "raise_exceptions": True, "mtime": modified.astimezone(UTC)})
     return repack(out.getvalue(), config.language)
+
+
+def _contributors(book: epub.EpubBook, config: BookConfig) -> None:
+    """Each `[[contributor]]` a `dc:contributor` with its MARC relator roles as refinements."""
+    for number, contributor in enumerate(config.contributors, 1):
+        book.add_metadata("DC", "contributor", contributor.name, {"id": f"contributor-{number}"})
+        for role in contributor.roles:
+            book.add_metadata(None, "meta", role, {"refines": f"#contributor-{number}", "property": "role",
+                                                   "scheme": "marc:relators"})
+
+
+def _source(book: epub.EpubBook, config: BookConfig) -> None:
+    """The publication the text comes from (`[source]`): a `dc:source` (its address, else its title),
+    refined by its title, website, publisher and date, so that the source's date is never the edition's."""
+    source = config.source
+    if not (source.url or source.title):
+        return
+    book.add_metadata("DC", "source", source.url or plain_inline(source.title), {"id": "source"})
+    for prop, value in (("dcterms:title", plain_inline(source.title)), ("dcterms:isPartOf", source.site),
+                        ("dcterms:publisher", source.publisher), ("dcterms:issued", source.date)):
+        if value:
+            book.add_metadata(None, "meta", value, {"refines": "#source", "property": prop})
 
 
 def repack(data: bytes, language: str) -> bytes:

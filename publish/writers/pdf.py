@@ -2,46 +2,41 @@
 
 Input: the final WeasyPrint `Document` and each page's folio. Output: PDF bytes with metadata,
 bookmarks, links, fonts embedded and subset, and page labels, so that a PDF viewer calls each page
-what its folio says (the unnumbered front matter i, ii, …; the text 1, 2, …). fontTools stamps the
-subset fonts with the time unless SOURCE_DATE_EPOCH is set, so it is set while writing. The page
-labels go into WeasyPrint's PDF before it is written (no second pass over the file).
+what its folio says (the unnumbered front matter i, ii, …; the text 1, 2, …). The fonts are subset by
+HarfBuzz (libharfbuzz-subset, required by `publish.engine`), which keeps the fonts' own time stamps:
+the bytes depend on the inputs alone, with no environment variable set while writing. The page
+labels go into WeasyPrint's PDF before it is written (no second pass over the file), and so does the
+XMP metadata with the book's own descriptions (its date, rights, source and contributors).
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 
-@contextmanager
-def source_date_epoch(epoch: int) -> Iterator[None]:
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
-
-
-def write_pdf(document: Any, epoch: int, labels: list[str] | None = None,
-              also: Callable[[Any, Any], None] | None = None, **options: Any) -> bytes:
+def write_pdf(document: Any, labels: list[str] | None = None,
+              also: Callable[[Any, Any], None] | None = None, xmp: bytes = b"", **options: Any) -> bytes:
     """The PDF's bytes. `also(document, pdf)`, if given, is called with WeasyPrint's finished PDF
-    objects just before they are written, to make a twin of the same pages (the press file)."""
+    objects just before they are written, to make a twin of the same pages (the press file). `xmp`:
+    `rdf:Description`s (`writers/xmp.py`) for the XMP metadata of the PDF and of its twin."""
 
     def finisher(document: Any, pdf: Any) -> None:
         if labels:
             _label_pages(pdf, labels)
-        if also is not None:
-            also(document, pdf)
+        if not xmp:
+            if also is not None:
+                also(document, pdf)
+            return
+        from ..engine.xmp import descriptions, write_metadata
 
-    with source_date_epoch(epoch):
-        data: bytes = document.write_pdf(finisher=finisher, **options)
-        return data
+        with descriptions(document, xmp):
+            if also is not None:
+                also(document, pdf)  # the twin writes its own XMP (PDF/X), with the descriptions
+            write_metadata(document, pdf)
+
+    data: bytes = document.write_pdf(finisher=finisher, **options)
+    return data
 
 
 def label_ranges(labels: list[str]) -> list[tuple[int, str, int]]:

@@ -20,7 +20,6 @@ output is reproducible.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +36,7 @@ from pypdf.generic import (
 )
 
 from ..engine.pdfobjects import add_object
+from ..engine.pdfx import OutputCondition
 from ..reading.printers import PRINTERS
 
 if TYPE_CHECKING:
@@ -49,17 +49,6 @@ MARK_LENGTH = 6 * MM
 MARK_GAP = 1 * MM  # between the bleed edge and where a mark starts
 TARGET_RADIUS = 2 * MM  # a registration target: a circle and its cross, centred on each edge's middle
 REGISTRATION = "/PublishRegistration"  # the page's name for the registration colour space
-
-
-@dataclass(frozen=True)
-class OutputCondition:
-    """A print condition for the PDF/X output intent: its profile, and how the intent names it."""
-
-    profile: Path
-    identifier: str  # OutputConditionIdentifier: a registered name (ICC registry) or "Custom"
-    info: str  # what the condition is, in words
-    registry: str = ""  # the registry of `identifier`, when it is a registered one
-    installed_by: str = ""  # the Debian package that installs the profile, when publish does not carry it
 
 
 OUTPUT_CONDITIONS = {

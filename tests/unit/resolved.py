@@ -13,7 +13,7 @@ from pathlib import Path
 
 from conftest import make_book
 
-from publish.build import read_book
+from publish.build import read, resolve
 from publish.rendering.xhtml import Renderer
 
 NAMES = Path(__file__).parent / "fixtures" / "names.toml"
@@ -52,16 +52,17 @@ def epub_text(markdown: str, names: Path | None = NAMES, toml_extra: str = "") -
             toml = BOOK_TOML.format(parts='"one.md"') + textwrap.dedent(toml_extra)
         book = make_book(Path(folder), {"one.md": "---\ntitle: One\n---\n\n" + markdown + "\n"}, names=register,
                          toml=toml)
-        manuscript = read_book(book)
+        resolved = resolve(read(book))
         renderer = Renderer("epub")
-        part = manuscript.book.parts[0]
+        part = resolved.book.parts[0]
         return (renderer.blocks(part.blocks) + "\n" + renderer.notes_section(part.notes)).strip()
 
 
 def compact(xhtml: str) -> str:
     """The EPUB's XHTML in a short form that fixtures can be read in: a call `⁽N⁾` (checked to link
-    note N and back), a mention `[text]` (its id checked), a note `N. text` on its own line, block ids
-    and the notes' back-links dropped (checked to point at their calls)."""
+    note N and back, and to stand in its hidden brackets), a mention `[text]` (its id checked), a
+    note `N. text` on its own line, block ids and the notes' back-links dropped (checked to point at
+    their calls)."""
     import re
 
     def call(match: re.Match) -> str:
@@ -70,8 +71,9 @@ def compact(xhtml: str) -> str:
             href.replace("fn-", "fnref-", 1) + "-"), match.group(0)
         return f"⁽{number}⁾"
 
-    text = re.sub(r'<a class="noteref" href="#([^"]+)" id="([^"]+)" epub:type="noteref" role="doc-noteref">(\d+)</a>',
-                  call, xhtml)
+    text = re.sub(r'<span class="fn-bracket" aria-hidden="true">\[</span>'
+                  r'<a class="noteref" href="#([^"]+)" id="([^"]+)" epub:type="noteref" role="doc-noteref">(\d+)</a>'
+                  r'<span class="fn-bracket" aria-hidden="true">\]</span>', call, xhtml)
     text = re.sub(r'<span class="name" id="m-\d+">(.*?)</span>', r"[\1]", text)
     text = re.sub(r'<aside class="footnote" id="fn-(\d+)" epub:type="footnote" role="doc-footnote"><p id="b-\d+">'
                   r'<a class="backlink" href="#fnref-\1" role="doc-backlink" title="Back to the text">\1\.</a> '
