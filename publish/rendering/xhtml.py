@@ -129,6 +129,9 @@ class Renderer:
     def inlines(self, nodes: list[m.Inline]) -> str:
         if self.flavour == "web":
             return self._web_inlines(nodes)
+        if self.flavour == "print":
+            return "".join(self.note_ref(n, _runs_on(nodes[i + 1:])) if isinstance(n, m.NoteRef) else self.inline(n)
+                           for i, n in enumerate(nodes))
         return "".join(self.inline(n) for n in nodes)
 
     def _text(self, node: m.Text) -> str:
@@ -208,8 +211,11 @@ class Renderer:
     def _id(self, value: str) -> str:
         return _id(value) if self.anchors else ""
 
-    def note_ref(self, ref: m.NoteRef) -> str:
+    def note_ref(self, ref: m.NoteRef, before_word: bool = False) -> str:
+        """A note call; `before_word` (print): the text runs on from it without a space, so the
+        style can keep the call off the next word (print.css)."""
         note = ref.note
+        word = " before-word" if before_word else ""
         if self.flavour == "web":
             # The call opens a copy of the note in place (HTML popover: no script); the list after
             # the text holds the note itself, with its ids.
@@ -232,9 +238,9 @@ class Renderer:
                     f'role="doc-noteref">{note.number}</a><span class="fn-bracket" aria-hidden="true">]</span>')
         if ref is not note.refs[0]:
             # A second call of the same note: a plain reference mark linking to it.
-            return f'<a class="fn-again" id="{ref.id}" href="#{note.id}">{note.number}</a>'
+            return f'<a class="fn-again{word}" id="{ref.id}" href="#{note.id}">{note.number}</a>'
         return (f'<a class="fn-call" id="{ref.id}"></a>'
-                f'<span class="fn" id="{note.id}" data-number="{note.number}">{self.note_body(note)}</span>')
+                f'<span class="fn{word}" id="{note.id}" data-number="{note.number}">{self.note_body(note)}</span>')
 
     def note_body(self, note: m.Note) -> str:
         """A note's paragraphs as inline spans (print: it lives inside the calling paragraph)."""
@@ -332,3 +338,9 @@ def _flat_text(block: m.Block) -> str:
     if isinstance(block, m.CodeBlock):
         parts.append(block.text)
     return " ".join(parts)
+
+
+def _runs_on(following: list[m.Inline]) -> bool:
+    """Whether the text after a note call begins with a letter or a digit (no space between)."""
+    text = m.plain_text(following[:1]) if following else ""
+    return bool(text) and text[0].isalnum()
