@@ -300,10 +300,23 @@ def test_note_area_measured_once_per_note_agrees_with_weasyprints_own_measure(tm
         (book / "styles").mkdir()
         (book / "styles" / "print.css").write_text(note_css)
     monkeypatch.setattr(LayoutContext, "_update_footnote_area", compare)
+    # A page whose note area holds part of a note (a cut note, a continuation) is WeasyPrint's to
+    # measure too: counted here, so that every other hand-back fails the test
+    import publish.engine.notesplit as notesplit
+
+    holding, holds_part = [0], notesplit.holds_part
+
+    def holds_part_counted(area, notes):
+        answer = holds_part(area, notes)
+        holding[0] += answer
+        return answer
+
+    monkeypatch.setattr(notesplit, "holds_part", holds_part_counted)
     resolved = resolve(read(book))
     lay_out(resolved.book, resolved.config, resolved.register, Report(book), "2016-10-01T00:00:00Z")
     assert compared[0] >= 74 and differing == []
-    assert handed_back[0] == (compared[0] if note_css else 0)
+    assert handed_back[0] == (compared[0] if note_css else holding[0])
+    assert note_css or handed_back[0] < compared[0] / 4  # most pages measured once per note
 
 
 def test_pending_notes_answer_membership_as_a_list_of_boxes_does():
