@@ -198,7 +198,7 @@ def check_templates(book_root: Path, report: Report) -> None:
 
 def display_line(text: str) -> str:
     """A title, subtitle or heading whose last two words never part, so no line of it holds one word
-    alone (typography.md, "Display lines")."""
+    alone (shared/docs/typography.md, beside the project: "Display lines")."""
     head, space, last = text.rpartition(" ")
     return f"{head}\u00a0{last}" if space and " " in head.strip() else text
 
