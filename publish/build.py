@@ -211,17 +211,19 @@ def _print_outputs(laid: Laid, formats: tuple[str, ...], printer: Printer,
     from dataclasses import replace
 
     from .writers.pdf import write_pdf
+    from .writers.press import book_block
 
     resolved, edition = laid.resolved, laid.edition
     config = replace(resolved.config, print=replace(resolved.config.print, printer=printer.name))
     names = output_names(config)
     files: list[OutputFile] = []
     sheets = -(-edition.page_count // PAGES_PER_SHEET)
-    if "cover" in formats:
+    block = book_block(edition.page_count, edition.pages, config)  # the press file's pages; None: a self-cover
+    if "cover" in formats and block is not None:  # a self-cover is the press file's first and last pages
         from .printing.cover_spread import make_cover
 
         progress("drawing the cover")
-        files.append(OutputFile("cover", names["cover"], make_cover(config, edition.styles, edition.page_count,
+        files.append(OutputFile("cover", names["cover"], make_cover(config, edition.styles, len(block),
                                                                      resolved.stamp),
                                 1 + (config.print.binding == "saddle")))
     if not {"pdf", "booklet", "press"} & set(formats):
@@ -249,7 +251,11 @@ def _print_outputs(laid: Laid, formats: tuple[str, ...], printer: Printer,
 
         progress("writing the press file")
         assert press.raw is not None, "the PDF writer did not call the press variant"
-        files.append(OutputFile("press", names["press"], for_printer(press.raw, config), sheets * PAGES_PER_SHEET))
+        sheet = PAGES_PER_SHEET if config.print.binding == "saddle" else 2
+        pages = len(block) if block is not None else edition.page_count
+        files.append(OutputFile("press", names["press"],
+                                for_printer(press.raw, config, pages=block, labels=list(edition.pages.labels)),
+                                -(-pages // sheet) * sheet))
     return files
 
 

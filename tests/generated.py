@@ -23,16 +23,19 @@ def sentence(rng: random.Random, words: int) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def generated_book(root, chapters: int = 12, paragraphs: int = 24, seed: int = 1956):
-    """A book of about `chapters * paragraphs / 3` A5 pages; every third paragraph has a note,
-    two in five mention a person (in the text or, every tenth, only in a note)."""
+def generated_book(root, chapters: int = 12, paragraphs: int = 24, seed: int = 1956,
+                   note_sentences: tuple[int, int] = (1, 1)):
+    """A book of about `chapters * paragraphs / 3` A5 pages; every third paragraph has a note (of
+    `note_sentences` sentences, at least and at most), two in five mention a person (in the text or,
+    every tenth, only in a note)."""
     rng = random.Random(seed)
     parts = {}
     for c in range(chapters):
         body, notes = [], []
         for p in range(paragraphs):
             text = " ".join(sentence(rng, rng.randint(8, 20)) for _ in range(rng.randint(3, 7)))
-            note_text = sentence(rng, rng.randint(6, 30))
+            count = rng.randint(*note_sentences) if note_sentences != (1, 1) else 1  # the default draws as before
+            note_text = " ".join(sentence(rng, rng.randint(6, 30)) for _ in range(count))
             if p % 5 in (0, 2):
                 person = PEOPLE[(c * paragraphs + p) // 20 % len(PEOPLE)]  # runs of pages
                 if p % 10 == 0:

@@ -1,11 +1,14 @@
-"""Reading a built PDF back: page texts, named destinations, fonts (pypdf); the words of each page
-with their size (poppler's pdftotext)."""
+"""Reading a built PDF back: page texts, named destinations, fonts, the glyphs each page draws
+(pypdf, fontTools); the words and lines of each page with their size and baseline (poppler's
+pdftotext)."""
 
 from __future__ import annotations
 
 import re
 import subprocess
 from collections import Counter
+from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -141,3 +144,101 @@ def small_words(path: Path, ratio: float = 0.88) -> list[list[str]]:
     total = sum(counts.values())
     body = max((height for height, count in counts.items() if count >= total / 10), default=0.0)
     return [[word for word, height in page if height < ratio * body] for page in pages]
+
+
+@dataclass
+class Line:
+    """Words that stand on one baseline, as poppler reads them: (word, xMin, xMax, size) each."""
+
+    baseline: float
+    words: list[tuple[str, float, float, float]]
+
+    @property
+    def size(self) -> float:
+        """The size of the line's largest words (a note call reads smaller)."""
+        return max(size for *_, size in self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(word for word, *_ in self.words)
+
+    @property
+    def right(self) -> float:
+        return self.words[-1][2]
+
+    def gaps(self) -> list[float]:
+        return [b[1] - a[2] for a, b in pairwise(self.words)]
+
+
+def text_face() -> Path:
+    """The text face's file (Source Serif Pro Regular, from its PyPI package)."""
+    import font_source_serif_pro
+
+    return Path(font_source_serif_pro.__file__).parent / "files" / "SourceSerifPro-Regular.otf"
+
+
+def face_metrics() -> tuple[float, float, float]:
+    """(ascent, descent, word space) of the text face, as fractions of the font size, read from the
+    font file with fontTools: poppler's word boxes span the ascent and the descent."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(text_face())
+    em = font["head"].unitsPerEm
+    return font["hhea"].ascent / em, -font["hhea"].descent / em, font["hmtx"]["space"][0] / em
+
+
+def lines(path: Path) -> list[list[Line]]:
+    """For every page, its lines top to bottom: words that stand on one baseline (within 0.3 pt),
+    each word's size from its box's height over the face's ascent and descent, its baseline above
+    the box's foot by the descent."""
+    ascent, descent, _ = face_metrics()
+    found = []
+    for page in word_boxes(path):
+        sizes = [(y1 - y0) / (ascent + descent) for _, _, y0, _, y1 in page]
+        placed = sorted((y1 - descent * size, word, x0, x1, round(size, 1))
+                        for (word, x0, _, x1, y1), size in zip(page, sizes, strict=True))
+        page_lines: list[Line] = []
+        for baseline, *word in placed:
+            if page_lines and baseline - page_lines[-1].baseline < 0.3:
+                page_lines[-1].words.append(tuple(word))
+            else:
+                page_lines.append(Line(baseline, [tuple(word)]))
+        for line in page_lines:
+            line.words.sort(key=lambda w: w[1])
+        found.append(page_lines)
+    return found
+
+
+def glyphs_drawn(path: Path) -> list[list[str]]:
+    """For every page, the names of the glyphs its text shows, in order, read from the content
+    stream (pypdf) and each embedded font's own glyph order (fontTools): CIDs of a Type 0 font are
+    its glyph ids."""
+    import io
+
+    from fontTools.ttLib import TTFont
+    from pypdf.generic import ContentStream
+
+    reader = PdfReader(path)
+    orders: dict[int, list[str]] = {}
+    found = []
+    for page in reader.pages:
+        fonts = page["/Resources"].get_object().get("/Font") or {}
+        names: list[str] = []
+        order: list[str] = []
+        for operands, op in ContentStream(page.get_contents(), reader).operations:
+            if op == b"Tf":
+                ref = fonts.get_object().raw_get(operands[0])
+                if ref.idnum not in orders:
+                    font = ref.get_object()
+                    descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+                    descriptor = descendant["/FontDescriptor"].get_object()
+                    program = next(descriptor[k] for k in ("/FontFile3", "/FontFile2", "/FontFile") if k in descriptor)
+                    orders[ref.idnum] = TTFont(io.BytesIO(program.get_object().get_data())).getGlyphOrder()
+                order = orders[ref.idnum]
+            elif op in (b"Tj", b"TJ"):
+                for item in operands[0] if op == b"TJ" else operands:
+                    if isinstance(item, bytes | str):  # a string of 2-byte CIDs (numbers are kerning)
+                        data = getattr(item, "original_bytes", item)
+                        names += [order[int.from_bytes(data[i:i + 2], "big")] for i in range(0, len(data) - 1, 2)]
+        found.append(names)
+    return found

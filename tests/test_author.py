@@ -59,6 +59,13 @@ def test_check_reports_lint_without_touching_dist(tmp_path):
     assert run("check", str(book), "--strict").exit_code == 1
 
 
+def test_check_does_not_take_a_date_for_part_of_a_name(tmp_path):
+    text = "---\ntitle: One\n---\n\nOn 4 November Soviet troops came, and on 5 May Jane Roe saw them.\n"
+    result = run("check", str(make_book(tmp_path, {"one.md": text})))
+    assert result.exit_code == 0, result.output
+    assert re.findall(r"K001\]: “([^”]+)”", result.output) == ["Jane Roe"], result.output
+
+
 def test_check_on_the_pamphlet_is_clean_but_for_loose_lines():
     """No error and no warning, except the loose lines (P007) that greedy line breaking leaves in a
     justified A5 column: reported for the editors, not yet typeset away (docs/styling.md)."""
@@ -97,7 +104,7 @@ def test_preview_rebuilds_on_change_and_stops_cleanly_on_ctrl_c(tmp_path):
     finally:
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=30)
-    assert process.returncode == 0, output
+    assert process.returncode == 130, output  # the shell's convention for Ctrl-C (docs/reliability.md)
     assert "changed: one.md" in output and "rebuilt in" in output and "Traceback" not in output
 
 

@@ -196,3 +196,43 @@ def test_a_print_shop_file_is_held_to_the_bleed_the_book_asks_for(tmp_path):
     alone = run("check", str(tmp_path / "elsewhere"), "--file", str(press))
     assert ("test-book-press.pdf", 1, "error", "Q001") in findings(alone.output)
     assert re.search(r"the bleed is 2(\.0+)? mm; .* asks for 3\.00 mm", alone.output), alone.output
+
+
+def test_a_self_cover_is_the_press_files_first_and_last_pages_and_no_cover_file_is_made(tmp_path):
+    """`[print] cover = "self"`: the cover is printed with the book block, on its paper — the press
+    file opens on the front cover and ends on the back cover, and the build makes no cover file; a
+    perfect-bound book's cover cannot be (C006)."""
+    from pdf_reading import page_texts
+
+    book = generated_book(tmp_path / "book", chapters=2, paragraphs=12)
+    toml = book / "manuscript" / "book.toml"
+    toml.write_text(toml.read_text() + '\n[print]\ncover = "self"\n', encoding="utf-8")
+    result = run("build", str(book), "-q")
+    assert result.exit_code == 0, result.output
+    assert not (book / "dist" / "test-book-cover.pdf").exists()
+    reading, press = page_texts(book / "dist" / "test-book.pdf"), page_texts(book / "dist" / "test-book-press.pdf")
+    assert press[0] == reading[0] and "A Test Book" in press[0]  # the front cover
+    assert press[-1] == reading[-1] and len(press) % 4 == 0  # the back cover, last after the padding
+    toml.write_text(toml.read_text() + 'binding = "perfect"\n', encoding="utf-8")
+    result = run("build", str(book), "-q")
+    line = toml.read_text().splitlines().index('cover = "self"') + 1
+    assert result.exit_code == 1 and f"book.toml:{line}:1: error[C006]: a perfect-bound book's cover" in result.output
+
+
+def test_a_cover_in_both_the_press_file_and_the_cover_file_is_reported(tmp_path):
+    """A press file that opens on the front cover sent with a cover file: the cover would be printed
+    twice (Q012, at the press file's first page); the files the build makes for a separate cover
+    (the default) pass."""
+    book = generated_book(tmp_path / "book", chapters=2, paragraphs=12)
+    toml = book / "manuscript" / "book.toml"
+    plain = toml.read_text()
+    assert run("build", str(book), "-q", "-f", "press", "-f", "cover").exit_code == 0
+    press, cover = book / "dist" / "test-book-press.pdf", book / "dist" / "test-book-cover.pdf"
+    checked = run("check", str(book), "--printer", "print-shop", "--file", str(press), "--file", str(cover))
+    assert "Q012" not in checked.output, checked.output
+    toml.write_text(plain + '\n[print]\ncover = "self"\n', encoding="utf-8")
+    assert run("build", str(book), "-q", "-f", "press", "-o", str(tmp_path / "self")).exit_code == 0
+    both = run("check", str(book), "--printer", "print-shop", "--file", str(tmp_path / "self" / press.name),
+               "--file", str(cover))
+    assert ("test-book-press.pdf", 1, "error", "Q012") in findings(both.output), both.output
+    assert "the cover is printed twice" in both.output

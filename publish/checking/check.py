@@ -25,6 +25,7 @@ from ..printing.print_edition import report_loose_lines
 from ..reading import gate
 from ..reading.config import BookConfig, find_book, key_position, load_config, output_names
 from ..reading.printers import PRINTERS, Printer
+from .covers import check_cover_in_both
 from .lint import lint
 from .preflight import preflight
 
@@ -42,6 +43,10 @@ def _preflight_files(book_dir: Path, printer: str | None, files: tuple[Path, ...
             binding, name, bleed = config.print.binding, printer or config.print.printer, config.print.bleed_mm
     for path in files:
         preflight(path, PRINTERS[name], binding, path.name.endswith("-cover.pdf"), report, book_bleed_mm=bleed)
+    covers = [path for path in files if path.name.endswith("-cover.pdf")]
+    for path in files:
+        if covers and path not in covers:
+            check_cover_in_both(path, covers[0], report)
     return report
 
 
@@ -98,10 +103,12 @@ def _validate(config: BookConfig, target: Printer, out: Path, report: Report, sk
     """The files of `out` checked as the printer, EPUBCheck and Ace would (shown as in `dist/`)."""
     names = output_names(config)
     for kind in (target.sends, "cover"):
-        if kind == "cover" and target.sends == "booklet":
-            continue
+        if kind == "cover" and (target.sends == "booklet" or not (out / names[kind]).is_file()):
+            continue  # a booklet, or a self-cover: no cover file
         preflight(out / names[kind], target, config.print.binding, kind == "cover", report,
                   config.root / "dist" / names[kind], config.print.bleed_mm)
+    if target.sends == "press" and (out / names["cover"]).is_file():
+        check_cover_in_both(out / names["press"], out / names["cover"], report, config.root / "dist" / names["press"])
     epub = out / names["epub"]
     _page_list_agrees(epub, config, report)
     try:

@@ -35,7 +35,10 @@ NAME_LIKE = re.compile(rf"(?<![\w’'-])(?:[{CAPITAL}][\w-]+(?:\s+[{CAPITAL}][\w
 QUIET_WORDS = {"The", "A", "An", "In", "On", "At", "By", "Of", "And", "But", "If", "As", "It", "Its",
                "This", "That", "These", "Those", "Even", "Why", "What", "When", "Then", "Some",
                "Many", "Most", "No", "Not", "Yet", "Had", "Until", "Early", "Around", "Outside", "Inside",
-               "From", "For", "Within", "After", "Another", "Every", "Nevertheless", "Such"}
+               "From", "For", "Within", "After", "Another", "Every", "Nevertheless", "Such",
+               # a date before a name ("4 November Soviet troops") is not part of it
+               "January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December"}
 
 
 def lint(resolved: Resolved, report: Report) -> None:

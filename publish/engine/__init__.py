@@ -12,6 +12,7 @@ WeasyPrint does, what was measured, the upstream issues).
   on a hyphenated line; the note split's).
 - `notesplit`: notes too tall for the space left go on at the foot of the next pages (#1833).
 - `paragraphs`: justified paragraphs broken as a whole, as TeX breaks them.
+- `tounicode`: a space's glyph copies as a space, even where a no-break space drew it first.
 - `boxes`: reading laid-out pages' box trees (where each page begins, lines per page, blank pages).
 - `pdfx`: the PDF/X-4 twin of the reading PDF, written from WeasyPrint's finished PDF objects.
 - `pdfobjects`: the two private pypdf calls the booklet and the press file need.

@@ -94,15 +94,18 @@ def lines_per_page(pages: list[Any], main_blocks: set[str]) -> dict[str, list[tu
 class LooseLine:
     """A justified line whose word spaces were stretched: by how much, as a multiple of a space."""
 
-    block: str  # the paragraph's id
+    block: str  # the paragraph's id, or the note's
     page: int  # page index
-    stretch: float  # the widened word space over the natural one (2.0: twice as wide)
+    stretch: float  # the widened word space over the natural one (2.0: twice as wide), as printed
+    text: str = ""  # the line's words
 
 
-def loose_lines(pages: list[Any], main_blocks: set[str], space_em: float, limit: float) -> list[LooseLine]:
-    """Lines of main-text paragraphs whose word spaces justification widened beyond `limit` times
-    their natural width (`space_em` of the font size): TeX's "underfull" lines. WeasyPrint records the
-    width it added to each space of a justified line as `TextBox.justification_spacing` (CSS px)."""
+def loose_lines(pages: list[Any], blocks: set[str], space_em: float, limit: float) -> list[LooseLine]:
+    """Lines of the paragraphs and notes in `blocks` whose word spaces justification widened beyond
+    `limit` times their natural width (`space_em` of the font size): TeX's "underfull" lines.
+    WeasyPrint records the width it added to each space of a justified line as
+    `TextBox.justification_spacing` (CSS px); a line set with its glyphs widened or narrowed
+    (engine/paragraphs.py) is drawn at `publish_scale`, its spaces too."""
     from weasyprint.formatting_structure import boxes
 
     found = []
@@ -110,20 +113,22 @@ def loose_lines(pages: list[Any], main_blocks: set[str], space_em: float, limit:
         stack: list[tuple[Any, str | None]] = [(page_root(page), None)]
         while stack:
             box, block = stack.pop()
-            if isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+            if isinstance(box, boxes.MarginBox):
                 continue
             element = getattr(box, "element", None)
             element_id = element.get("id") if element is not None else None
-            if isinstance(box, boxes.BlockBox) and element_id in main_blocks:
+            if isinstance(box, boxes.BlockBox) and element_id in blocks:
                 block = element_id
             if isinstance(box, boxes.LineBox) and block is not None:
+                scale = getattr(box, "publish_scale", 1.0)
                 widest = 0.0
                 for text in box.descendants():
                     extra = getattr(text, "justification_spacing", 0) or 0
                     if isinstance(text, boxes.TextBox) and extra and " " in text.text:
-                        widest = max(widest, 1 + extra / (space_em * text.style["font_size"]))
+                        widest = max(widest, scale * (1 + extra / (space_em * text.style["font_size"])))
                 if widest > limit:
-                    found.append(LooseLine(block, index, round(widest, 2)))
+                    words = "".join(t.text for t in box.descendants() if isinstance(t, boxes.TextBox))
+                    found.append(LooseLine(block, index, round(widest, 2), " ".join(words.replace("\xad", "").split())))
                 continue
             stack.extend((child, block) for child in reversed(getattr(box, "children", None) or []))
     return found

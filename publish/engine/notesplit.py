@@ -56,7 +56,8 @@ KEPT_CARRIED = ("            resume_at = context.page_maker[i + 1][0]\n"
                 "            reported_footnotes = _publish_carried(context, i)\n")
 END = "        (context.reported_footnotes and resume_at is None))\n"
 END_NOTES_ONLY = ("        False)\n"
-                  "    context.publish_notes_only = _publish_notes_only(context, blank, resume_at, next_page)\n")
+                  "    context.publish_notes_only = _publish_notes_only(context, blank, resume_at, next_page)\n"
+                  "    blank = blank and not context.publish_notes_only\n")  # notes, even where a blank page would be
 GROUPS = "    name = _update_page_groups(page_groups, resume_at, next_page, root_box, blank)\n"
 GROUPS_NOTES_ONLY = GROUPS.replace("blank)", "blank or context.publish_notes_only)")
 EMPTY = ("    if page_type.blank:\n        previous_resume_at = resume_at\n",
@@ -126,7 +127,30 @@ def lay_out_area(context: Any, area: Any, containing_block: Any, block_level_lay
     if limit is not None:
         # The layout stops where a line would pass `page_bottom - bottom_space`: here, the limit.
         bottom_space = context.page_bottom - (area.position_y + _top_edges(area) + limit)
-    return block_level_layout(context, area, bottom_space, skip_stack, containing_block, **options)
+    result = block_level_layout(context, area, bottom_space, skip_stack, containing_block, **options)
+    if limit is not None and result[0] is not None:
+        _end_with_last_line(result[0])
+    return result
+
+
+def _end_with_last_line(area: Any) -> None:
+    """WeasyPrint makes the boxes it cuts (the area, the cut note) fill the page down to where it
+    stopped (css-break's box splitting); here they end with their last line, so that the notes' last
+    line stands at the page's foot (the area is placed by its height) as on every other page."""
+    from weasyprint.formatting_structure import boxes
+
+    chain = [area]
+    while chain[-1].children and not isinstance(chain[-1].children[-1], boxes.LineBox):
+        if not isinstance(chain[-1].children[-1], boxes.BlockBox):
+            return
+        chain.append(chain[-1].children[-1])
+    if not chain[-1].children:
+        return
+    line = chain[-1].children[-1]
+    bottom = line.position_y + line.height
+    for box in reversed(chain):
+        box.height = min(box.height, bottom - box.content_box_y())
+        bottom = box.position_y + box.margin_height()
 
 
 def _keep_decoration(start: bool, end: bool) -> None:
@@ -254,10 +278,11 @@ def _unlayout_with_continuation(unlayout_footnote: Any) -> Any:
 def _notes_only(context: Any, blank: bool, resume_at: Any, next_page: dict[str, Any]) -> bool:
     """Whether the page about to be made holds only the notes carried to it: some are, and the text
     that comes next opens with a forced page break, or there is none (where WeasyPrint made a blank
-    page, without head or folio)."""
+    page, without head or folio) — also where that break would leave a blank page (a part that
+    begins on a right-hand page): the notes fill it, and it has its head and folio."""
     if not context.reported_footnotes:
         return False
-    return resume_at is None or (not blank and next_page["break"] != "any")
+    return resume_at is None or next_page["break"] != "any"
 
 
 def _carried(context: Any, index: int) -> list[Any]:

@@ -6,28 +6,37 @@ and justification stretches its spaces, sometimes to three or four times their w
 lines before it were set tight. TeX chooses all the breaks of a paragraph together (Knuth and
 Plass, "Breaking paragraphs into lines", 1981) so that the spaces stretch evenly.
 
-Input: nothing (installing changes WeasyPrint's line layout for the process). Output: for a justified
-paragraph whose greedy lines would leave a loose one, or three hyphenated in a row, every line ends
-where the paragraph-wide choice puts it. How:
+Input: nothing (installing changes WeasyPrint's line layout and line drawing for the process).
+Output: every justified paragraph — the text's, the notes', any a style declares — set in the lines
+a paragraph-wide choice gives it. How:
 
 - A model of the paragraph (`Paragraph`): its text cut where WeasyPrint may break it (where Pango
   finds an opportunity in a box's own text — spaces, soft hyphens, dashes — and at a space between
   two boxes), each piece's width read from the glyph widths of one Pango layout per text box
-  (WeasyPrint's own `create_layout`), so a line's natural width and its spaces are sums.
-- The greedy lines are simulated on the model; when one of them would stretch its spaces by more
-  than their width (`LOOSE`; check's P007 is at 1.08) or three hyphenated lines would follow, the
-  breaks are chosen again by least demerits, TeX's way: badness 100·r³ (r: the stretch over the
-  spaces' width, or the shrink over what they may give up), line penalty 10, 50 for a hyphen, 3,000
-  more for two in a row, never three, `LOOSE_DEMERITS` for each loose line; the last line is free.
+  (WeasyPrint's own `create_layout`), plus what inline boxes add at their sides (a note call's
+  margin), so a line's natural width and its spaces are sums.
+- The breaks are chosen by least demerits, in TeX's passes: first without hyphenation, every line's
+  badness within `PRETOLERANCE`; then with it, within `TOLERANCE`; else an emergency pass that takes
+  any line but counts each one over 150 % and, far more, each over 200 % (check's P007 names those
+  that remain: no arrangement of the paragraph avoids them). Badness 100·r³, r the spaces' stretch
+  over `STRETCH` of their width (150 % is r = 1) or their shrink over `SHRINK` (75 %); demerits
+  (`LINE_PENALTY` + badness)², a hyphen's penalty², `DOUBLE_HYPHEN_DEMERITS`,
+  `FINAL_HYPHEN_DEMERITS`, `ADJ_DEMERITS` between lines of fitness classes more than one apart, never
+  three hyphenated lines in a row; the last line is free.
+- Font expansion, as pdfTeX's (microtype): a line whose spaces would come out wider than `COMFORT`
+  (or narrower than `COMFORT_TIGHT`) has its glyphs widened (narrowed) by at most `EXPANSION`, 2 %;
+  the chooser counts the spaces as they will be printed (`spacing`). The line is laid out to the
+  measure over that scale and drawn scaled horizontally about its left edge.
 - WeasyPrint still lays out every line itself: one rewrite (`get_next_linebox`, `max_x`) sets the
   width it may fill to the chosen line's (plus a hair), so its own breaker ends the line exactly
-  there; another (`text_align`) lets a line planned wider than the measure be justified by
-  narrowing its spaces, by at most `SHRINK`. Where WeasyPrint ends a line elsewhere than planned (a
+  there; another (`text_align`) lays a line out to the measure over its scale (`expand`) and lets a
+  line planned wider than that be justified by narrowing its spaces, by at most `SHRINK`; a wrapper
+  of `draw_inline_level` draws it scaled. Where WeasyPrint ends a line elsewhere than planned (a
   measure that differs), the rest of the paragraph is planned again from there.
 
 Left to WeasyPrint's greedy breaker: text that is not justified, right-to-left text, lines beside
-floats, and paragraphs holding anything but text (images, inline blocks, boxes with side padding,
-borders or margins). `PUBLISH_LINE_BREAKER=greedy` in the environment leaves every paragraph to it.
+floats, and paragraphs holding anything but text (images, inline blocks, boxes whose sides are
+relative lengths). `PUBLISH_LINE_BREAKER=greedy` in the environment leaves every paragraph to it.
 """
 
 from __future__ import annotations
@@ -42,15 +51,30 @@ from . import lines, require_weasyprint
 MAX_X = "        max_x = position_x + available_width\n"
 MAX_X_PLANNED = ("        max_x = _publish_line_end(\n"
                  "            context, linebox, skip_stack, position_x, available_width)\n")
+STRETCH = 1 / 2  # of a space's width, what justification adds to a line of badness 100: spaces at 150 %
 SHRINK = 1 / 4  # of a space's width, what justification may take away: spaces stay at 75 % or more
 ALIGN = "    if line.width >= available_width:\n        return 0\n"
-ALIGN_SHRINK = ("    if line.width >= available_width and not _publish_shrinks(line, available_width, last):\n"
+ALIGN_SHRINK = ("    available_width = _publish_expand(line, available_width, last)\n"
+                "    if line.width >= available_width and not _publish_shrinks(line, available_width, last):\n"
                 "        return 0\n")
-LOOSE = 1.0  # a line whose spaces stretch by more than their width is loose (check's P007: 1.08)
-LOOSE_DEMERITS = 1e8  # each loose line costs more than any arrangement of tight ones
+EXPANSION = 0.02  # how much a line's glyphs may be widened or narrowed, as pdfTeX's font expansion (microtype: 2 %)
+COMFORT = 1.25  # spaces wider than this (of the font's space) widen the line's glyphs instead, up to EXPANSION
+COMFORT_TIGHT = 0.8  # spaces narrower than this narrow them
+EXPANSION_DEMERITS = 1000  # a line set at the full EXPANSION costs this much (less: the square of its share)
+# TeX's parameters (plain TeX and LaTeX): the badness a line may have in the pass without
+# hyphenation and in the pass with it, the demerits of lines and breaks.
+PRETOLERANCE = 100
+TOLERANCE = 200
+PASSES = ((False, PRETOLERANCE), (True, TOLERANCE), (True, inf))  # (hyphenate?, tolerance); the last: emergency
+LOOSE_BADNESS = 100 * (1.0 / STRETCH) ** 3  # spaces stretched to over twice their width (check's P007)
+LOOSE_DEMERITS = 1e10  # in the emergency pass, each loose line costs more than any arrangement of tight ones
+OVER_DEMERITS = 1e7  # and each line over 150 %, more than any arrangement of the lines within it
 LINE_PENALTY = 10
 HYPHEN_PENALTY = 50
-DOUBLE_HYPHEN = 3000
+DOUBLE_HYPHEN_DEMERITS = 10000
+FINAL_HYPHEN_DEMERITS = 5000
+ADJ_DEMERITS = 10000
+VERY_LOOSE, LOOSE_FIT, DECENT, TIGHT = 0, 1, 2, 3  # TeX's fitness classes
 MAX_HYPHENS_IN_A_ROW = 2
 SLACK = 0.25  # px added to a planned width: WeasyPrint's own sum may differ in the last bits
 
@@ -65,9 +89,57 @@ def install() -> None:
     require_weasyprint()
     lines.rewrite("paragraph-breaks", MAX_X, MAX_X_PLANNED, {"_publish_line_end": line_end},
                   "get_next_linebox", "layout.inline")
-    lines.rewrite("justify-shrinks", ALIGN, ALIGN_SHRINK, {"_publish_shrinks": shrinks}, "text_align",
-                  "layout.inline")
+    lines.rewrite("justify-shrinks", ALIGN, ALIGN_SHRINK, {"_publish_shrinks": shrinks, "_publish_expand": expand},
+                  "text_align", "layout.inline")
+    _install_scaled_lines()
     _installed = True
+
+
+def _install_scaled_lines() -> None:
+    """Lines set with their glyphs widened or narrowed (`expand`) are drawn scaled horizontally about
+    their left edge (WeasyPrint draws every line through `draw_inline_level`)."""
+    import inspect
+
+    from weasyprint import draw
+
+    if "draw_inline_level(stream, page, child)" not in inspect.getsource(draw.draw_block_level):
+        raise lines.LineLayoutPatchError(
+            "WeasyPrint no longer draws lines through draw_inline_level: re-check publish/engine/paragraphs.py")
+    original = draw.draw_inline_level
+
+    def draw_inline_level(stream: Any, page: Any, box: Any, *args: Any, **kwargs: Any) -> Any:
+        scale = getattr(box, "publish_scale", 1.0)
+        if scale == 1.0:
+            return original(stream, page, box, *args, **kwargs)
+        with stream.stacked():
+            stream.transform(a=scale, e=(1 - scale) * box.position_x)
+            return original(stream, page, box, *args, **kwargs)
+
+    draw_inline_level.publish_original = original  # type: ignore[attr-defined]
+    draw.draw_inline_level = draw_inline_level
+
+
+def expansion(natural: float, room: float, width: float) -> float:
+    """The horizontal scale a justified line is set at: 1, unless its spaces (`room`: their natural
+    width) would come out wider than `COMFORT` or narrower than `COMFORT_TIGHT` times their width;
+    then its glyphs are widened or narrowed, by at most `EXPANSION`, to bring them there — pdfTeX's
+    font expansion, which microtype applies to LaTeX's lines. The line is laid out at `width / scale`
+    and drawn scaled, so its spaces, measured on the page, come out at
+    `scale + (width - scale * natural) / room` times their width."""
+    if room <= 0 or natural <= room:
+        return 1.0
+    ratio = 1 + (width - natural) / room
+    if COMFORT_TIGHT <= ratio <= COMFORT:
+        return 1.0
+    target = COMFORT if ratio > COMFORT else COMFORT_TIGHT
+    scale = (width - target * room) / (natural - room)
+    return min(1 + EXPANSION, max(1 - EXPANSION, scale))
+
+
+def spacing(natural: float, room: float, width: float) -> tuple[float, float]:
+    """(scale, the spaces over their natural width, as on the page) of a justified line."""
+    scale = expansion(natural, room, width)
+    return scale, scale + (width - scale * natural) / room
 
 
 @dataclass
@@ -92,6 +164,7 @@ class Paragraph:
 
     def __post_init__(self) -> None:
         self.space = next((piece.space / piece.trailing for piece in self.pieces if piece.trailing), 0.0)
+        self.hyphens = any(piece.hyphen for piece in self.pieces)
         self.widths = [0.0]
         self.spaces = [0]
         for piece in self.pieces:
@@ -103,16 +176,6 @@ class Paragraph:
         last = self.pieces[b - 1]
         width = self.widths[b - 1] - self.widths[a] + last.width + last.hyphen
         return width, self.spaces[b] - self.spaces[a] - last.trailing
-
-    def stretch(self, natural: float, spaces: int, width: float) -> float:
-        """How much a line's spaces widen to fill `width` (the extra over their width), or narrow
-        (negative: the part of the `SHRINK` they may give up); -inf when it cannot be set there."""
-        if natural > width + SLACK:
-            room = spaces * self.space * SHRINK
-            return -(natural - width) / room if room and natural - width <= room + SLACK else -inf
-        if spaces == 0 or not self.space:
-            return inf if width - natural > 0.5 else 0.0
-        return (width - natural) / (spaces * self.space)
 
 
 def greedy() -> bool:
@@ -138,12 +201,26 @@ def line_end(context: Any, linebox: Any, skip_stack: Any, position_x: float, ava
     first_width = available_width - indent
     planned = paragraph.plans.get((index, round(first_width, 3)))
     if planned is None:
-        _plan(paragraph, index, first_width, available_width, context)
+        _plan(paragraph, index, first_width, available_width)
         planned = paragraph.plans.get((index, round(first_width, 3)))
     if planned is None:
         return full
     _, width, last = planned
     return full if last or width is inf else position_x + indent + width + SLACK
+
+
+def expand(line: Any, available_width: float, last: bool) -> float:
+    """The width a justified line is laid out to: the measure, or, where its glyphs are widened or
+    narrowed (`expansion`), the measure over that scale, which `line.publish_scale` keeps for drawing."""
+    from weasyprint.layout.inline import count_expandable_spaces
+
+    if last or not _justified(line) or greedy():
+        return available_width
+    scale = expansion(line.width, count_expandable_spaces(line) * _line_space(line), available_width)
+    if scale == 1.0:
+        return available_width
+    line.publish_scale = scale
+    return float(available_width / scale)
 
 
 def shrinks(line: Any, available_width: float, last: bool) -> bool:
@@ -189,17 +266,12 @@ def _justified(linebox: Any) -> bool:
                 and style["direction"] == "ltr")
 
 
-def _plan(paragraph: Paragraph, index: int, first_width: float, width: float, context: Any) -> None:
-    """Plan the lines from piece `index`: the greedy ones if none is loose, else TeX's choice."""
-    greedy = _greedy(paragraph, index, first_width, width)
-    loose = any(stretch > LOOSE for _, _, stretch, last in greedy if not last)
-    hyphens, run = 0, 0
-    for _, end, _, last in greedy:
-        run = run + 1 if not last and paragraph.pieces[end - 1].hyphen else 0
-        hyphens = max(hyphens, run)
-    breaks = _best(paragraph, index, first_width, width) if loose or hyphens > MAX_HYPHENS_IN_A_ROW else None
+def _plan(paragraph: Paragraph, index: int, first_width: float, width: float) -> None:
+    """Plan the lines from piece `index` by least demerits; where no line can be set without
+    overflowing, WeasyPrint's own breaks are kept."""
+    breaks = _best(paragraph, index, first_width, width)
     if breaks is None:  # keep WeasyPrint's own breaks
-        for a, _, _, _ in greedy:
+        for a, _ in _greedy(paragraph, index, first_width, width):
             key = (a, round(first_width if a == index else width, 3))
             paragraph.plans[key] = (a, inf, False)
         return
@@ -211,9 +283,8 @@ def _plan(paragraph: Paragraph, index: int, first_width: float, width: float, co
         a = b
 
 
-def _greedy(paragraph: Paragraph, index: int, first_width: float,
-            width: float) -> list[tuple[int, int, float, bool]]:
-    """(first piece, end, stretch, last?) of each line WeasyPrint's breaker would make."""
+def _greedy(paragraph: Paragraph, index: int, first_width: float, width: float) -> list[tuple[int, int]]:
+    """(first piece, end) of each line WeasyPrint's own breaker would make."""
     found = []
     a, count = index, len(paragraph.pieces)
     while a < count:
@@ -227,54 +298,113 @@ def _greedy(paragraph: Paragraph, index: int, first_width: float,
             if paragraph.pieces[b - 1].breakable or b == count:
                 end = b
             b += 1
-        natural, spaces = paragraph.natural(a, end)
-        found.append((a, end, paragraph.stretch(natural, spaces, line_width), end == count))
+        found.append((a, end))
         a = end
     return found
 
 
 def _best(paragraph: Paragraph, index: int, first_width: float, width: float) -> list[int] | None:
-    """The line ends (piece indexes, exclusive) from `index` with the least total demerits, or None
-    when no line can be set without overflowing."""
-    pieces, count = paragraph.pieces, len(paragraph.pieces)
-    # best[(a, hyphenated lines in a row ending at a)] = (demerits, previous state)
-    best: dict[tuple[int, int], tuple[float, tuple[int, int] | None]] = {(index, 0): (0.0, None)}
+    """The line ends (piece indexes, exclusive) from `index` with the least total demerits, in TeX's
+    passes: without hyphenation where every line's badness can stay within `PRETOLERANCE`, else
+    with it within `TOLERANCE`, else any line (the emergency pass, where each loose line costs
+    `LOOSE_DEMERITS`). None when no line can be set without overflowing."""
+    for hyphenate, tolerance in PASSES:
+        if not hyphenate and not paragraph.hyphens:
+            continue  # the first pass is the second's, where no word may be broken
+        breaks = _choose(paragraph, index, first_width, width, hyphenate, tolerance)
+        if breaks is not None:
+            return breaks
+    return None
+
+
+def _rate(natural: float, room: float, width: float, last: bool, alone: bool) -> tuple[float, int, float] | None:
+    """(badness, fitness class, scale) of a line of `natural` width whose spaces are `room` wide, set
+    to `width`; None when it cannot be set that narrow — but a single piece wider than the line
+    (`alone`) may overflow, at a badness taken only where nothing else can be."""
+    if last:  # not justified, so never narrowed; TeX's \parfillskip makes it free
+        return (0.0, DECENT, 1.0) if natural <= width + SLACK else None
+    if not room:  # no space to stretch or narrow
+        if natural > width + SLACK:
+            return (1e12, TIGHT, 1.0) if alone else None
+        return (inf, VERY_LOOSE, 1.0) if width - natural > 0.5 else (0.0, DECENT, 1.0)
+    scale, ratio = spacing(natural, room, width)
+    if ratio < 1 - SHRINK - SLACK / room:  # narrower than its spaces may be set: overfull
+        return (1e12, TIGHT, scale) if alone else None
+    if ratio < 1:  # narrowed: TeX's shrink
+        badness = 100 * ((1 - ratio) / SHRINK) ** 3
+        return badness, TIGHT if badness > 12 else DECENT, scale
+    badness = 100 * ((ratio - 1) / STRETCH) ** 3
+    return badness, VERY_LOOSE if badness > 99 else LOOSE_FIT if badness > 12 else DECENT, scale
+
+
+def _choose(paragraph: Paragraph, index: int, first_width: float, width: float, hyphenate: bool,
+            tolerance: float) -> list[int] | None:
+    """Knuth and Plass's choice over the paragraph's break opportunities: a line's badness is 100·r³
+    (r: its stretch over `STRETCH` of its spaces, or its shrink over `SHRINK`), its demerits
+    (`LINE_PENALTY` + badness)² plus the break's penalty², plus `DOUBLE_HYPHEN_DEMERITS` after a
+    hyphenated line, `FINAL_HYPHEN_DEMERITS` when the line before the last is, and `ADJ_DEMERITS`
+    when its tightness differs by more than a class from the line before (TeX's fitness classes).
+    Never more than `MAX_HYPHENS_IN_A_ROW` hyphenated lines follow each other; the last line is free."""
+    pieces = paragraph.pieces
+    count = len(pieces)
+    widths, stretchable = paragraph.widths, paragraph.spaces
+    space = paragraph.space
+    emergency = tolerance == inf
+    # best[(a, hyphenated lines in a row ending at a, fitness of the line ending at a)] = (demerits, previous state)
+    State = tuple[int, int, int]
+    best: dict[State, tuple[float, State | None]] = {(index, 0, DECENT): (0.0, None)}
+    at: dict[int, list[State]] = {index: [(index, 0, DECENT)]}
     for a in range(index, count):
-        runs = [(run, best[(a, run)][0]) for run in range(MAX_HYPHENS_IN_A_ROW + 1) if (a, run) in best]
-        if not runs:
+        states = at.pop(a, None)
+        if not states:
             continue
         line_width = first_width if a == index else width
         for b in range(a + 1, count + 1):
             piece = pieces[b - 1]
-            natural, spaces = paragraph.natural(a, b)
-            stretch = paragraph.stretch(natural, spaces, line_width)
+            natural = widths[b - 1] - widths[a] + piece.width + piece.hyphen
+            spaces = stretchable[b] - stretchable[a] - piece.trailing
             last = b == count
-            if stretch == -inf:
+            rated = _rate(natural, spaces * space, line_width, last, b == a + 1)
+            if rated is None:  # wider than it can be set: so is every longer line from `a`
                 if b > a + 1:
                     break
-                demerits = 1e12  # a single piece wider than the line: only if nothing else
-            elif last:
-                if natural > line_width + SLACK:
-                    continue  # a last line is not justified: it cannot be narrowed
-                demerits = float(LINE_PENALTY ** 2)
-            elif not piece.breakable:
                 continue
-            else:
-                # Not capped, as TeX caps it: a very loose line is never the way out.
-                demerits = (LINE_PENALTY + 100 * abs(stretch) ** 3) ** 2 + (LOOSE_DEMERITS if stretch > LOOSE else 0)
+            badness, fitness, scale = rated
+            if not last and not piece.breakable:
+                continue
             hyphenated = piece.hyphen > 0 and not last
-            for run, total in runs:
-                next_run = run + 1 if hyphenated else 0
-                if next_run > MAX_HYPHENS_IN_A_ROW:
+            if hyphenated and not hyphenate:
+                continue
+            if badness > tolerance:
+                continue
+            demerits = (LINE_PENALTY + min(badness, 1e6)) ** 2
+            if scale != 1.0:
+                demerits += EXPANSION_DEMERITS * ((scale - 1) / EXPANSION) ** 2
+            if emergency and badness > PRETOLERANCE:  # lines beyond 150 %, then beyond 200 %, as few as can be
+                demerits += OVER_DEMERITS + (LOOSE_DEMERITS if badness > LOOSE_BADNESS else 0)
+            if hyphenated:
+                demerits += HYPHEN_PENALTY ** 2
+            for before in states:
+                run = before[1] + 1 if hyphenated else 0
+                if run > MAX_HYPHENS_IN_A_ROW:
                     continue
-                extra = HYPHEN_PENALTY ** 2 + (DOUBLE_HYPHEN if run else 0) if hyphenated else 0
-                key, candidate = (b, next_run), total + demerits + extra
-                if key not in best or candidate < best[key][0]:
-                    best[key] = (candidate, (a, run))
-    ends = [state for state in best if state[0] == count]
+                total = best[before][0] + demerits
+                if hyphenated and before[1]:
+                    total += DOUBLE_HYPHEN_DEMERITS
+                if last and before[1]:
+                    total += FINAL_HYPHEN_DEMERITS
+                if abs(fitness - before[2]) > 1:
+                    total += ADJ_DEMERITS
+                key = (b, run, fitness)
+                known = best.get(key)
+                if known is None:
+                    at.setdefault(b, []).append(key)
+                if known is None or total < known[0]:
+                    best[key] = (total, before)
+    ends = [end for end in best if end[0] == count]
     if not ends:
         return None
-    state: tuple[int, int] | None = min(ends, key=lambda s: best[s][0])
+    state: State | None = min(ends, key=lambda end: best[end][0])
     breaks = []
     while state is not None and state[0] != index:
         breaks.append(state[0])
@@ -295,12 +425,13 @@ def _paragraph(context: Any, linebox: Any) -> tuple[Paragraph, dict[int, tuple[i
         return known
     texts: list[tuple[int, Any]] = []
     boxes_at: dict[int, tuple[int, Any]] = {}
+    sides: list[tuple[int, float, bool]] = []
     model = None
-    if _collect(linebox, texts, boxes_at, [0]):
+    if _collect(linebox, texts, boxes_at, [0], sides):
         text = "".join(box.text for _, box in texts)
         key = (id(linebox.element), linebox.element_tag, text)
         if key not in cache:
-            cache[key] = _model(context, text, texts)
+            cache[key] = _model(context, text, texts, sides)
         model = cache[key]
     result = (model, boxes_at) if model is not None else None
     cache[id(linebox)] = (linebox, result)
@@ -308,9 +439,10 @@ def _paragraph(context: Any, linebox: Any) -> tuple[Paragraph, dict[int, tuple[i
 
 
 def _collect(box: Any, texts: list[tuple[int, Any]], boxes_at: dict[int, tuple[int, Any]],
-             position: list[int]) -> bool:
-    """The text boxes of an inline formatting context in order, with where each box starts; False
-    if it holds anything the model cannot measure."""
+             position: list[int], sides: list[tuple[int, float, bool]]) -> bool:
+    """The text boxes of an inline formatting context in order, with where each box starts, and the
+    widths inline boxes add at their sides (margin, border, padding: at the character where the
+    box begins, and where it ends); False if it holds anything the model cannot measure."""
     from weasyprint.formatting_structure import boxes
 
     boxes_at[id(box)] = (position[0], box)
@@ -319,20 +451,37 @@ def _collect(box: Any, texts: list[tuple[int, Any]], boxes_at: dict[int, tuple[i
         position[0] += len(box.text)
         return True
     if isinstance(box, boxes.LineBox) or type(box) is boxes.InlineBox:
-        if isinstance(box, boxes.InlineBox) and not all(
-                _zero(box.style[side]) for side in ("margin_left", "margin_right", "padding_left",
-                                                    "padding_right", "border_left_width", "border_right_width")):
+        widths = _sides(box) if isinstance(box, boxes.InlineBox) else (0.0, 0.0)
+        if widths is None:
             return False
-        return all(_collect(child, texts, boxes_at, position) for child in box.children
-                   if child.is_in_normal_flow())
+        if widths[0]:
+            sides.append((position[0], widths[0], False))
+        inside = all(_collect(child, texts, boxes_at, position, sides) for child in box.children
+                     if child.is_in_normal_flow())
+        if widths[1]:
+            sides.append((position[0], widths[1], True))
+        return inside
     return False
 
 
-def _zero(value: Any) -> bool:
-    return getattr(value, "value", value) in (0, "auto")
+def _sides(box: Any) -> tuple[float, float] | None:
+    """What an inline box adds on its left and on its right (px); None when a width is relative."""
+    found = []
+    for side in ("left", "right"):
+        total = float(box.style[f"border_{side}_width"] or 0)
+        for name in (f"margin_{side}", f"padding_{side}"):
+            value = box.style[name]
+            if value == "auto":
+                continue
+            if getattr(value, "unit", "px") != "px":
+                return None
+            total += float(getattr(value, "value", value))
+        found.append(total)
+    return found[0], found[1]
 
 
-def _model(context: Any, text: str, texts: list[tuple[int, Any]]) -> Paragraph | None:
+def _model(context: Any, text: str, texts: list[tuple[int, Any]],
+           sides: list[tuple[int, float, bool]]) -> Paragraph | None:
     from weasyprint.text.line_break import get_log_attrs
 
     if not text.strip():
@@ -350,6 +499,9 @@ def _model(context: Any, text: str, texts: list[tuple[int, Any]]) -> Paragraph |
         advances = _advances(context, box)
         base = xs[start]
         xs[start:start + len(advances)] = [base + x for x in advances]
+    for at, width, closing in sides:  # a box's left side goes with the text it opens, its right with what it closes
+        for boundary in range(at if closing else at + 1, len(xs)):
+            xs[boundary] += width
     pieces: list[Piece] = []
     starts: dict[int, int] = {}
     edges = [0, *sorted(opportunities), len(text)]

@@ -21,6 +21,7 @@ from ..engine import footnotes as engine_footnotes
 from ..engine import lines as engine_lines
 from ..engine import notesplit as engine_notesplit
 from ..engine import paragraphs as engine_paragraphs
+from ..engine import tounicode as engine_tounicode
 from ..model import PageMap
 from ..reading import gate
 from ..reading.fonts import only_declared_fonts
@@ -108,6 +109,7 @@ def render(html: str, base_url: Path, styles: Stylesheets, extra_css: str = "") 
     engine_lines.install_trailing_space()  # no line broken early for the space it ends with
     engine_paragraphs.install()  # justified paragraphs broken as a whole, as TeX does
     engine_notesplit.install()  # a note too tall for the space left goes on at the next page's foot
+    engine_tounicode.install()  # a space copies as a space, even where a no-break space came first
     css = styles.parsed + ([styles.parse(extra_css, base_url)] if extra_css else [])
     return HTML(string=html, base_url=str(base_url) + "/", url_fetcher=styles.fetcher).render(
         stylesheets=css, font_config=styles.font_config, optimize_images=False)

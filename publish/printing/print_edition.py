@@ -75,10 +75,11 @@ def stylesheets(config: BookConfig) -> list[tuple[str, Path]]:
             *((text, path.parent) for path, text in book_stylesheet(config).items())]
 
 
-# A justified line is loose when its word spaces are stretched beyond twice their natural width:
-# about TeX's "underfull" warning at its default \hbadness of 1000 (badness 100 r³ with an interword
-# stretch of half a space: r > 2.154, a space of 2.08 × its width).
-LOOSE_LIMIT = 2.08
+# A justified line is loose when its word spaces are stretched beyond twice their natural width
+# (typography.md): the paragraph breaker (engine/paragraphs.py) leaves such a line only where no
+# arrangement of the paragraph's lines avoids it. TeX's "underfull" warning, at its default \hbadness
+# of 1000 with an interword stretch of half a space, is about there (2.08 ×).
+LOOSE_LIMIT = 2.0
 
 
 def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report,
@@ -143,16 +144,19 @@ def _report_widows(book: m.Book, body: list[Any], pages: PageMap, report: Report
 
 
 def report_loose_lines(book: m.Book, edition: PrintEdition, report: Report) -> None:
-    """P007 (`publish check`): justified lines whose word spaces are stretched too far."""
+    """P007 (`publish check`): justified lines of the text or the notes whose word spaces are
+    stretched too far, each named by its words."""
     blocks = main_blocks(book)
-    for line in loose_lines(edition.document.pages, set(blocks), space_em(), LOOSE_LIMIT):
-        block = blocks[line.block][1]
-        if block is not None:
-            loc = block.location
+    notes = {note.id: note for note in book.notes}
+    for line in loose_lines(edition.document.pages, set(blocks) | set(notes), space_em(), LOOSE_LIMIT):
+        source = blocks[line.block][1] if line.block in blocks else notes[line.block]
+        if source is not None:
+            loc = source.location
             report.warning(loc.path, loc.line, loc.col, "P007",
-                           f"a loose line on page {_label(edition.pages, line.page)}: its word spaces are "
-                           f"stretched to {line.stretch:.1f} × their width (rephrase, or allow a break in a "
-                           "long word with manuscript/hyphenation.txt)")
+                           f"a loose line on page {_label(edition.pages, line.page)}, “{line.text}”: its word "
+                           f"spaces are stretched to {line.stretch:.1f} × their width, and no break of the "
+                           "paragraph sets it tighter (rephrase, or allow a break in a long word with "
+                           "manuscript/hyphenation.txt)")
 
 
 def _with_index(config: BookConfig, body: list[Any], pages: PageMap, entries: tuple[IndexEntry, ...],

@@ -197,6 +197,11 @@ class Print:
                                 'libgs-common).', 'fogra39', choices=('fogra39', 'swop'))
     chapters: str = key('Where chapters after the first begin: on a `right`-hand page, on a new `page`, or `run-on` '
                         'under their heading (for sections of one text).', 'right', choices=('right', 'page', 'run-on'))
+    cover: str = key('How the printed cover reaches the printer: `separate` (the press file is the book block alone, '
+                     'from the title page; the cover file carries the cover, printed apart on its own, often heavier, '
+                     'stock) or `self` (a self-cover: the cover is the press file\'s first and last pages, on the same '
+                     'paper, and no cover file is made). A perfect-bound book\'s cover is always `separate`.',
+                     'separate', choices=('separate', 'self'))
 
 DOWNLOADS = ("epub", "pdf", "booklet")  # the outputs a web edition may offer for download
 
@@ -261,7 +266,9 @@ class BookConfig:
 
     root: Path = field(metadata={"table": True})  # the book folder (not a key)
     title: str = key("The book's title, as on the cover and title page.", required=True)
-    subtitle: str = key('A subtitle, shown under the title.', '')
+    subtitle: str = key('A subtitle, shown under the title. On the cover and the title page a long one is broken into '
+                        'lines by sense (never after a preposition, an article or the `to` of an infinitive); a '
+                        'vertical bar in it marks where the author wants it broken, and is never shown.', '')
     author: str = key('The author, as credited on the cover.', required=True)
     language: str = key('BCP 47 language tag of the text, e.g. `en-GB`.', required=True)
     date: str = key("The edition's publication date, `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (the date of a source it "
@@ -296,6 +303,7 @@ class BookConfig:
     web: Web = field(default_factory=Web, metadata={"table": True})
     contributors: tuple[Contributor, ...] = field(default=(), metadata={"table": True})  # [[contributor]]
     part_roles: tuple[str, ...] = ()  # each part's role ("" for the text), in the order of `parts`
+    subtitle_lines: tuple[str, ...] = ()  # the subtitle's lines where book.toml breaks it with `|` (not a key)
 
     @property
     def manuscript(self) -> Path:
@@ -609,7 +617,11 @@ def _book_config(root: Path, values: dict[str, Any]) -> BookConfig:
         return out
 
     tables = {name: cls(**filled(cls, name)) for name, cls in TABLES.items()}
-    return BookConfig(root=root, **filled(BookConfig, ""), **tables)
+    top = filled(BookConfig, "")
+    lines = tuple(" ".join(line.split()) for line in top["subtitle"].split("|"))
+    if len(lines) > 1:  # the author's breaks: the subtitle itself reads as one line everywhere
+        top["subtitle"], top["subtitle_lines"] = " ".join(line for line in lines if line), lines
+    return BookConfig(root=root, **top, **tables)
 
 
 def _check_values(values: dict[str, Any], path: Path, where: Where, report: Report, root: Path) -> None:
@@ -625,6 +637,10 @@ def _check_values(values: dict[str, Any], path: Path, where: Where, report: Repo
         report.error(path, *where("accessibility", "exemption"), "C006",
                      "`[accessibility]` names an evaluator and an exemption: an EPUB claims one or the other")
     printer, binding = PRINTERS.get(values.get("print.printer") or ""), values.get("print.binding")
+    if values.get("print.cover") == "self" and binding == "perfect":
+        report.error(path, *where("print", "cover"), "C006",
+                     "a perfect-bound book's cover is printed apart and glued round the block: `cover` must be "
+                     "`separate` when `binding` is `perfect`")
     if printer is not None and isinstance(binding, str) and printer.refuses(binding):
         report.error(path, *where("print", "printer"), "C006", printer.refuses(binding) + ", or choose another printer")
     _check_web(values, path, where, report)

@@ -50,6 +50,7 @@ def environment(book_root: Path) -> Environment:
     env.filters["inline"] = inline_markdown
     env.filters["direction"] = m.direction_attribute
     env.filters["display"] = display_line
+    env.filters["display_lines"] = display_lines
     return env
 
 
@@ -201,6 +202,59 @@ def display_line(text: str) -> str:
     alone (shared/docs/typography.md, beside the project: "Display lines")."""
     head, space, last = text.rpartition(" ")
     return f"{head}\u00a0{last}" if space and " " in head.strip() else text
+
+
+# Words a display line never ends on: they belong with the words after them (prepositions, articles,
+# conjunctions, the `to` of an infinitive, relative words).
+FUNCTION_WORDS = frozenset("""a an the and but or nor of to in into on onto at by for from with within without
+    about above across after against along among around before behind below beneath beside besides between beyond
+    during except inside like near off out outside over past since through throughout till toward towards under
+    underneath until up upon via as than that which who whom whose when where while if""".split())
+SENSE_BREAK_AT = 32  # characters: a display line longer than this is set as lines broken by sense
+
+
+def display_lines(text: str, lines: tuple[str, ...] = ()) -> Markup:
+    """A subtitle for the cover and the title page, in lines broken by sense: the author's (`|` in
+    book.toml: each line begins a new one) or, for a long one, two balanced halves cut before a
+    phrase (never after a function word), each set as a unit that the layout breaks between only
+    where the measure needs it. Inside a line a function word stays with the word after it, and the
+    last two words together."""
+    if len(lines) > 1:
+        return Markup("<br/>").join(Markup('<span class="display-line">{}</span>').format(_bound(line))
+                                    for line in lines if line)
+    words = text.split()
+    cut = _sense_break(words) if len(text) > SENSE_BREAK_AT else None
+    if cut is None:
+        return Markup("{}").format(_bound(text))
+    halves = (" ".join(words[:cut]), " ".join(words[cut:]))
+    return Markup(" ").join(Markup('<span class="display-line">{}</span>').format(_bound(half)) for half in halves)
+
+
+def _sense_break(words: list[str]) -> int | None:
+    """Where a display line is best cut in two: after no function word, before one if possible (a
+    phrase begins there), and as near the middle as can be."""
+    total = len(" ".join(words))
+    best: tuple[float, int] | None = None
+    for cut in range(2, len(words) - 1):
+        if _bare(words[cut - 1]) in FUNCTION_WORDS:
+            continue
+        left = len(" ".join(words[:cut]))
+        score = abs(total - 2 * left) + (0 if _bare(words[cut]) in FUNCTION_WORDS else total / 4)
+        if best is None or score < best[0]:
+            best = (score, cut)
+    return best[1] if best else None
+
+
+def _bound(text: str) -> str:
+    """No break after a function word, nor before the last word."""
+    words = text.split()
+    joined = "".join(word + ("\u00a0" if _bare(word) in FUNCTION_WORDS else " ") for word in words[:-1]) + words[-1] \
+        if words else ""
+    return display_line(joined)
+
+
+def _bare(word: str) -> str:
+    return word.strip("‘’“”\"'(),;:.!?").lower()
 
 
 def inline_markdown(text: str) -> Markup:

@@ -257,14 +257,23 @@ class PrintRenderer(Renderer):
         """The checked file itself, which WeasyPrint reads through the project's fetcher."""
         return image.path.as_uri() if image.path else image.epub_name
 
+    def inlines(self, nodes: list[m.Inline]) -> str:
+        return "".join(self.note_call(n, _runs_on(nodes[i + 1:])) if isinstance(n, m.NoteRef) else self.inline(n)
+                       for i, n in enumerate(nodes))
+
     def note_ref(self, ref: m.NoteRef) -> str:
+        return self.note_call(ref, before_word=False)
+
+    def note_call(self, ref: m.NoteRef, before_word: bool) -> str:
         """The first call holds the note (floated to the page's foot); a second call of the same note
-        is a plain reference mark linking to it."""
+        is a plain reference mark linking to it. `before_word`: the text runs on from the call
+        without a space, so the style can keep the call off the next word (print.css)."""
         note = ref.note
+        word = " before-word" if before_word else ""
         if ref is not note.refs[0]:
-            return f'<a class="fn-again" id="{ref.id}" href="#{note.id}">{note.number}</a>'
+            return f'<a class="fn-again{word}" id="{ref.id}" href="#{note.id}">{note.number}</a>'
         return (f'<a class="fn-call" id="{ref.id}"></a>'
-                f'<span class="fn" id="{note.id}" data-number="{note.number}">{self.note_body(note)}</span>')
+                f'<span class="fn{word}" id="{note.id}" data-number="{note.number}">{self.note_body(note)}</span>')
 
 
 class EpubRenderer(Renderer):
@@ -432,3 +441,9 @@ def _flat_text(block: m.Block) -> str:
     if isinstance(block, m.CodeBlock):
         parts.append(block.text)
     return " ".join(parts)
+
+
+def _runs_on(following: list[m.Inline]) -> bool:
+    """Whether the text after a note call begins with a letter or a digit (no space between)."""
+    text = m.plain_text(following[:1]) if following else ""
+    return bool(text) and text[0].isalnum()

@@ -8,7 +8,9 @@ name they belong to:
 - a day and its month, a month and its day or year: `19 October`, `28 June 1956`, `November 4`;
 - an abbreviation and its number: `p. 5`, `pp. 12`, `No. 1`, `vol. 2`, `§ 3`;
 - a number and its unit: `5 km`, `20 per cent`, `3 mm`;
-- initials: `J. R. Smith`.
+- initials: `J. R. Smith`;
+- a spaced dash and the word before it: `split – the`, `heaven’ — and` (so no line begins with a
+  dash; an unspaced dash, `1948–51`, is left as it is).
 
 Authors type ordinary spaces; the build puts these in for the PDF and the EPUB alike. Nothing else
 in the text changes, and a no-break space is read as a space by every reader.
@@ -29,7 +31,9 @@ TIES = [
     re.compile(r"(?<!\w)((?:p|pp|No|no|Nos|vol|Vol|ch|Ch|fig|Fig|art|Art)\.|§) (?=\d)"),   # p. 5
     re.compile(r"(?<![\w,.])(\d[\d,.]*) (?=(?:km|m|cm|mm|kg|g|t|ha|per cent|%)(?!\w))"),  # 5 km
     re.compile(r"(?<![\w.])([A-Z]\.) (?=[A-Z])"),                                      # J. R. Smith
+    re.compile(r"(\S) (?=[–—](?:\s|$))"),                                               # split – the
 ]
+DASH_AFTER_NODE = re.compile(r"^ (?=[–—](?:\s|$))")  # a text node that opens on a spaced dash
 
 
 def tie(text: str) -> str:
@@ -49,13 +53,18 @@ def tie_book(book: m.Book) -> None:
 def _tie_inlines(nodes: list[m.Inline]) -> None:
     """Ties inside text nodes, and across the boundary of two text nodes that meet."""
     previous: m.Text | None = None
+    previous_inline = False  # the text follows another inline (a name, an emphasis, a note call) on its line
     for node in m.walk_inlines(nodes):
         if isinstance(node, m.Text):
             node.text = tie(node.text)
+            if previous_inline and DASH_AFTER_NODE.match(node.text):  # `Nagy[^14] – who`, `*Szabad Nép* – the`
+                node.text = NBSP + node.text[1:]
             if previous is not None and previous.text.endswith(" ") and node.text:
                 joined = tie(previous.text + node.text)
                 cut = len(previous.text)
                 previous.text, node.text = joined[:cut], joined[cut:]
             previous = node
+            previous_inline = bool(node.text)
         elif not isinstance(node, (m.Styled, m.Span, m.Mention)):
             previous = None
+            previous_inline = not isinstance(node, (m.Break, m.PageBreak))

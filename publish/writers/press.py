@@ -1,12 +1,14 @@
-"""The laid-out pages → the press file: PDF/X-4 with a CMYK output intent, 3 mm bleed, crop marks.
+"""The laid-out pages → the press file: PDF/X-4 with a CMYK output intent, 3 mm bleed, printer's marks.
 
 Input: the PDF/X-4 twin of the A5 edition (`publish.engine.pdfx.PressVariant`, called while
 `writers.pdf.write_pdf` writes the A5 PDF), then the bleed. Output: PDF bytes whose pages carry
-TrimBox (the A5 page), BleedBox (trim + bleed) and a MediaBox large enough for crop marks drawn
-outside the bleed, in black only. The output intent is the book's print condition (`[print]
-output_condition`): coated offset FOGRA39 by default, with the profile publish carries
-(`assets/icc/`, built by ArgyllCMS from Fogra's characterisation data), or US SWOP with the profile of
-Ghostscript's data package (Debian `libgs-common`, AGPL) when it is installed.
+TrimBox (the A5 page), BleedBox (trim + bleed) and a MediaBox large enough for crop marks and
+registration targets drawn outside the bleed in the registration colour (the `All` separation: every
+plate, CMYK 100/100/100/100), as PDF/X files carry them. With a cover printed apart (`[print] cover
+= "separate"`) the press file is the book block alone, from the title page. The output intent is
+the book's print condition (`[print] output_condition`): coated offset FOGRA39 by default, with the
+profile publish carries (`assets/icc/`, built by ArgyllCMS from Fogra's characterisation data), or US
+SWOP with the profile of Ghostscript's data package (Debian `libgs-common`, AGPL) when it is installed.
 
 The PDF/X-4 file is written from the very PDF objects WeasyPrint made for the A5 PDF (text is
 `device-cmyk(0 0 0 1)`, pure K), with what WeasyPrint's `pdf/x-4` variant adds; pypdf then widens
@@ -39,11 +41,14 @@ from ..reading.printers import PRINTERS
 
 if TYPE_CHECKING:
     from ..engine.pdfx import PressVariant
+    from ..model import PageMap
     from ..reading.config import BookConfig
 
 MM = 72 / 25.4
 MARK_LENGTH = 6 * MM
 MARK_GAP = 1 * MM  # between the bleed edge and where a mark starts
+TARGET_RADIUS = 2 * MM  # a registration target: a circle and its cross, centred on each edge's middle
+REGISTRATION = "/PublishRegistration"  # the page's name for the registration colour space
 
 
 OUTPUT_CONDITIONS = {
@@ -76,35 +81,57 @@ def press_variant(config: BookConfig) -> PressVariant:
     return PressVariant(config.identifier, output_condition(config.print.output_condition), printer.variant)
 
 
-def for_printer(raw: bytes, config: BookConfig, cover: bool = False) -> bytes:
+def book_block(page_count: int, pages: PageMap, config: BookConfig) -> range | None:
+    """The pages of the reading PDF the press file keeps when the cover is printed apart: from the
+    half-title or the title page to the last before the back cover. None for a self-cover: it keeps
+    them all."""
+    first = next((page for page in (pages.page_of("half-title"), pages.page_of("title-page")) if page is not None),
+                 None)
+    if config.print.cover == "self" or first is None:
+        return None
+    return range(first, page_count - (1 if config.back_cover.enabled else 0))
+
+
+def for_printer(raw: bytes, config: BookConfig, cover: bool = False, pages: range | None = None,
+                labels: list[str] | None = None) -> bytes:
     """The PDF/X twin made ready for the book's printer: its bleed and marks; the pages padded for
-    the binding (a cover is never padded, and has no back cover to keep last)."""
+    the binding (a cover is never padded, and has no back cover to keep last). `pages`: the ones the
+    press file keeps (`book_block`), `labels` their folios."""
     printer = PRINTERS[config.print.printer]
     bleed = printer.bleed(config.print.bleed_mm, cover)
     if cover:
         return add_bleed_and_marks(raw, bleed, back_cover=False, pad_to=1, marks=printer.marks)
     sheets = 4 if config.print.binding == "saddle" else 2
-    return add_bleed_and_marks(raw, bleed, config.back_cover.enabled, sheets, printer.marks)
+    back_cover = config.back_cover.enabled and pages is None  # the book block alone has none to keep last
+    return add_bleed_and_marks(raw, bleed, back_cover, sheets, printer.marks, pages, labels)
 
 
 def add_bleed_and_marks(pdf: bytes, bleed_mm: float, back_cover: bool = True, pad_to: int = 4,
-                        marks: bool = True) -> bytes:
-    """The press file: the PDF/X twin's pages widened for bleed and crop marks (`marks`; without
+                        marks: bool = True, pages: range | None = None, labels: list[str] | None = None) -> bytes:
+    """The press file: the PDF/X twin's pages (those in `pages`, if given: the book block without
+    its cover, relabelled from `labels`) widened for bleed and printer's marks (`marks`; without
     them the page is the trim plus the bleed, as print-on-demand services ask), and padded with
     blank pages to a multiple of `pad_to` (before the back cover, which stays last). A file for the
-    press carries no links, bookmarks or structure tree (Amazon KDP rejects them; PDF/X keeps
-    annotations off the printed area). The file keeps its PDF version and its identifier (a hash of
-    its content: reproducible), both required by PDF/X."""
+    press carries no links, bookmarks, named destinations or structure tree (Amazon KDP rejects
+    them; PDF/X keeps annotations off the printed area). The file keeps its PDF version and its
+    identifier (a hash of its content: reproducible), both required by PDF/X."""
     bleed = bleed_mm * MM
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter(clone_from=reader)
     writer.pdf_header = reader.pdf_header
+    if pages is not None:
+        for index in reversed(range(len(writer.pages))):
+            if index not in pages:
+                writer.remove_page(index)
+        if labels is not None:
+            _relabel(writer, [labels[index] for index in pages])
     first = writer.pages[0].mediabox
     for _ in range(-len(writer.pages) % pad_to):
         writer.insert_blank_page(float(first.width), float(first.height),
                                  len(writer.pages) - 1 if back_cover else len(writer.pages))
     margin = bleed + MARK_GAP + MARK_LENGTH if marks else bleed
     _strip_for_press(writer)
+    registration = add_object(writer, registration_colour()) if marks else None
     for page in writer.pages:
         trim = page.mediabox
         x0, y0, x1, y1 = (float(v) for v in (trim.left, trim.bottom, trim.right, trim.top))
@@ -112,8 +139,8 @@ def add_bleed_and_marks(pdf: bytes, bleed_mm: float, back_cover: bool = True, pa
         page.bleedbox = RectangleObject((x0 - bleed, y0 - bleed, x1 + bleed, y1 + bleed))
         page.mediabox = RectangleObject((x0 - margin, y0 - margin, x1 + margin, y1 + margin))
         page.cropbox = page.mediabox
-        if marks:
-            _draw_crop_marks(writer, page, (x0, y0, x1, y1), bleed)
+        if registration is not None:
+            _draw_marks(writer, page, (x0, y0, x1, y1), bleed, registration)
     calibrate_rgb(writer)
     writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
     out = io.BytesIO()
@@ -125,7 +152,7 @@ def _strip_for_press(writer: PdfWriter) -> None:
     """Links, bookmarks and the structure tree off: the reader's aids, which a printer has no use for."""
     writer.remove_annotations(subtypes=None)
     root = writer.root_object
-    for key in ("/Outlines", "/StructTreeRoot", "/MarkInfo", "/PageMode"):
+    for key in ("/Outlines", "/StructTreeRoot", "/MarkInfo", "/PageMode", "/Names", "/Dests"):
         if key in root:
             del root[key]
     for page in writer.pages:
@@ -201,15 +228,53 @@ def calibrate_rgb(writer: PdfWriter) -> int:
     return changed
 
 
-def _draw_crop_marks(writer: PdfWriter, page: Any, trim: tuple[float, float, float, float], bleed: float) -> None:
-    """Eight hairlines in pure black, outside the bleed, in line with the trim edges."""
+def _relabel(writer: PdfWriter, labels: list[str]) -> None:
+    """The page labels of the pages kept (i, ii, … for the unnumbered front matter, then the folios)."""
+    from ..writers.pdf import label_ranges
+
+    numbers = ArrayObject()
+    for start, style, number in label_ranges(labels):
+        numbers.extend([NumberObject(start), DictionaryObject({NameObject("/S"): NameObject(f"/{style}"),
+                                                               NameObject("/St"): NumberObject(number)})])
+    writer.root_object[NameObject("/PageLabels")] = DictionaryObject({NameObject("/Nums"): numbers})
+
+
+def registration_colour() -> ArrayObject:
+    """The registration colour: the `All` separation, which a RIP paints on every plate; its
+    alternate, for proofs, is CMYK 100/100/100/100."""
+    from pypdf.generic import FloatObject
+
+    tint = DictionaryObject({NameObject("/FunctionType"): NumberObject(2),
+                             NameObject("/Domain"): ArrayObject([FloatObject(0), FloatObject(1)]),
+                             NameObject("/C0"): ArrayObject([FloatObject(0)] * 4),
+                             NameObject("/C1"): ArrayObject([FloatObject(1)] * 4),
+                             NameObject("/N"): FloatObject(1)})
+    return ArrayObject([NameObject("/Separation"), NameObject("/All"), NameObject("/DeviceCMYK"), tint])
+
+
+def _draw_marks(writer: PdfWriter, page: Any, trim: tuple[float, float, float, float], bleed: float,
+                registration: IndirectObject) -> None:
+    """Eight crop marks outside the bleed, in line with the trim edges, and a registration target
+    (a circle and its cross) in the middle of each side, all hairlines in the registration colour."""
     x0, y0, x1, y1 = trim
     start, end = bleed + MARK_GAP, bleed + MARK_GAP + MARK_LENGTH
-    ops = ["q", "0 0 0 1 K", "0.25 w"]
+    ops = ["q", f"{REGISTRATION} CS 1 SCN", "0.25 w"]
     for x, y, dx, dy in ((x0, y0, -1, -1), (x1, y0, 1, -1), (x0, y1, -1, 1), (x1, y1, 1, 1)):
         ops.append(f"{x + dx * start:.3f} {y:.3f} m {x + dx * end:.3f} {y:.3f} l S")
         ops.append(f"{x:.3f} {y + dy * start:.3f} m {x:.3f} {y + dy * end:.3f} l S")
+    middle = (start + end) / 2
+    for cx, cy in (((x0 + x1) / 2, y0 - middle), ((x0 + x1) / 2, y1 + middle),
+                   (x0 - middle, (y0 + y1) / 2), (x1 + middle, (y0 + y1) / 2)):
+        ops.append(_circle(cx, cy, TARGET_RADIUS * 0.6) + " S")
+        ops.append(f"{cx - TARGET_RADIUS:.3f} {cy:.3f} m {cx + TARGET_RADIUS:.3f} {cy:.3f} l S")
+        ops.append(f"{cx:.3f} {cy - TARGET_RADIUS:.3f} m {cx:.3f} {cy + TARGET_RADIUS:.3f} l S")
     ops.append("Q")
+    resources = page.get("/Resources")
+    if resources is None:  # a blank page added for the fold
+        resources = page[NameObject("/Resources")] = DictionaryObject()
+    held = resources.get_object()
+    spaces = held.setdefault(NameObject("/ColorSpace"), DictionaryObject()).get_object()
+    spaces[NameObject(REGISTRATION)] = registration
     # The page's own content stream(s) stay untouched, wrapped in q … Q, the marks drawn after.
     original = page.raw_get("/Contents") if "/Contents" in page else None  # the reference: a stream stays indirect
     if original is None:  # a blank page added for the fold
@@ -221,3 +286,13 @@ def _draw_crop_marks(writer: PdfWriter, page: Any, trim: tuple[float, float, flo
     after.set_data(("\nQ\n" + "\n".join(ops) + "\n").encode())
     page[NameObject("/Contents")] = ArrayObject([add_object(writer, before), *streams,
                                                  add_object(writer, after.flate_encode())])
+
+
+def _circle(cx: float, cy: float, r: float) -> str:
+    """A circle as four Bézier curves (the usual 0.5523 approximation)."""
+    k = 0.5523 * r
+    return (f"{cx + r:.3f} {cy:.3f} m "
+            f"{cx + r:.3f} {cy + k:.3f} {cx + k:.3f} {cy + r:.3f} {cx:.3f} {cy + r:.3f} c "
+            f"{cx - k:.3f} {cy + r:.3f} {cx - r:.3f} {cy + k:.3f} {cx - r:.3f} {cy:.3f} c "
+            f"{cx - r:.3f} {cy - k:.3f} {cx - k:.3f} {cy - r:.3f} {cx:.3f} {cy - r:.3f} c "
+            f"{cx + k:.3f} {cy - r:.3f} {cx + r:.3f} {cy - k:.3f} {cx + r:.3f} {cy:.3f} c")

@@ -71,6 +71,7 @@ ALLOWED = {
     ("checking/check.py", "_run_ace", "(work / 'ace' / 'report.json').read_text"): "Ace's report",
     ("checking/preflight.py", "preflight", "path.read_bytes"): "a PDF the user names, or one the build wrote",
     ("checking/preflight.py", "_check_with_pdfium", "pdfium.PdfDocument"): "the bytes of that PDF",
+    ("checking/covers.py", "_front_cover", "pdfium.PdfDocument"): "a PDF the user names, or one the build wrote",
 }
 
 
