@@ -5,7 +5,7 @@ takes, so `build`, `check`, `preview` and `catalog` compose stages instead of pa
 
     Manuscript  the book folder read and parsed: config, register, parts, sources, time stamp
     Resolved    the book resolved (notes numbered, mentions bound, ids minted, pictures checked);
-                the book model is not changed after this stage (tests/unit/test_stages.py)
+                the book model is not changed after this stage (tests/test_stages.py)
     Laid        the print edition laid out once: pages, page map, index, where pages begin
     Printed     what the readers' editions take of the layout (plain data: it crosses to a child)
     model.Written  the bytes of every output, before anything is written (publish.outputs commits)

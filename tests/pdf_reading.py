@@ -57,11 +57,9 @@ def fonts(path: Path) -> list[tuple[str, bool]]:
     return sorted(found.items())
 
 
-def tagged(path: Path, roles: tuple[str, ...] = ("/H1", "/H2")) -> list[tuple[str, str]]:
-    """(role, text) of the structure elements with those roles, in the structure tree's order: the
-    text is what the element's marked content paints (read with pypdf's text visitor)."""
-    reader = PdfReader(path)
-    painted: dict[tuple[int, int], list[str]] = {}  # (page number, MCID) → text
+def _marked_text(reader: PdfReader) -> dict[tuple[int, int], list[str]]:
+    """(page number, MCID) → the text that marked content paints (pypdf's text visitor)."""
+    painted: dict[tuple[int, int], list[str]] = {}
     for number, page in enumerate(reader.pages):
         stack: list[int | None] = []
 
@@ -81,6 +79,14 @@ def tagged(path: Path, roles: tuple[str, ...] = ("/H1", "/H2")) -> list[tuple[st
                 painted.setdefault((number, mcid), []).append(t)
 
         page.extract_text(visitor_operand_before=before, visitor_text=text)
+    return painted
+
+
+def tagged(path: Path, roles: tuple[str, ...] = ("/H1", "/H2")) -> list[tuple[str, str]]:
+    """(role, text) of the structure elements with those roles, in the structure tree's order: the
+    text is what the element's marked content paints (read with pypdf's text visitor)."""
+    reader = PdfReader(path)
+    painted = _marked_text(reader)
     pages = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
     found: list[tuple[str, str]] = []
 

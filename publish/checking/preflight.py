@@ -26,6 +26,7 @@ from __future__ import annotations
 import io
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -285,6 +286,19 @@ class _Ink:
 
 
 @dataclass
+class _Stream:
+    """What painting one content stream keeps from one operator to the next: its resources, how deep
+    in forms it is, the transformation in force, those saved by `q`, the fill's and the stroke's
+    colour spaces."""
+
+    resources: Any
+    depth: int
+    ctm: Matrix
+    saved: list[Matrix] = field(default_factory=list)
+    spaces: dict[str, str] = field(default_factory=lambda: {"fill": "gray", "stroke": "gray"})
+
+
+@dataclass
 class _Painter:
     """Reads one page's content streams, and the forms and patterns they use, as a RIP would:
     each font, picture, graphics state and colour the page actually paints is checked once."""
@@ -314,52 +328,90 @@ class _Painter:
                            "(the sum of C, M, Y and K)", number, round(self.coverage), highest=True)
 
     def paint(self, stream: Any, resources: Any, depth: int, ctm: Matrix) -> None:
-        """`ctm`: the transformation in force where the stream is painted (its size on the page)."""
+        """`ctm`: the transformation in force where the stream is painted (its size on the page).
+        Each operator that paints, or changes what is painted, has its rule in `_OPERATORS`."""
         from pypdf.generic import ContentStream
 
         if depth > 8:
             return
-        resources = resources.get_object() if resources is not None else {}
-        spaces = {"fill": "gray", "stroke": "gray"}
-        measure = self.printer.ink_limit is not None
-        saved: list[Matrix] = []
+        state = _Stream(resources.get_object() if resources is not None else {}, depth, ctm)
         for operands, op in ContentStream(stream, self.reader).operations:
-            if op == b"q":
-                saved.append(ctm)
-            elif op == b"Q" and saved:
-                ctm = saved.pop()
-            elif op == b"cm" and len(operands) == 6:
-                ctm = _multiply(_matrix(operands), ctm)
-            elif op == b"Tf" and operands:
-                self.font(self._resource(resources, "/Font", operands[0]))
-            elif op == b"Do" and operands:
-                self.xobject(self._resource(resources, "/XObject", operands[0]), depth, ctm)
-            elif op == b"gs" and operands:
-                self.transparency(self._resource(resources, "/ExtGState", operands[0]), "")
-            elif op == b"sh" and operands:
-                shading = self._resource(resources, "/Shading", operands[0])
-                if shading is not None and "/ColorSpace" in shading:
-                    self.space(shading["/ColorSpace"], "a gradient")
-            elif op in (b"cs", b"CS") and operands:
-                named = self._resource(resources, "/ColorSpace", operands[0])
-                space = named if named is not None else operands[0]
-                spaces["fill" if op == b"cs" else "stroke"] = _space_kind(space)
-                self.space(space, "a colour")
-            elif op in (b"rg", b"RG"):
-                kind = "icc-rgb" if "/DefaultRGB" in resources.get("/ColorSpace", {}) else "device-rgb"
-                self.space("/DeviceRGB" if kind == "device-rgb" else None, "a colour")
-                if measure:
-                    self.coverage = max(self.coverage, self.ink.colour(kind, [float(v) for v in operands]))
-            elif measure and op in (b"k", b"K", b"g", b"G"):
-                kind = "cmyk" if op in (b"k", b"K") else "gray"
-                self.coverage = max(self.coverage, self.ink.colour(kind, [float(v) for v in operands]))
-            elif op in (b"scn", b"SCN", b"sc", b"SC"):
-                kind = spaces["fill" if op in (b"sc", b"scn") else "stroke"]
-                if kind == "pattern" and operands:
-                    self.pattern(self._resource(resources, "/Pattern", operands[-1]), depth)
-                elif measure:
-                    numbers = [float(v) for v in operands if not isinstance(v, str)]
-                    self.coverage = max(self.coverage, self.ink.colour(kind, numbers))
+            rule = _OPERATORS.get(op)
+            if rule is not None:
+                rule(self, state, operands)
+
+    @property
+    def measuring(self) -> bool:
+        """Whether ink is measured: the printer has a limit of total area coverage."""
+        return self.printer.ink_limit is not None
+
+    def ink_of(self, kind: str, values: list[float]) -> None:
+        """A colour painted (`kind` its colour space): the page's highest coverage so far."""
+        if self.measuring:
+            self.coverage = max(self.coverage, self.ink.colour(kind, values))
+
+    # ---- the operators' rules (PDF 32000-1, 8.2 and its table 51) -----------------------------------
+
+    def save(self, state: _Stream, operands: list[Any]) -> None:  # q
+        state.saved.append(state.ctm)
+
+    def restore(self, state: _Stream, operands: list[Any]) -> None:  # Q
+        if state.saved:
+            state.ctm = state.saved.pop()
+
+    def transform(self, state: _Stream, operands: list[Any]) -> None:  # cm
+        if len(operands) == 6:
+            state.ctm = _multiply(_matrix(operands), state.ctm)
+
+    def set_font(self, state: _Stream, operands: list[Any]) -> None:  # Tf
+        if operands:
+            self.font(self._resource(state.resources, "/Font", operands[0]))
+
+    def paint_xobject(self, state: _Stream, operands: list[Any]) -> None:  # Do
+        if operands:
+            self.xobject(self._resource(state.resources, "/XObject", operands[0]), state.depth, state.ctm)
+
+    def set_graphics_state(self, state: _Stream, operands: list[Any]) -> None:  # gs
+        if operands:
+            self.transparency(self._resource(state.resources, "/ExtGState", operands[0]), "")
+
+    def paint_shading(self, state: _Stream, operands: list[Any]) -> None:  # sh
+        shading = self._resource(state.resources, "/Shading", operands[0]) if operands else None
+        if shading is not None and "/ColorSpace" in shading:
+            self.space(shading["/ColorSpace"], "a gradient")
+
+    def set_colour_space(self, state: _Stream, operands: list[Any], stroke: bool = False) -> None:  # cs
+        if operands:
+            named = self._resource(state.resources, "/ColorSpace", operands[0])
+            space = named if named is not None else operands[0]
+            state.spaces["stroke" if stroke else "fill"] = _space_kind(space)
+            self.space(space, "a colour")
+
+    def set_stroke_colour_space(self, state: _Stream, operands: list[Any]) -> None:  # CS
+        self.set_colour_space(state, operands, stroke=True)
+
+    def rgb(self, state: _Stream, operands: list[Any]) -> None:  # rg, RG
+        kind = "icc-rgb" if "/DefaultRGB" in state.resources.get("/ColorSpace", {}) else "device-rgb"
+        self.space("/DeviceRGB" if kind == "device-rgb" else None, "a colour")
+        self.ink_of(kind, [float(v) for v in operands])
+
+    def cmyk(self, state: _Stream, operands: list[Any]) -> None:  # k, K
+        self.ink_of("cmyk", [float(v) for v in operands])
+
+    def gray(self, state: _Stream, operands: list[Any]) -> None:  # g, G
+        self.ink_of("gray", [float(v) for v in operands])
+
+    def colour(self, state: _Stream, operands: list[Any], stroke: bool = False) -> None:  # sc, scn
+        """A colour in the colour space set before; a pattern is painted like a form."""
+        kind = state.spaces["stroke" if stroke else "fill"]
+        if kind == "pattern":
+            if operands:
+                self.pattern(self._resource(state.resources, "/Pattern", operands[-1]), state.depth)
+        else:
+            self.ink_of(kind, [float(v) for v in operands if not isinstance(v, str)])
+
+    def stroke_colour(self, state: _Stream, operands: list[Any]) -> None:  # SC, SCN
+        self.colour(state, operands, stroke=True)
 
     @staticmethod
     def _resource(resources: Any, family: str, name: Any) -> Any:
@@ -468,6 +520,16 @@ class _Painter:
         elif kind == "spot" and not printer.spot:
             name = str(space.get_object()[1]).lstrip("/")
             self.found.add("error", "Q004", f"a spot colour ({name}): {printer.title} prints CMYK only", self.number)
+
+
+# Each operator's rule; the others (paths, text, clipping …) change nothing the preflight checks.
+_OPERATORS: dict[bytes, Callable[[_Painter, _Stream, list[Any]], None]] = {
+    b"q": _Painter.save, b"Q": _Painter.restore, b"cm": _Painter.transform, b"Tf": _Painter.set_font,
+    b"Do": _Painter.paint_xobject, b"gs": _Painter.set_graphics_state, b"sh": _Painter.paint_shading,
+    b"cs": _Painter.set_colour_space, b"CS": _Painter.set_stroke_colour_space, b"rg": _Painter.rgb,
+    b"RG": _Painter.rgb, b"k": _Painter.cmyk, b"K": _Painter.cmyk, b"g": _Painter.gray, b"G": _Painter.gray,
+    b"sc": _Painter.colour, b"scn": _Painter.colour, b"SC": _Painter.stroke_colour, b"SCN": _Painter.stroke_colour,
+}
 
 
 def _check_painting(reader: Any, printer: Printer, found: _Findings) -> None:

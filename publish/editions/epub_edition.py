@@ -32,7 +32,7 @@ from ..rendering.render import (
     index_links,
     render_template,
 )
-from ..rendering.xhtml import page_break_marker
+from ..rendering.xhtml import epub_page_breaks
 from ..writers.epub import write_epub
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def make_epub(resolved: Resolved, printed: Printed, cover: bytes) -> bytes:
     docs: list[EpubDoc] = [epub_cover(config), epub_title(config, printed.page_count)]
     hyphenator = Hyphenator(config.language, resolved.hyphenation)  # the book's exceptions, for every part
     for part in book.parts:
-        marker = "".join(page_break_marker(label) for label in breaks.at_title.get(part.slug, ()))
+        marker = epub_page_breaks(breaks.at_title.get(part.slug, ()))
         docs.append(epub_part(config, part, marker, hyphenator, breaks.in_text))
     has_index = bool(config.index.enabled and printed.index)
     if has_index:

@@ -22,7 +22,7 @@ from .. import model as m
 from ..reading.images import optimised
 from ..reading.stylesheets import book_css
 from ..rendering.render import ASSETS, FONTS_NAME, date_text, environment, render_template, source_statement
-from ..rendering.xhtml import Renderer, page_break_markers, web_page
+from ..rendering.xhtml import WebRenderer, web_page, web_page_breaks
 from .web_fonts import PRELOAD, web_fonts
 from .web_images import Picture, cover_picture, figure_picture
 
@@ -78,11 +78,11 @@ def make_web(resolved: Resolved, printed: Printed | None = None, cover: bytes | 
          json_ld=Markup(_json_ld(config, cover is not None)), fonts=FONTS_NAME,
          page_count=printed.page_count if printed is not None else 0,
          start=contents[0]["href"] if contents else "")
-    renderer = Renderer("web", page_breaks=breaks.in_text, pictures=pictures)
+    renderer = WebRenderer(breaks.in_text, pictures)
     for number, part in enumerate(book.parts):
         previous = contents[number - 1] if number else {"href": "index.html", "title": config.title}
         following = contents[number + 1] if number + 1 < len(contents) else None
-        marker = page_break_markers(list(breaks.at_title.get(part.slug, ())), "web")
+        marker = web_page_breaks(breaks.at_title.get(part.slug, ()))
         page("web_part.html.j2", web_page(part.file_name), part=part, page_start=Markup(marker),
              html=Markup(renderer.blocks(part.blocks)), notes=Markup(renderer.notes_section(part.notes)),
              previous=previous, following=following, role=m.PART_ROLES[part.role].aria if part.role else "")
@@ -210,9 +210,8 @@ def _index_groups(book: m.Book, printed: Printed) -> list[dict[str, Any]]:
         for e in entries:
             rows.append({"heading": e.heading, "key": e.key, "dates": e.dates, "see": e.see,
                          "see_key": see_keys.get(e.see, ""),
-                         "pages": Markup(page_break_markers(list(at_index.get(e.anchor, ())), "web")),
+                         "pages": Markup(web_page_breaks(at_index.get(e.anchor, ()))),
                          "locators": links.get(e.key, [])})
-        groups.append({"letter": letter, "pages": Markup(page_break_markers(list(at_index.get(f"ixg-{letter}", ())),
-                                                                            "web")),
+        groups.append({"letter": letter, "pages": Markup(web_page_breaks(at_index.get(f"ixg-{letter}", ()))),
                        "entries": rows})
     return groups

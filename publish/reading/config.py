@@ -407,6 +407,9 @@ def read_toml(path: Path, root: Path, code: str) -> tuple[dict[str, Any], str]:
         raise fail(path, line, col, code, f"invalid TOML: {message}", root) from None
 
 
+Where = Callable[[str, str], tuple[int, int]]  # (table, key) → line and column in book.toml
+
+
 def load_config(book_dir: Path, report: Report) -> BookConfig:
     """Read and validate `book_dir/manuscript/book.toml`; problems go to `report` (then raise)."""
     root = find_book(book_dir)
@@ -417,60 +420,83 @@ def load_config(book_dir: Path, report: Report) -> BookConfig:
                    "project? (`publish new DIR` creates one)", root)
     data, text = read_toml(path, root, "C002")
     lines = gate.lines(text)
-    values: dict[str, Any] = {}
 
     def where(table: str, key: str) -> tuple[int, int]:
         return key_position(lines, table, key)
 
     data, roles = _part_entries(data, path, lines, where, report)
     contributors = _contributors(data.get("contributor"), path, lines, report)
-    for table, value in data.items():
-        if table not in SCHEMA[""] and table not in SCHEMA and table not in ARRAYS:
-            report.error(path, *where("", table), "C003", f"unknown key `{table}`{suggest(table, _known(''))}")
-        elif table in SCHEMA and table != "" and not isinstance(value, dict):
-            report.error(path, *where("", table), "C004", f"`{table}` must be a table `[{table}]`")
-    for table, keys in SCHEMA.items():
-        section = data if table == "" else data.get(table, {})
-        if not isinstance(section, dict):
-            continue
-        if table:
-            for key in section:
-                if key not in keys:
-                    report.error(path, *where(table, key), "C003",
-                                 f"unknown key `{key}` in [{table}]{suggest(key, _known(table))}")
-        for key, spec in keys.items():
-            name = f"{table}.{key}" if table else key
-            if key not in section:
-                if spec.required:
-                    report.error(path, *where(table, key), "C005", f"missing required key `{name}`")
-                values[name] = spec.default
-                continue
-            value = section[key]
-            if not is_of_type(value, spec.type):
-                report.error(path, *where(table, key), "C004",
-                             f"`{name}` must be {type_name(spec.type)}, not {toml_type_name(value)}")
-                values[name] = spec.default
-                continue
-            if spec.choices and any(v not in spec.choices for v in (value if isinstance(value, list) else [value])):
-                report.error(path, *where(table, key), "C006",
-                             f"`{name}` must be one of {', '.join(map(repr, spec.choices))}, not {value!r}")
-                value = spec.default
-            if isinstance(value, str) and spec.required and not value.strip():
-                report.error(path, *where(table, key), "C005", f"`{name}` is empty")
-            for text in (value if isinstance(value, list) else [value]):
-                bad = gate.forbidden_character(text) if isinstance(text, str) else None
-                if bad is not None:
-                    report.error(path, *where(table, key), "C013",
-                                 f"`{name}` holds {gate.describe(bad.group())}, which a book cannot carry")
-                    value = spec.default
-            values[name] = value
+    _check_tables(data, path, where, report)
+    values = _values(data, path, where, report)
     _check_values(values, path, where, report, root)
     _check_roles(values.get("parts"), roles, path, lines, where, report)
     report.raise_if_errors()
     return replace(_book_config(root, values), contributors=contributors, part_roles=roles)
 
 
-def _part_entries(data: dict[str, Any], path: Path, lines: list[str], where: Callable[[str, str], tuple[int, int]],
+def _check_tables(data: dict[str, Any], path: Path, where: Where, report: Report) -> None:
+    """The top level: a name that is neither a key nor a table of the schema (C003), a table given
+    as a value (C004)."""
+    for table, value in data.items():
+        if table not in SCHEMA[""] and table not in SCHEMA and table not in ARRAYS:
+            report.error(path, *where("", table), "C003", f"unknown key `{table}`{suggest(table, _known(''))}")
+        elif table in SCHEMA and table != "" and not isinstance(value, dict):
+            report.error(path, *where("", table), "C004", f"`{table}` must be a table `[{table}]`")
+
+
+def _values(data: dict[str, Any], path: Path, where: Where, report: Report) -> dict[str, Any]:
+    """Every key of the schema as `table.key` → its value, each checked by `_value`; a key in a
+    table that the schema does not have is C003."""
+    values: dict[str, Any] = {}
+    for table, keys in SCHEMA.items():
+        section = data if table == "" else data.get(table, {})
+        if not isinstance(section, dict):
+            continue
+        for key in section if table else ():
+            if key not in keys:
+                report.error(path, *where(table, key), "C003",
+                             f"unknown key `{key}` in [{table}]{suggest(key, _known(table))}")
+        for key, spec in keys.items():
+            values[f"{table}.{key}" if table else key] = _value(section, table, key, spec, path, where, report)
+    return values
+
+
+def _value(section: dict[str, Any], table: str, key: str, spec: Key, path: Path, where: Where,
+           report: Report) -> Any:
+    """One key's value checked against its spec: given when required (C005), of its type (C004), one
+    of its choices (C006), not empty when required (C005), holding no character a book cannot carry
+    (C013). A missing key, or one with a problem, has the key's default."""
+    name = f"{table}.{key}" if table else key
+    if key not in section:
+        if spec.required:
+            report.error(path, *where(table, key), "C005", f"missing required key `{name}`")
+        return spec.default
+    value = section[key]
+    if not is_of_type(value, spec.type):
+        report.error(path, *where(table, key), "C004",
+                     f"`{name}` must be {type_name(spec.type)}, not {toml_type_name(value)}")
+        return spec.default
+    if spec.choices and any(v not in spec.choices for v in _items(value)):
+        report.error(path, *where(table, key), "C006",
+                     f"`{name}` must be one of {', '.join(map(repr, spec.choices))}, not {value!r}")
+        value = spec.default
+    if isinstance(value, str) and spec.required and not value.strip():
+        report.error(path, *where(table, key), "C005", f"`{name}` is empty")
+    for text in _items(value):
+        bad = gate.forbidden_character(text) if isinstance(text, str) else None
+        if bad is not None:
+            report.error(path, *where(table, key), "C013",
+                         f"`{name}` holds {gate.describe(bad.group())}, which a book cannot carry")
+            value = spec.default
+    return value
+
+
+def _items(value: Any) -> list[Any]:
+    """A list's items; any other value alone."""
+    return value if isinstance(value, list) else [value]
+
+
+def _part_entries(data: dict[str, Any], path: Path, lines: list[str], where: Where,
                   report: Report) -> tuple[dict[str, Any], tuple[str, ...]]:
     """`parts` as file names, and each part's role: an entry is a file name, or a table `{file = "…",
     role = "…"}` for a part with a role (its problems: C003-C006)."""
@@ -505,7 +531,7 @@ def _part_entries(data: dict[str, Any], path: Path, lines: list[str], where: Cal
 
 
 def _check_roles(parts: Any, roles: tuple[str, ...], path: Path, lines: list[str],
-                 where: Callable[[str, str], tuple[int, int]], report: Report) -> None:
+                 where: Where, report: Report) -> None:
     """Front matter first, then the text, then back matter (C020): the order of `parts` is the
     reading order of every output."""
     if not isinstance(parts, list) or len(parts) != len(roles):
@@ -598,38 +624,15 @@ def _book_config(root: Path, values: dict[str, Any]) -> BookConfig:
     return BookConfig(root=root, **top, **tables)
 
 
-def _check_values(values: dict[str, Any], path: Path, where: Callable[[str, str], tuple[int, int]],
-                  report: Report, root: Path) -> None:
-    if isinstance(values.get("date"), str) and values["date"] and not is_date(values["date"]):
-        report.error(path, *where("", "date"), "C006",
-                     f"`date` must be a date written 2016, 2016-10 or 2016-10-23, not {values['date']!r}")
-    source_date = values.get("source.date")
-    if isinstance(source_date, str) and source_date and not is_date(source_date):
-        report.error(path, *where("source", "date"), "C006",
-                     f"`source.date` must be a date written 2016, 2016-10 or 2016-10-23, not {source_date!r}")
-    url = values.get("source.url")
-    if isinstance(url, str) and url and not re.fullmatch(r"https?://[^\s<>\"]+", url, re.ASCII):
-        report.error(path, *where("source", "url"), "C006",
-                     f"`source.url` must be a web address (https://…), not {url!r}")
-    language = values.get("language")
-    if isinstance(language, str) and language and not is_language_tag(language):
-        report.error(path, *where("", "language"), "C006",
-                     f"`language` must be a language tag such as en-GB or hu, not {language!r}")
-    slug = values.get("slug")
-    if isinstance(slug, str) and slug and (not SLUG_RE.fullmatch(slug) or len(slug) > MAX_SLUG):
-        report.error(path, *where("", "slug"), "C006",
-                     f"`slug` must be at most {MAX_SLUG} lower-case letters (a-z), digits, '-', '_' or '.', "
-                     f"not {slug[:120]!r}")
+def _check_values(values: dict[str, Any], path: Path, where: Where, report: Report, root: Path) -> None:
+    """What the types alone do not say: the forms of strings, ranges of numbers, keys that exclude
+    each other, the files book.toml names (C006-C008)."""
+    _check_forms(values, path, where, report)
     bleed = values.get("print.bleed_mm")
     if isinstance(bleed, (int, float)) and not (math.isfinite(bleed) and BLEED_MM[0] <= bleed <= BLEED_MM[1]):
         report.error(path, *where("print", "bleed_mm"), "C006",
                      f"`print.bleed_mm` must be a number from {BLEED_MM[0]:g} to {BLEED_MM[1]:g} (millimetres), "
                      f"not {bleed!r}")
-    isbn = values.get("isbn")
-    if isinstance(isbn, str) and isbn and not is_isbn13(isbn):
-        report.error(path, *where("", "isbn"), "C006",
-                     f"`isbn` {isbn!r} is not a valid ISBN-13 (13 digits from 978 or 979, hyphens allowed, "
-                     "with a correct check digit)")
     if values.get("accessibility.certified_by") and values.get("accessibility.exemption"):
         report.error(path, *where("accessibility", "exemption"), "C006",
                      "`[accessibility]` names an evaluator and an exemption: an EPUB claims one or the other")
@@ -645,6 +648,46 @@ def _check_values(values: dict[str, Any], path: Path, where: Callable[[str, str]
         _check_inside(values.get(key), path, where("", key), report, root, key)
     if values.get("cover"):
         _check_cover(values["cover"], path, where("", "cover"), report, root)
+    _check_parts(values, path, where, report, root)
+
+
+DATE_FORM = "a date written 2016, 2016-10 or 2016-10-23"
+# String keys with a form of their own: the test of a value, and what the key must be (C006).
+FORMS: dict[str, tuple[Callable[[str], bool], str]] = {
+    "date": (is_date, DATE_FORM),
+    "source.date": (is_date, DATE_FORM),
+    "source.url": (lambda url: bool(re.fullmatch(r"https?://[^\s<>\"]+", url, re.ASCII)),
+                   "a web address (https://…)"),
+    "language": (is_language_tag, "a language tag such as en-GB or hu"),
+}
+
+
+def _check_forms(values: dict[str, Any], path: Path, where: Where, report: Report) -> None:
+    """Strings written in a form (dates, a web address, a language tag, the slug, the ISBN)."""
+    for name, (good, form) in FORMS.items():
+        value = values.get(name)
+        if isinstance(value, str) and value and not good(value):
+            report.error(path, *where(*_table_key(name)), "C006", f"`{name}` must be {form}, not {value!r}")
+    slug = values.get("slug")
+    if isinstance(slug, str) and slug and (not SLUG_RE.fullmatch(slug) or len(slug) > MAX_SLUG):
+        report.error(path, *where("", "slug"), "C006",
+                     f"`slug` must be at most {MAX_SLUG} lower-case letters (a-z), digits, '-', '_' or '.', "
+                     f"not {slug[:120]!r}")
+    isbn = values.get("isbn")
+    if isinstance(isbn, str) and isbn and not is_isbn13(isbn):
+        report.error(path, *where("", "isbn"), "C006",
+                     f"`isbn` {isbn!r} is not a valid ISBN-13 (13 digits from 978 or 979, hyphens allowed, "
+                     "with a correct check digit)")
+
+
+def _table_key(name: str) -> tuple[str, str]:
+    """`source.date` → ("source", "date"); `date` → ("", "date")."""
+    table, _, key = name.rpartition(".")
+    return table, key
+
+
+def _check_parts(values: dict[str, Any], path: Path, where: Where, report: Report, root: Path) -> None:
+    """`parts`: at least one, each a file inside `manuscript/` (C007), none listed twice (C008)."""
     parts = values.get("parts") or []
     if "parts" in values and values["parts"] is not None and not parts:
         report.error(path, *where("", "parts"), "C005", "`parts` lists no manuscript file")
@@ -665,7 +708,7 @@ def _check_values(values: dict[str, Any], path: Path, where: Callable[[str, str]
                          f"part {part!r} does not exist (looked for {MANUSCRIPT_DIR}/{part})")
 
 
-def _check_web(values: dict[str, Any], path: Path, where: Callable[[str, str], tuple[int, int]],
+def _check_web(values: dict[str, Any], path: Path, where: Where,
                report: Report) -> None:
     """`[web]`: an absolute http(s) address (no query or fragment: pages' names are appended to it), and
     downloads that are outputs of the book."""

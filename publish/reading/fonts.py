@@ -63,7 +63,6 @@ FAMILIES = (
     Family("AR PL UMing CN", "Chinese (a Ming face, the serif of Chinese type)", "Debian fonts-arphic-uming",
            _debian("/usr/share/fonts/truetype/arphic"), ("uming.ttc",)),
 )
-FONT_STACK = ", ".join(f'"{family.name}"' for family in FAMILIES)  # the default style's font-family
 
 
 def font_dirs() -> list[Path]:

@@ -46,7 +46,6 @@ WORK_SCHEMA: dict[str, tuple[type, bool]] = {
     "exclude": (list, False)}
 SCHEMAS = {"person": PERSON_SCHEMA, "term": TERM_SCHEMA, "work": WORK_SCHEMA}
 KINDS = tuple(SCHEMAS)
-PERSON_FIELDS, TERM_FIELDS, WORK_FIELDS = set(PERSON_SCHEMA), set(TERM_SCHEMA), set(WORK_SCHEMA)
 KEY_RE = re.compile(r"[a-z0-9][a-z0-9-]*", re.ASCII)
 MAX_KEY = 100
 # Fields that may be empty: a note or dates left blank say "none"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -296,104 +297,168 @@ def _table(tokens: list[Token], ctx: _Ctx) -> m.Table:
 _STYLED = {"em_open": "em", "strong_open": "strong", "s_open": "s"}
 
 
+def inline_text(text: str, location: m.SourceLocation, report: Report, part_index: int) -> list[m.Inline]:
+    """A line of inline Markdown from outside the manuscript's files (a register entry's note, a
+    term's display) → inline nodes; its problems are reported at `location`."""
+    ctx = _Ctx(location.path, SourceText(""), report, part_index)
+    ctx.line = location.line
+    tokens = parser().parseInline(text, {})  # always one `inline` token
+    return _inlines(tokens[0], ctx)
+
+
 def _inlines(token: Token, ctx: _Ctx) -> list[m.Inline]:
     return _convert_inlines(rawhtml.drop_unsafe(token.children or [], ctx.warn_at), ctx)
 
 
+class _Levels:
+    """The inline containers open while converting one run of tokens: the list new nodes go into
+    (`out`), who opened each level ("md", Markdown, or an HTML tag's name), and how many links are
+    open around it (HTML could nest one link in another)."""
+
+    def __init__(self) -> None:
+        self.root: list[m.Inline] = []
+        self._stack: list[list[m.Inline]] = [self.root]
+        self._owners: list[str] = [""]
+        self._links = [0]
+
+    @property
+    def out(self) -> list[m.Inline]:
+        return self._stack[-1]
+
+    @property
+    def in_link(self) -> bool:
+        return bool(self._links[-1])
+
+    def open_level(self, node: m.Inline, children: list[m.Inline], owner: str) -> None:
+        """New nodes go into `children` (of `node`) until `owner` closes it."""
+        self._stack.append(children)
+        self._owners.append(owner)
+        self._links.append(self._links[-1] + isinstance(node, m.Link))
+
+    def open_link_text(self, owner: str) -> None:
+        """A link inside a link: its text only, into the level already open."""
+        self.open_level(m.Text(""), self.out, owner)
+
+    def close_level(self, owner: str) -> None:
+        """The innermost level `owner` opened; HTML left open inside it closes with it, as in a
+        browser. A closing with nothing of its owner open is ignored."""
+        if owner in self._owners[1:]:
+            while self._owners.pop() != owner:
+                self._stack.pop()
+                self._links.pop()
+            self._stack.pop()
+            self._links.pop()
+
+
 def _convert_inlines(tokens: list[Token], ctx: _Ctx) -> list[m.Inline]:
-    root: list[m.Inline] = []
-    stack: list[list[m.Inline]] = [root]
-    owners: list[str] = [""]  # who opened each level: "md" (Markdown) or an HTML tag's name
-    links = [0]  # links open around the current level (HTML could nest one in another)
-
-    def open_level(node: m.Inline, children: list[m.Inline], owner: str) -> None:
-        stack.append(children)
-        owners.append(owner)
-        links.append(links[-1] + isinstance(node, m.Link))
-
-    def close_level(owner: str) -> None:
-        if owner in owners[1:]:  # HTML left open inside closes with it, as in a browser
-            while owners.pop() != owner:
-                stack.pop()
-                links.pop()
-            stack.pop()
-            links.pop()
-
+    """markdown-it's inline tokens → inline nodes, each token type by its rule in `_INLINE_RULES`."""
+    levels = _Levels()
     for t in tokens:
-        out = stack[-1]
-        kind = t.type
-        if kind == "text":
-            _text(t.content, out, ctx)
-        elif kind == "undefined_note_ref":
-            line, col = ctx.find(t.content, ctx.line)
-            ctx.report.error(ctx.path, line, col, "N002", f"note [^{t.meta['label']}] is used but never defined")
-            _text(t.content, out, ctx)
-        elif kind == "softbreak":
-            out.append(m.Break(False))
-        elif kind == "hardbreak":
-            out.append(m.Break(True))
-        elif kind == "code_inline":
-            out.append(m.Code(t.content))
-        elif kind in _STYLED:
-            styled = m.Styled(_STYLED[kind], [])
-            out.append(styled)
-            open_level(styled, styled.children, "md")
-        elif kind == "link_open" and links[-1]:  # inside an HTML link: its text only
-            open_level(m.Text(""), out, "md")
-        elif kind == "link_open":
-            href = str(t.attrGet("href") or "")
-            line, col = ctx.find(href, ctx.line)
-            link = m.Link(href, str(t.attrGet("title") or ""), [], m.SourceLocation(ctx.path, line, col))
-            out.append(link)
-            open_level(link, link.children, "md")
-        elif kind == "span_open":
-            span = _span(t, ctx)
-            out.append(span)
-            open_level(span, span.children, "md")
-        elif kind.endswith("_close"):
-            close_level("md")
-        elif kind == "image":
-            src = str(t.attrGet("src") or "")
-            line, col = ctx.find(src, ctx.line)
-            # markdown-it gives every image an empty `alt`: one the author wrote is in `{…}` after it.
-            source = "\n".join(ctx.lines[line - 1:line + 2])
-            given = bool(re.search(re.escape(src) + r"[^)]*\)\{[^}]*\balt=", source))
-            alt = str(t.attrGet("alt") or "") if given else t.content
-            caption = _convert_inlines(t.children or [], ctx)
-            out.append(m.Image(src, alt, m.SourceLocation(ctx.path, line, col), alt_given=given, caption=caption))
-        elif kind == "footnote_ref" and (ctx.in_note or ctx.in_heading):
-            _refuse_call(t, ctx)
-        elif kind == "footnote_ref":
-            note = ctx.notes.get(t.meta["id"])
-            if note is None:
-                continue
-            ref = m.NoteRef(note)
-            note.refs.append(ref)
-            if len(note.refs) == 1:
-                ctx.called.append(note)
-            out.append(ref)
-        elif kind == "html_inline":
-            tag = rawhtml.parse_tag(t.content)
-            if tag is None:
-                continue
-            if tag.closing:
-                close_level(tag.name)
-                continue
-            if tag.name == "a" and links[-1]:  # a link inside a link: its text only
-                open_level(m.Text(""), out, tag.name)
-                continue
-            if "lang" in tag.attrs:
-                tag.attrs["lang"] = _language(tag.attrs["lang"], ctx)
-            node, children = rawhtml.node_for(tag, functools.partial(ctx.warn_at, t))
-            if isinstance(node, m.Link):
-                node.location = ctx.at(t)
-            if isinstance(node, m.Rule):
-                ctx.warn_at(t, "H001", "<hr> inside a paragraph is left out: write a rule (***) on a line of its own")
-            elif node is not None:
-                out.append(node)
-                if children is not None and not tag.empty:
-                    open_level(node, children, tag.name)
-    return root
+        rule = _INLINE_RULES.get(t.type)
+        if rule is not None:
+            rule(t, levels, ctx)
+        elif t.type.endswith("_close"):
+            levels.close_level("md")
+    return levels.root
+
+
+def _on_text(t: Token, levels: _Levels, ctx: _Ctx) -> None:
+    _text(t.content, levels.out, ctx)
+
+
+def _on_undefined_note_ref(t: Token, levels: _Levels, ctx: _Ctx) -> None:
+    line, col = ctx.find(t.content, ctx.line)
+    ctx.report.error(ctx.path, line, col, "N002", f"note [^{t.meta['label']}] is used but never defined")
+    _text(t.content, levels.out, ctx)
+
+
+def _on_break(t: Token, levels: _Levels, ctx: _Ctx) -> None:
+    levels.out.append(m.Break(t.type == "hardbreak"))
+
+
+def _on_code(t: Token, levels: _Levels, ctx: _Ctx) -> None:
+    levels.out.append(m.Code(t.content))
+
+
+def _on_styled(t: Token, levels: _Levels, ctx: _Ctx) -> None:
+    styled = m.Styled(_STYLED[t.type], [])
+    levels.out.append(styled)
+    levels.open_level(styled, styled.children, "md")
+
+
+def _on_link(t: Token, levels: _Levels, ctx: _Ctx) -> None:
+    if levels.in_link:  # inside an HTML link
+        levels.open_link_text("md")
+        return
+    href = str(t.attrGet("href") or "")
+    line, col = ctx.find(href, ctx.line)
+    link = m.Link(href, str(t.attrGet("title") or ""), [], m.SourceLocation(ctx.path, line, col))
+    levels.out.append(link)
+    levels.open_level(link, link.children, "md")
+
+
+def _on_span(t: Token, levels: _Levels, ctx: _Ctx) -> None:
+    span = _span(t, ctx)
+    levels.out.append(span)
+    levels.open_level(span, span.children, "md")
+
+
+def _on_image(t: Token, levels: _Levels, ctx: _Ctx) -> None:
+    src = str(t.attrGet("src") or "")
+    line, col = ctx.find(src, ctx.line)
+    # markdown-it gives every image an empty `alt`: one the author wrote is in `{…}` after it.
+    source = "\n".join(ctx.lines[line - 1:line + 2])
+    given = bool(re.search(re.escape(src) + r"[^)]*\)\{[^}]*\balt=", source))
+    alt = str(t.attrGet("alt") or "") if given else t.content
+    caption = _convert_inlines(t.children or [], ctx)
+    levels.out.append(m.Image(src, alt, m.SourceLocation(ctx.path, line, col), alt_given=given, caption=caption))
+
+
+def _on_note_call(t: Token, levels: _Levels, ctx: _Ctx) -> None:
+    """A call of a note defined in the file: the note is numbered in the order of first calls."""
+    if ctx.in_note or ctx.in_heading:
+        _refuse_call(t, ctx)
+        return
+    note = ctx.notes.get(t.meta["id"])
+    if note is None:
+        return
+    ref = m.NoteRef(note)
+    note.refs.append(ref)
+    if len(note.refs) == 1:
+        ctx.called.append(note)
+    levels.out.append(ref)
+
+
+def _on_html(t: Token, levels: _Levels, ctx: _Ctx) -> None:
+    """An inline HTML tag the sanitiser kept (rawhtml): its model node, opened until its closing tag."""
+    tag = rawhtml.parse_tag(t.content)
+    if tag is None:
+        return
+    if tag.closing:
+        levels.close_level(tag.name)
+        return
+    if tag.name == "a" and levels.in_link:  # a link inside a link: its text only
+        levels.open_link_text(tag.name)
+        return
+    if "lang" in tag.attrs:
+        tag.attrs["lang"] = _language(tag.attrs["lang"], ctx)
+    node, children = rawhtml.node_for(tag, functools.partial(ctx.warn_at, t))
+    if isinstance(node, m.Link):
+        node.location = ctx.at(t)
+    if isinstance(node, m.Rule):
+        ctx.warn_at(t, "H001", "<hr> inside a paragraph is left out: write a rule (***) on a line of its own")
+    elif node is not None:
+        levels.out.append(node)
+        if children is not None and not tag.empty:
+            levels.open_level(node, children, tag.name)
+
+
+# Each inline token type's rule; any other `…_close` closes the Markdown level open, the rest is skipped.
+_INLINE_RULES: dict[str, Callable[[Token, _Levels, _Ctx], None]] = {
+    "text": _on_text, "undefined_note_ref": _on_undefined_note_ref, "softbreak": _on_break,
+    "hardbreak": _on_break, "code_inline": _on_code, **{kind: _on_styled for kind in _STYLED},
+    "link_open": _on_link, "span_open": _on_span, "image": _on_image, "footnote_ref": _on_note_call,
+    "html_inline": _on_html}
 
 
 def _refuse_call(t: Token, ctx: _Ctx) -> None:

@@ -104,5 +104,3 @@ PRINTERS: dict[str, Printer] = {
         safety_mm=5, safety_required=True,
         gutter=(), bindings={"saddle": PageCount(4, multiple=4)}),
 }
-
-DEFAULT_PRINTER = "print-shop"

@@ -33,7 +33,7 @@ from ..reading.config import BookConfig
 from ..resolving.index import IndexEntry, letter_groups
 from .barcode import barcode_html
 from .hyphenate import Hyphenator
-from .xhtml import Renderer, page_break_marker
+from .xhtml import EpubRenderer, PrintRenderer, epub_page_breaks
 
 PACKAGE = Path(__file__).parent.parent  # publish/, which holds templates/ and assets/
 TEMPLATES = PACKAGE / "templates"
@@ -199,7 +199,7 @@ def check_templates(book_root: Path, report: Report) -> None:
 
 def display_line(text: str) -> str:
     """A title, subtitle or heading whose last two words never part, so no line of it holds one word
-    alone (typography.md, "Display lines")."""
+    alone (shared/docs/typography.md, beside the project: "Display lines")."""
     head, space, last = text.rpartition(" ")
     return f"{head}\u00a0{last}" if space and " " in head.strip() else text
 
@@ -277,7 +277,7 @@ def print_html(book: m.Book, config: BookConfig, index_html: str, timestamp: str
                hyphenator: Hyphenator | None = None) -> str:
     """The whole print edition as one HTML document (cover to index); its paragraphs and notes
     carry the soft hyphens of `hyphenator`, the only breaks inside words the layout may make."""
-    renderer = Renderer("print", hyphenator)
+    renderer = PrintRenderer(hyphenator)
     first = book.body[0] if book.body else None
     parts = [{"slug": p.slug, "title": p.title, "kind": p.kind, "lang": p.lang, "matter": p.matter,
               "classes": part_classes(p, p is first), "html": Markup(renderer.blocks(p.blocks))} for p in book.parts]
@@ -395,7 +395,7 @@ def epub_page(config: BookConfig, title: str, body: str, body_type: str = "") ->
 
 def epub_part(config: BookConfig, part: m.Part, page_start: str = "", hyphenator: Hyphenator | None = None,
               page_breaks: dict[str, tuple[tuple[int, str], ...]] | None = None) -> EpubDoc:
-    renderer = Renderer("epub", hyphenator, page_breaks)
+    renderer = EpubRenderer(hyphenator, page_breaks)
     epub_type, role = {"introduction": ("introduction", "doc-introduction"),
                        "appendix": ("appendix", "doc-appendix")}.get(part.kind, ("chapter", "doc-chapter"))
     if part.role:  # front or back matter: its own semantics (book.toml's `role`)
@@ -468,7 +468,7 @@ def epub_index(config: BookConfig, entries: list[IndexEntry], locators: dict[str
     see_keys = {e.heading: e.key for e in entries if not e.see}
 
     def breaks(anchor: str) -> Markup:
-        return Markup("".join(page_break_marker(label) for label in page_breaks.get(anchor, ())))
+        return Markup(epub_page_breaks(page_breaks.get(anchor, ())))
 
     body = render_template(environment(config.root), "epub_index.html.j2", title=config.index.title, groups=groups,
                            see_keys=see_keys, breaks=breaks)

@@ -13,9 +13,8 @@ from pathlib import Path
 from .. import model as m
 from ..diagnostics import Finder, Report, SourceText
 from ..reading.config import BookConfig
-from ..reading.markdown import parser
 from ..reading.names import Detector, Entry, Register, find_mentions
-from ..reading.parse import _Ctx, _inlines, slugify
+from ..reading.parse import inline_text, slugify
 from .calls import place_calls
 from .ids import Ids
 from .normalise import Normaliser, italicise_works
@@ -109,18 +108,14 @@ def _insert_notes(nodes: list[m.Inline], register: Register, seen: set[str], par
 
 
 def _generated_note(entry: Entry, location: m.SourceLocation, part: m.Part, report: Report) -> m.Note:
-    ctx = _Ctx(location.path, SourceText(""), report, part.index)
-    ctx.line = location.line
-    tokens = parser().parseInline(entry.note, {})
-    body = _inlines(tokens[0], ctx) if tokens else []
+    body = inline_text(entry.note, location, report, part.index)
     if entry.kind == "person":
         lead = entry.display + (f" ({entry.dates})" if entry.dates else "")
         head: list[m.Inline] = [m.Styled("strong", [m.Text(lead)]), m.Text(": ")]
     elif entry.kind == "work":  # a work's title, always in italics in the editors' note
         head = [m.Styled("strong", [m.Styled("cite", [m.Text(entry.display)])]), m.Text(": ")]
     else:  # a term's name may carry Markdown: a newspaper's title is in italics (`*Daily Worker*`)
-        shown = parser().parseInline(entry.display, {})
-        head = [m.Styled("strong", _inlines(shown[0], ctx) if shown else [m.Text(entry.display)]), m.Text(": ")]
+        head = [m.Styled("strong", inline_text(entry.display, location, report, part.index)), m.Text(": ")]
     note = m.Note(label=f"auto-{entry.key}", blocks=[m.Paragraph(head + body, location)],
                   location=location, part_index=part.index, generated=True)
     return note

@@ -1,4 +1,5 @@
-"""Text → the same text with no-break spaces where a line must not break (typography.md).
+"""Text → the same text with no-break spaces where a line must not break (shared/docs/typography.md,
+beside the project).
 
 Input: the resolved book. Output: the book's text nodes (its parts and its notes) with U+00A0 in
 place of the space between a number and what it dates or counts, and between initials and the

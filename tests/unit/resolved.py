@@ -14,7 +14,7 @@ from pathlib import Path
 from conftest import make_book
 
 from publish.build import read, resolve
-from publish.rendering.xhtml import Renderer
+from publish.rendering.xhtml import EpubRenderer
 
 NAMES = Path(__file__).parent / "fixtures" / "names.toml"
 
@@ -53,7 +53,7 @@ def epub_text(markdown: str, names: Path | None = NAMES, toml_extra: str = "") -
         book = make_book(Path(folder), {"one.md": "---\ntitle: One\n---\n\n" + markdown + "\n"}, names=register,
                          toml=toml)
         resolved = resolve(read(book))
-        renderer = Renderer("epub")
+        renderer = EpubRenderer()
         part = resolved.book.parts[0]
         return (renderer.blocks(part.blocks) + "\n" + renderer.notes_section(part.notes)).strip()
 
