@@ -55,7 +55,6 @@ def test_a_work_is_shown_by_its_title_or_else_its_first_spelling(tmp_path):
                                                                      ("work", "Daily Worker")]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a term is shown by its key")
 def test_a_term_is_shown_by_its_display_or_else_its_first_spelling(tmp_path):
     found, _ = register(tmp_path, '[[term]]\nkey = "avh"\ndisplay = "ÁVH"\nvariants = ["AVH"]\n'
                                   '\n[[term]]\nkey = "petofi-circle"\nvariants = ["Petőfi Circle", "Petofi Circle"]\n')
