@@ -60,8 +60,8 @@ def lint(resolved: Resolved, report: Report) -> None:
             _quotes(m.plain_text(block.children), block.location, finder, report)
             for text in _running_text(block.children):
                 _name_like(text, known, flagged, block.location, finder, report)
-                if '"' in text or re.search(r"(?<!\w)'|'(?!\w)", text):
-                    at_line, col = finder.search(re.compile(r"[\"']"), block.location.line)
+                if left := STRAIGHT_LEFT.search(text):
+                    at_line, col = finder.search(_in_source(text, left), block.location.line, group="quote")
                     report.warning(part.source, at_line, col, "K003",
                                    "straight quote left in the text: type a curly one (“ ” ‘ ’)")
         for note in part.notes:  # a person named only in a note is indexed like one in the text
@@ -137,6 +137,24 @@ def _quotes(text: str, location: m.SourceLocation, finder: Finder, report: Repor
         mark = text[offset]  # the same mark in the source, counting from the block's first line
         line, col = finder.nth(mark, location.line, text[:offset].count(mark))
         report.warning(location.path, line, col, "K005", f"quotation marks do not pair up: {problem}")
+
+
+STRAIGHT_LEFT = re.compile(r"\"|(?<!\w)'|'(?!\w)")  # what the typographer could not turn
+
+
+def _in_source(text: str, quote: re.Match[str]) -> re.Pattern[str]:
+    """The straight quote `quote` of `text` as the source writes it, with the words it touches: the
+    source still has the straight quotes the typographer turned, so the first one of the paragraph
+    may not be the one left. Any other mark in them may be written otherwise (`'` for `’`, `...` for
+    `…`)."""
+    before = re.search(r"\S*$", text[:quote.start()])
+    after = re.match(r"\S*", text[quote.end():])
+
+    def written(words: str) -> str:
+        return "".join(re.escape(c) if c.isalnum() else r"[^\s\w]{1,3}" for c in words)
+
+    return re.compile(written(before.group() if before else "") + f"(?P<quote>{re.escape(quote.group())})"
+                      + written(after.group() if after else ""))
 
 
 def _running_text(nodes: list[m.Inline]) -> Iterator[str]:

@@ -382,12 +382,15 @@ def key_position(lines: list[str], table: str, key: str) -> tuple[int, int]:
     return header_line, 1
 
 
-def _toml_error_position(error: tomllib.TOMLDecodeError) -> tuple[int, int, str]:
+def _toml_error_position(error: tomllib.TOMLDecodeError, text: str) -> tuple[int, int, str]:
+    """Line, column and message of tomllib's error; one found at the end of the document (an array
+    or a string never closed) is located just after the file's last character, where it ends."""
     m = re.search(r"^(.*) \(at line (\d+), column (\d+)\)$", str(error))
     if m:
         return int(m.group(2)), int(m.group(3)), m.group(1)
     m = re.search(r"^(.*) \(at end of document\)$", str(error))
-    return (1, 1, m.group(1) if m else str(error))
+    lines = gate.lines(text.rstrip("\n")) or [""]
+    return (len(lines), len(lines[-1]) + 1, m.group(1) if m else str(error))
 
 
 def read_text(path: Path, report_path: Path, root: Path) -> str:
@@ -403,7 +406,7 @@ def read_toml(path: Path, root: Path, code: str) -> tuple[dict[str, Any], str]:
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as e:
-        line, col, message = _toml_error_position(e)
+        line, col, message = _toml_error_position(e, text)
         raise fail(path, line, col, code, f"invalid TOML: {message}", root) from None
 
 

@@ -199,9 +199,10 @@ def _entry(kind: str, raw: dict[str, Any], path: Path, line: int, report: Report
         report.error(path, line, 1, "R003", f"`{key}` lists no spelling in `variants`")
     if not good or "heading" in misspelt and kind == "person":
         return None
-    display = raw.get("display") or (_uninvert(heading) if heading else key)
+    first = raw["variants"][0] if raw.get("variants") else key  # as the text spells it, never the key
+    display = raw.get("display") or (_uninvert(heading) if heading else first)
     if kind == "work":  # a work is shown by its title
-        display = raw.get("title") or (raw["variants"][0] if raw.get("variants") else key)
+        display = raw.get("title") or first
     return Entry(key=key, kind=kind, display=display, variants=tuple(raw.get("variants", ())), heading=heading,
                  dates=raw.get("dates", ""), note=raw.get("note", ""), exclude=tuple(raw.get("exclude", ())),
                  indexed=raw.get("index", True), see_from=tuple(raw.get("see_from", ())), line=line)

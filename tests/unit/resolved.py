@@ -7,16 +7,47 @@ the expected XHTML of the part's text and notes, a line `.` (markdown-it-py's ow
 
 from __future__ import annotations
 
+import os
 import tempfile
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from conftest import make_book
 
 from publish.build import read, resolve
 from publish.rendering.xhtml import EpubRenderer
+from publish.stages import Manuscript, Resolved
 
 NAMES = Path(__file__).parent / "fixtures" / "names.toml"
+EPOCH = "1700000000"
+
+
+@contextmanager
+def fixed_epoch() -> Iterator[None]:
+    """SOURCE_DATE_EPOCH set while a book is read, so publish takes its time stamp from it and never
+    asks git for the manuscript's last commit (the fast set starts no process)."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+def read_book(book: Path) -> Manuscript:
+    """publish's `read` stage on a book folder, without a process started."""
+    with fixed_epoch():
+        return read(book)
+
+
+def resolve_book(book: Path) -> Resolved:
+    """publish's `read` and `resolve` stages on a book folder: the book every output is made from."""
+    return resolve(read_book(book))
 
 
 def read_fixtures(path: Path) -> list[tuple[str, str, str]]:
@@ -52,7 +83,7 @@ def epub_text(markdown: str, names: Path | None = NAMES, toml_extra: str = "") -
             toml = BOOK_TOML.format(parts='"one.md"') + textwrap.dedent(toml_extra)
         book = make_book(Path(folder), {"one.md": "---\ntitle: One\n---\n\n" + markdown + "\n"}, names=register,
                          toml=toml)
-        resolved = resolve(read(book))
+        resolved = resolve_book(book)
         renderer = EpubRenderer()
         part = resolved.book.parts[0]
         return (renderer.blocks(part.blocks) + "\n" + renderer.notes_section(part.notes)).strip()

@@ -9,9 +9,8 @@ import tempfile
 from pathlib import Path
 
 from conftest import make_book
-from resolved import NAMES
+from resolved import NAMES, resolve_book
 
-from publish.build import read, resolve
 from publish.diagnostics import SourceText
 
 
@@ -42,7 +41,7 @@ def test_two_mentions_of_one_name_in_a_paragraph_are_located_each_at_its_own_col
     with tempfile.TemporaryDirectory() as folder:
         book = make_book(Path(folder), {"one.md": "---\ntitle: One\n---\n\n" + markdown + "\n"},
                          names=NAMES.read_text(encoding="utf-8"))
-        mentions = resolve(read(book)).book.mentions
+        mentions = resolve_book(book).book.mentions
     found = [(x.location.line, x.location.col) for x in mentions]
     in_text = [(line, col) for (line, col), x in zip(found, mentions, strict=True) if not x.in_note]
     assert in_text == [(5, 1), (5, markdown.index("Nagy wrote") + 1), (5, markdown.index("Nagy left") + 1)]
