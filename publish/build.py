@@ -236,7 +236,8 @@ def _print_outputs(laid: Laid, formats: tuple[str, ...], printer: Printer,
         press = press_variant(config)
     from .writers.xmp import book_rdf
 
-    pdf = write_pdf(edition.document, list(edition.pages.labels), also=press, pdf_tags=True, xmp=book_rdf(config))
+    pdf = write_pdf(edition.document, list(edition.pages.labels), also=press, pdf_tags=True, xmp=book_rdf(config),
+                    interior=edition.pages.interior)
     if "pdf" in formats:
         files.append(OutputFile("pdf", names["pdf"], pdf, edition.page_count))
     if "booklet" in formats:

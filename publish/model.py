@@ -280,6 +280,13 @@ class PageMap:
     def page_of(self, anchor: str) -> int | None:
         return self.anchors.get(anchor)
 
+    @property
+    def interior(self) -> int:
+        """The first page of the book block, after the cover: the half-title or the title page, from
+        which the front matter's roman folios count (0 when the book has neither)."""
+        found = [page for page in (self.page_of("half-title"), self.page_of("title-page")) if page is not None]
+        return min(found, default=0)
+
 
 @dataclass(frozen=True)
 class PageBreaks:

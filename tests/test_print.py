@@ -55,6 +55,20 @@ def test_the_press_file_is_the_book_block_and_the_cover_goes_apart(pamphlet):
     assert outside.endswith(front) and outside.startswith(back[:40])
 
 
+def test_the_folios_count_from_the_title_page_in_the_reading_pdf_and_the_press_file(pamphlet):
+    """The cover is not one of the book's pages: the title page is i, the front matter's printed
+    roman folios and the PDFs' page labels agree, in the reading PDF (whose cover pages are labelled
+    Cover 1, Cover 2) and in the press file, which opens on the title page."""
+    for kind, first in (("pdf", 2), ("press", 0)):
+        labels = PdfReader(pamphlet[kind]).page_labels
+        texts = page_texts(pamphlet[kind])
+        assert labels[:first] == ["Cover 1", "Cover 2"][:first], kind
+        assert labels[first:first + 3] == ["i", "ii", "iii"] and "Hungary ’56" in texts[first], kind
+        about = next(i for i, t in enumerate(texts) if t.startswith("About this edition"))
+        assert labels[about] == "iv" and texts[about].rstrip().endswith("\niv"), (kind, texts[about][-20:])
+        assert texts[labels.index("1")].rstrip().endswith("\n1"), kind  # the text's first page
+
+
 def test_every_output_embeds_its_fonts(pamphlet):
     for kind in ("pdf", "press", "booklet"):
         used = fonts(pamphlet[kind])

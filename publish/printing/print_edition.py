@@ -198,14 +198,17 @@ def _with_back_cover(config: BookConfig, body: list[Any], final_pages: list[Any]
 
 def _front_matter_folios(pages: PageMap, book: m.Book) -> PageMap:
     """The pages of the front matter given by parts with a role (about this edition, a preface) are
-    numbered in roman, as print.css prints them: the page's place in the book (the cover is i), as the
-    PDF's page labels count. Their pages are then in the EPUB's page-list and the index like any other."""
+    numbered in roman, as print.css prints them: the page's place in the book block, counted from the
+    half-title or title page (the cover is not numbered), as the PDF's page labels count. Their pages
+    are then in the EPUB's page-list and the index like any other."""
     front = [part for part in book.parts if part.matter == "front"]
     start = pages.page_of(front[0].slug) if front else None
     end = pages.page_of(book.body[0].slug)
     if start is None or end is None:
         return pages
-    labels = tuple(roman(page + 1) if start <= page < end else label for page, label in enumerate(pages.labels))
+    first = pages.interior
+    labels = tuple(roman(page + 1 - first) if start <= page < end else label
+                   for page, label in enumerate(pages.labels))
     return PageMap(pages.anchors, labels)
 
 

@@ -233,9 +233,9 @@ def _relabel(writer: PdfWriter, labels: list[str]) -> None:
     from ..writers.pdf import label_ranges
 
     numbers = ArrayObject()
-    for start, style, number in label_ranges(labels):
-        numbers.extend([NumberObject(start), DictionaryObject({NameObject("/S"): NameObject(f"/{style}"),
-                                                               NameObject("/St"): NumberObject(number)})])
+    for run in label_ranges(labels):  # the book block alone: its first page is the interior's
+        numbers.extend([NumberObject(run.start), DictionaryObject({NameObject("/S"): NameObject(f"/{run.style}"),
+                                                                   NameObject("/St"): NumberObject(run.number)})])
     writer.root_object[NameObject("/PageLabels")] = DictionaryObject({NameObject("/Nums"): numbers})
 
 
