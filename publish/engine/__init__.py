@@ -1,18 +1,23 @@
 """Everything that reaches into WeasyPrint's, pydyf's or pypdf's internals, and nothing else.
 
-Outside this package publish uses only the public APIs of its dependencies. Inside it, each use of a
-private name is guarded: `require_weasyprint()` refuses a WeasyPrint other than the tested one, the
-footnote patches check the source they change, and the box-tree walks say plainly when a box is not
-what they expect. The versions are pinned in pyproject.toml; docs/engine.md keeps the evidence (what
-WeasyPrint does, what was measured, the upstream issues).
+Outside this package publish uses only the public APIs of its dependencies. Inside it, every change
+to WeasyPrint is a named feature (`features.FEATURES`), declared as data and guarded: the exact
+source it changes must be found, else it stops with a plain message; `require_weasyprint()` refuses a
+WeasyPrint other than the tested one. The versions are pinned in pyproject.toml; docs/engine.md
+describes each feature as an upstream proposal, with what was measured.
 
-- `footnotes`: the footnote repair (notes on their call's page) and the two speed patches, each
-  installed by its own function; the check of notes taller than the page.
-- `lines`: rewrites of WeasyPrint's layout functions, composed (the footnote repair's; no page ending
-  on a hyphenated line; the note split's).
-- `notesplit`: notes too tall for the space left go on at the foot of the next pages (#1833).
-- `paragraphs`: justified paragraphs broken as a whole, as TeX breaks them.
+- `patching`: the declarative changes (`Rewrite`, `Wrap`, `Anchor`, `Feature`): installed, shown as
+  a diff (`patches/*.diff`), checked against any WeasyPrint's source.
+- `features`: every feature, in install order; `install_layout` before a layout.
+- `check`: `python -m publish.engine.check`, the upgrade rehearsal (and `--write` for the patch files).
+- `settings`: the switches, read once per build (`EngineSettings`), and a layout's state (`EngineState`).
+- `footnotes`: notes never deferred for widows/orphans, the note area measured once per note; the
+  check of notes that still do not fit.
+- `notesplit`: the footnote continuation: notes too tall for the space left go on at the next page's foot.
+- `lines`: `hyphenate-limit-last` (no page ends on a hyphenated line), a trailing space never breaks a line.
+- `paragraphs`: `text-wrap-pretty`: justified paragraphs broken as a whole, as TeX breaks them.
 - `tounicode`: a space's glyph copies as a space, even where a no-break space drew it first.
+- `fontconfig`: WeasyPrint's fonts from publish's fontconfig configuration, without the environment.
 - `boxes`: reading laid-out pages' box trees (where each page begins, lines per page, blank pages).
 - `pdfx`: the PDF/X-4 twin of the reading PDF, written from WeasyPrint's finished PDF objects.
 - `pdfobjects`: the two private pypdf calls the booklet and the press file need.

@@ -13,6 +13,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from . import patching
+
+PAGE_BOXES = patching.Feature(
+    "page-boxes", "laid-out pages' box trees read (where each page begins, lines per page, blank pages)",
+    __name__, (patching.Anchor("document", "        self._page_box = page_box\n",
+                               "a Page keeps its laid-out box tree, read by page_root"),))
+
 
 @dataclass(frozen=True)
 class PageStart:

@@ -13,8 +13,8 @@ note is added (half of the pamphlet's layout time). `install_speed` installs
 heights up — the same arithmetic WeasyPrint's block layout does for notes that are blocks without
 margins (any other note goes through WeasyPrint's own code) — and `PendingNotes`, a list of the
 notes not yet placed whose `in` is constant time. The repair and the speed patches are installed
-separately (`install(repair=…, speed=…)`; PUBLISH_ENGINE_SPEED=0 leaves the speed patches out, to
-measure them or to rule them out).
+separately (`install(repair=…, speed=…)`; PUBLISH_ENGINE_SPEED=0, read into `EngineSettings`, leaves
+the speed patches out, to measure them or to rule them out).
 
 Input: nothing (the patches change WeasyPrint's layout for the process). `overflowing_notes` reads
 laid-out pages: the notes that still do not fit at a page's foot (engine/notesplit.py splits the
@@ -27,53 +27,30 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import lines, notesplit, require_weasyprint
+from . import notesplit, patching, require_weasyprint
 from .boxes import page_root
 
 ORIGINAL = "report = not context.in_column and can_break_now and not could_break_before"
 PATCHED = "report = False  # publish: never defer footnotes for widows/orphans"
-_installed: set[str] = set()
 
 
-class FootnotePatchError(RuntimeError):
-    """WeasyPrint's layout code changed: the footnote repair must be re-measured."""
-
-
-def install(repair: bool = True, speed: bool | None = None) -> None:
-    """Install the footnote repair and (unless PUBLISH_ENGINE_SPEED=0) the speed patches; idempotent."""
-    import os
-
+def install(repair: bool = True, speed: bool = True) -> None:
+    """Install the footnote repair and (unless `speed` is false) the speed patches; idempotent."""
     require_weasyprint()
     if repair:
         install_repair()
-    if speed if speed is not None else os.environ.get("PUBLISH_ENGINE_SPEED", "1") != "0":
+    if speed:
         install_speed()
 
 
 def install_repair() -> None:
     """Turn off WeasyPrint's deferral of footnotes for widows/orphans (idempotent)."""
-    if "repair" in _installed:
-        return
-    try:
-        lines.rewrite("footnote-deferral", ORIGINAL, PATCHED)
-    except lines.LineLayoutPatchError:
-        raise FootnotePatchError(
-            "WeasyPrint's _linebox_layout no longer contains the footnote deferral this build "
-            "repairs; pin weasyprint to the tested version or re-measure the repair") from None
-    _installed.add("repair")
+    patching.install(NO_DEFERRAL)
 
 
 def install_speed() -> None:
     """Measure each note once, and find pending notes in constant time (idempotent)."""
-    if "speed" in _installed:
-        return
-    from weasyprint.layout import LayoutContext
-
-    if not hasattr(LayoutContext, "_update_footnote_area"):
-        raise FootnotePatchError("WeasyPrint's LayoutContext has no _update_footnote_area: re-measure the patch")
-    LayoutContext._update_footnote_area = measured_footnote_area(LayoutContext._update_footnote_area)
-    LayoutContext.__init__ = _with_pending_notes(LayoutContext.__init__)
-    _installed.add("speed")
+    patching.install(AREA_SPEED)
 
 
 class PendingNotes(list[Any]):
@@ -171,6 +148,18 @@ def measured_footnote_area(weasyprint_update: Callable[[Any], bool]) -> Callable
 
     update.publish_weasyprint = weasyprint_update  # type: ignore[attr-defined]
     return update
+
+
+NO_DEFERRAL = patching.Feature(
+    "footnote-no-deferral",
+    "a footnote is never deferred to the next page for widows and orphans (footnote-policy)", __name__,
+    (patching.Rewrite("footnote-deferral", "layout.block", "_linebox_layout", ORIGINAL, PATCHED),))
+AREA_SPEED = patching.Feature(
+    "footnote-area-speed", "the note area measured by adding each note's height, laid out once; "
+    "pending notes found in constant time (no change of output)", __name__,
+    (patching.Wrap("layout", "LayoutContext._update_footnote_area", "_publish_measured_footnote_area",
+                   measured_footnote_area),
+     patching.Wrap("layout", "LayoutContext.__init__", "_publish_with_pending_notes", _with_pending_notes)))
 
 
 def overflowing_notes(pages: list[Any]) -> list[tuple[int, str, list[str]]]:

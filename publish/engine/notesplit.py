@@ -42,7 +42,8 @@ from __future__ import annotations
 from math import inf
 from typing import Any
 
-from . import lines, require_weasyprint
+from . import patching, require_weasyprint
+from .settings import current
 
 CALL = ("                if overflow:\n"
         "                    context.report_footnote(footnote)\n")
@@ -55,54 +56,24 @@ KEPT = ("            resume_at = context.page_maker[i + 1][0]\n"
 KEPT_CARRIED = ("            resume_at = context.page_maker[i + 1][0]\n"
                 "            reported_footnotes = _publish_carried(context, i)\n")
 END = "        (context.reported_footnotes and resume_at is None))\n"
+# notes, even where a blank page would be
 END_NOTES_ONLY = ("        False)\n"
-                  "    context.publish_notes_only = _publish_notes_only(context, blank, resume_at, next_page)\n"
-                  "    blank = blank and not context.publish_notes_only\n")  # notes, even where a blank page would be
+                  "    notes_only = _publish_notes_only(context, blank, resume_at, next_page)\n"
+                  "    blank = blank and not notes_only\n")
 GROUPS = "    name = _update_page_groups(page_groups, resume_at, next_page, root_box, blank)\n"
-GROUPS_NOTES_ONLY = GROUPS.replace("blank)", "blank or context.publish_notes_only)")
+GROUPS_NOTES_ONLY = GROUPS.replace("blank)", "blank or _publish_state().notes_only)")
 EMPTY = ("    if page_type.blank:\n        previous_resume_at = resume_at\n",
          "    if page_type.blank:\n        resume_at = previous_resume_at\n")
-EMPTY_NOTES_ONLY = tuple(line.replace("page_type.blank:", "page_type.blank or context.publish_notes_only:")
+EMPTY_NOTES_ONLY = tuple(line.replace("page_type.blank:", "page_type.blank or _publish_state().notes_only:")
                          for line in EMPTY)
 SHARE_WITHOUT_MAX_HEIGHT = 0.8  # of the page's content height, when the style sets no max-height
 
-_installed = False
-
-
-class NoteSplitPatchError(RuntimeError):
-    """WeasyPrint's page layout changed: splitting notes must be re-measured."""
 
 
 def install() -> None:
     """Split notes too tall for the space under their call (idempotent)."""
-    global _installed
-    if _installed:
-        return
     require_weasyprint()
-    import weasyprint.layout as layout
-    from weasyprint.layout import LayoutContext, page
-
-    for module, name in ((layout, "block_level_layout"), (page, "block_level_layout"), (page, "remake_page"),
-                         (layout, "make_all_pages"), (LayoutContext, "layout_footnote"),
-                         (LayoutContext, "unlayout_footnote")):
-        if not callable(getattr(module, name, None)):
-            raise NoteSplitPatchError(f"WeasyPrint has no {name} where publish splits notes: re-measure")
-    try:
-        lines.rewrite("note-split", CALL, CALL_SPLIT, {"_publish_split_at_call": _split_at_call})
-        lines.rewrite("kept-page-notes", KEPT, KEPT_CARRIED, {"_publish_carried": _carried},
-                      "make_all_pages", "layout.page", importers=("layout",))
-        lines.rewrite("notes-only-page", END, END_NOTES_ONLY, {"_publish_notes_only": _notes_only},
-                      "remake_page", "layout.page")
-        lines.rewrite("notes-only-page-groups", GROUPS, GROUPS_NOTES_ONLY, None, "remake_page", "layout.page")
-        for number, (line, patched) in enumerate(zip(EMPTY, EMPTY_NOTES_ONLY, strict=True)):
-            lines.rewrite(f"notes-only-page-{number}", line, patched, None, "make_page", "layout.page")
-    except lines.LineLayoutPatchError as error:
-        raise NoteSplitPatchError(str(error)) from None
-    layout.block_level_layout = page.block_level_layout = _area_aware(page.block_level_layout)
-    page.remake_page = _keeping_carried_notes(page.remake_page)
-    LayoutContext.layout_footnote = _splitting_continuations(LayoutContext.layout_footnote)
-    LayoutContext.unlayout_footnote = _unlayout_with_continuation(LayoutContext.unlayout_footnote)
-    _installed = True
+    patching.install(FOOTNOTE_CONTINUATION)
 
 
 def holds_part(area: Any, notes: list[Any]) -> bool:
@@ -209,7 +180,6 @@ def _cut(context: Any, note: Any, limit: float) -> bool:
         return False
     continuation = note.copy()
     continuation.publish_resume = cut
-    continuation.publish_continues = note
     area.publish_split = (note, continuation)
     context.reported_footnotes.insert(0, continuation)
     context._update_footnote_area()
@@ -280,19 +250,19 @@ def _notes_only(context: Any, blank: bool, resume_at: Any, next_page: dict[str, 
     that comes next opens with a forced page break, or there is none (where WeasyPrint made a blank
     page, without head or folio) — also where that break would leave a blank page (a part that
     begins on a right-hand page): the notes fill it, and it has its head and folio."""
-    if not context.reported_footnotes:
-        return False
-    return resume_at is None or next_page["break"] != "any"
+    state = current()
+    state.notes_only = bool(context.reported_footnotes) and (resume_at is None or next_page["break"] != "any")
+    return state.notes_only
 
 
 def _carried(context: Any, index: int) -> list[Any]:
     """The notes page `index` carried to the next page, as it was last made."""
-    return list(context.__dict__.get("publish_carried", {}).get(index, []))
+    return list(current().carried.get(index, []))
 
 
 def _keeping_carried_notes(remake_page: Any) -> Any:
     def remake(index: int, context: Any, root_box: Any, html: Any) -> Any:
-        carried = context.__dict__.setdefault("publish_carried", {})
+        carried = current().carried
         if index - 1 in carried:
             context.reported_footnotes = list(carried[index - 1])
         result = remake_page(index, context, root_box, html)
@@ -304,3 +274,27 @@ def _keeping_carried_notes(remake_page: Any) -> Any:
 
     remake.publish_weasyprint = remake_page  # type: ignore[attr-defined]
     return remake
+
+
+FOOTNOTE_CONTINUATION = patching.Feature(
+    "footnote-continuation",
+    "a footnote too tall for the space under its call goes on at the foot of the next pages", __name__,
+    (patching.Rewrite("note-split", "layout.block", "_linebox_layout", CALL, CALL_SPLIT,
+                      {"_publish_split_at_call": _split_at_call}),
+     patching.Rewrite("kept-page-notes", "layout.page", "make_all_pages", KEPT, KEPT_CARRIED,
+                      {"_publish_carried": _carried}, importers=("layout",)),
+     patching.Rewrite("notes-only-page", "layout.page", "remake_page", END, END_NOTES_ONLY,
+                      {"_publish_notes_only": _notes_only}),
+     patching.Rewrite("notes-only-page-groups", "layout.page", "remake_page", GROUPS, GROUPS_NOTES_ONLY,
+                      {"_publish_state": current}),
+     *(patching.Rewrite(f"notes-only-page-{number}", "layout.page", "make_page", line, patched,
+                        {"_publish_state": current})
+       for number, (line, patched) in enumerate(zip(EMPTY, EMPTY_NOTES_ONLY, strict=True))),
+     # after the rewrites of remake_page: the wrapper wraps the rewritten function
+     patching.Wrap("layout.block", "block_level_layout", "_publish_area_aware", _area_aware,
+                   namespaces=("layout", "layout.page")),
+     patching.Wrap("layout.page", "remake_page", "_publish_keeping_carried_notes", _keeping_carried_notes),
+     patching.Wrap("layout", "LayoutContext.layout_footnote", "_publish_splitting_continuations",
+                   _splitting_continuations),
+     patching.Wrap("layout", "LayoutContext.unlayout_footnote", "_publish_unlayout_with_continuation",
+                   _unlayout_with_continuation)))

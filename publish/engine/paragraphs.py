@@ -41,12 +41,12 @@ relative lengths). `PUBLISH_LINE_BREAKER=greedy` in the environment leaves every
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from math import inf
 from typing import Any
 
-from . import lines, require_weasyprint
+from . import patching, require_weasyprint
+from .settings import current
 
 MAX_X = "        max_x = position_x + available_width\n"
 MAX_X_PLANNED = ("        max_x = _publish_line_end(\n"
@@ -78,45 +78,28 @@ VERY_LOOSE, LOOSE_FIT, DECENT, TIGHT = 0, 1, 2, 3  # TeX's fitness classes
 MAX_HYPHENS_IN_A_ROW = 2
 SLACK = 0.25  # px added to a planned width: WeasyPrint's own sum may differ in the last bits
 
-_installed = False
 
 
 def install() -> None:
     """Break justified paragraphs as a whole (idempotent)."""
-    global _installed
-    if _installed:
-        return
     require_weasyprint()
-    lines.rewrite("paragraph-breaks", MAX_X, MAX_X_PLANNED, {"_publish_line_end": line_end},
-                  "get_next_linebox", "layout.inline")
-    lines.rewrite("justify-shrinks", ALIGN, ALIGN_SHRINK, {"_publish_shrinks": shrinks, "_publish_expand": expand},
-                  "text_align", "layout.inline")
-    _install_scaled_lines()
-    _installed = True
+    patching.install(TEXT_WRAP_PRETTY)
 
 
-def _install_scaled_lines() -> None:
+def scaled_lines(draw_inline_level: Any) -> Any:
     """Lines set with their glyphs widened or narrowed (`expand`) are drawn scaled horizontally about
     their left edge (WeasyPrint draws every line through `draw_inline_level`)."""
-    import inspect
 
-    from weasyprint import draw
-
-    if "draw_inline_level(stream, page, child)" not in inspect.getsource(draw.draw_block_level):
-        raise lines.LineLayoutPatchError(
-            "WeasyPrint no longer draws lines through draw_inline_level: re-check publish/engine/paragraphs.py")
-    original = draw.draw_inline_level
-
-    def draw_inline_level(stream: Any, page: Any, box: Any, *args: Any, **kwargs: Any) -> Any:
+    def draw(stream: Any, page: Any, box: Any, *args: Any, **kwargs: Any) -> Any:
         scale = getattr(box, "publish_scale", 1.0)
         if scale == 1.0:
-            return original(stream, page, box, *args, **kwargs)
+            return draw_inline_level(stream, page, box, *args, **kwargs)
         with stream.stacked():
             stream.transform(a=scale, e=(1 - scale) * box.position_x)
-            return original(stream, page, box, *args, **kwargs)
+            return draw_inline_level(stream, page, box, *args, **kwargs)
 
-    draw_inline_level.publish_original = original  # type: ignore[attr-defined]
-    draw.draw_inline_level = draw_inline_level
+    draw.publish_original = draw_inline_level  # type: ignore[attr-defined]
+    return draw
 
 
 def expansion(natural: float, room: float, width: float) -> float:
@@ -179,9 +162,9 @@ class Paragraph:
 
 
 def greedy() -> bool:
-    """Whether the environment asks for WeasyPrint's own breaker (PUBLISH_LINE_BREAKER=greedy): to
-    compare, or to rule this one out when a layout looks wrong."""
-    return os.environ.get("PUBLISH_LINE_BREAKER", "paragraph") == "greedy"
+    """Whether the layout's settings ask for WeasyPrint's own breaker (`EngineSettings.line_breaker`,
+    PUBLISH_LINE_BREAKER=greedy): to compare, or to rule this one out when a layout looks wrong."""
+    return current().settings.line_breaker == "greedy"
 
 
 def line_end(context: Any, linebox: Any, skip_stack: Any, position_x: float, available_width: float) -> float:
@@ -418,7 +401,7 @@ def _paragraph(context: Any, linebox: Any) -> tuple[Paragraph, dict[int, tuple[i
     """The model of a paragraph's inline content and where each of its boxes starts in the model's
     text; None when the content is not all text. A copy of a paragraph laid out before (notes are
     measured many times) shares its model and plans."""
-    cache = context.__dict__.setdefault("publish_paragraphs", {})
+    cache = current().paragraphs
     found = cache.get(id(linebox))
     if found is not None and found[0] is linebox:
         known: tuple[Paragraph, dict[int, tuple[int, Any]]] | None = found[1]
@@ -558,7 +541,7 @@ def _advances(context: Any, box: Any) -> list[float]:
     from weasyprint.text.ffi import FROM_UNITS, ffi
     from weasyprint.text.line_break import create_layout, line_size
 
-    cache = context.__dict__.setdefault("publish_advances", {})
+    cache = current().advances
     key = (box.text, _font_key(box.style))
     xs: list[float] | None = cache.get(key)
     if xs is None:
@@ -592,7 +575,7 @@ def _advances(context: Any, box: Any) -> list[float]:
 def _measure(context: Any, text: str, style: Any) -> float:
     from weasyprint.text.line_break import create_layout, line_size
 
-    cache = context.__dict__.setdefault("publish_widths", {})
+    cache = current().widths
     key = (text, _font_key(style))
     width = cache.get(key)
     if width is None:
@@ -629,3 +612,20 @@ def _position(text: str, boxes_at: dict[int, tuple[int, Any]], linebox: Any, ski
     while index < len(text) and text[index] == " ":
         index += 1
     return index
+
+
+TEXT_WRAP_PRETTY = patching.Feature(
+    "text-wrap-pretty", "text-wrap-style: pretty for justified text — a paragraph's breaks chosen together "
+    "(Knuth and Plass), at most two hyphenated lines in a row (hyphenate-limit-lines: 2), glyphs widened "
+    "or narrowed by at most 2 % (font expansion)", __name__,
+    (patching.Rewrite("paragraph-breaks", "layout.inline", "get_next_linebox", MAX_X, MAX_X_PLANNED,
+                      {"_publish_line_end": line_end}),
+     patching.Rewrite("justify-shrinks", "layout.inline", "text_align", ALIGN, ALIGN_SHRINK,
+                      {"_publish_shrinks": shrinks, "_publish_expand": expand}),
+     patching.Wrap("draw", "draw_inline_level", "_publish_scaled_lines", scaled_lines),
+     patching.Anchor("draw", "                    draw_inline_level(stream, page, child)\n",
+                     "draw_block_level draws every line box through draw_inline_level"),
+     patching.Anchor("text.ffi", "        PangoGlyph         glyph;\n        PangoGlyphGeometry geometry;\n",
+                     "_advances reads glyph widths from PangoGlyphInfo's memory: the glyph, then its geometry"),
+     patching.Anchor("text.ffi", "        PangoGlyphUnit width;\n        PangoGlyphUnit x_offset;\n",
+                     "_advances reads a glyph's width first in PangoGlyphGeometry")))

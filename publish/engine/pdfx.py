@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import require_weasyprint
+from . import patching, require_weasyprint
 
 
 @dataclass(frozen=True)
@@ -32,16 +32,24 @@ class OutputCondition:
     registry: str = ""  # the registry of `identifier`, when it is a registered one
     installed_by: str = ""  # the Debian package that installs the profile, when publish does not carry it
 
+
+DOCUMENT_ID = patching.Wrap("pdf.metadata", "uuid4", "_publish_document_id", scoped=True)
+PRESS_TWIN = patching.Feature(
+    "pdfx-twin", "the PDF/X-4 file written from the reading PDF's objects, with a DocumentID derived "
+    "from the book's identifier (no change of the reading PDF)", __name__,
+    (DOCUMENT_ID,
+     patching.Anchor("pdf.pdfx", "VARIANTS = {", "the pdf/x-4 variant's writer, called on the finished objects"),
+     patching.Anchor("pydyf", "        self.current_position = 0\n", "the write offset, wound back after"),
+     patching.Anchor("pydyf", "        self.xref_position = None\n", "the cross-reference offset, wound back too")))
+
+
 @contextmanager
 def _stable_document_id(identifier: str) -> Iterator[None]:
     import weasyprint.pdf.metadata as metadata
 
-    original = metadata.uuid4
-    metadata.uuid4 = lambda: uuid.uuid5(uuid.NAMESPACE_URL, identifier)
-    try:
+    with patching.scoped_wrap(DOCUMENT_ID, metadata,
+                              lambda _: lambda: uuid.uuid5(uuid.NAMESPACE_URL, identifier)):
         yield
-    finally:
-        metadata.uuid4 = original
 
 
 class PressVariant:

@@ -9,12 +9,12 @@ draws the no-break space (U+00A0, which publish puts into dates, initials, displ
 spaced dashes) with the same glyph as the space: where a no-break space was the first a face drew,
 every space of that face copied, searched and extracted as U+00A0 (the pamphlet's italic, after its
 subtitle's lines: "From\xa0the\xa0publisher"). The rewrite lets a space replace a no-break space
-recorded for the same glyph. Guarded like the other rewrites (`lines.rewrite`).
+recorded for the same glyph. Guarded like the other rewrites (`patching`).
 """
 
 from __future__ import annotations
 
-from . import lines, require_weasyprint
+from . import patching, require_weasyprint
 
 FIRST = "            if glyph_id not in font.to_unicode:\n"
 SPACE_WINS = ("            if glyph_id not in font.to_unicode or (\n"
@@ -37,4 +37,10 @@ def _text_at(textbox: object, glyph_item: object, clusters: list[int], i: int, c
 def install() -> None:
     """A space's glyph copies as a space (idempotent)."""
     require_weasyprint()
-    lines.rewrite("space-to-unicode", FIRST, SPACE_WINS, {"_publish_text_at": _text_at}, "draw_first_line", "draw.text")
+    patching.install(TOUNICODE_SPACE)
+
+
+TOUNICODE_SPACE = patching.Feature(
+    "tounicode-space", "a space's glyph copies as U+0020, even where a no-break space drew it first", __name__,
+    (patching.Rewrite("space-to-unicode", "draw.text", "draw_first_line", FIRST, SPACE_WINS,
+                      {"_publish_text_at": _text_at}),))

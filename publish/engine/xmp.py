@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from . import require_weasyprint
+from . import patching, require_weasyprint
 
 RDF_END = b"</rdf:RDF>"
 
@@ -27,22 +27,26 @@ def descriptions(document: Any, rdf: bytes) -> Iterator[None]:
     """While inside, every XMP packet WeasyPrint writes for `document` holds `rdf` (serialised
     `rdf:Description` elements, each declaring its namespaces) in its `rdf:RDF`."""
     require_weasyprint()
-    metadata = document.metadata
-    original = metadata.generate_rdf_metadata
 
-    def generate(*args: Any) -> bytes:
-        packet: bytes = original(*args)
-        end = packet.rfind(RDF_END)
-        if end < 0:
-            raise RuntimeError("WeasyPrint's XMP has no rdf:RDF element: check publish/engine/xmp.py against "
-                               "this WeasyPrint")
-        return packet[:end] + rdf + packet[end:]
+    def with_descriptions(original: Any) -> Any:
+        def generate(*args: Any) -> bytes:
+            packet: bytes = original(*args)
+            end = packet.rfind(RDF_END)
+            if end < 0:
+                raise RuntimeError("WeasyPrint's XMP has no rdf:RDF element: check publish/engine/xmp.py against "
+                                   "this WeasyPrint")
+            return packet[:end] + rdf + packet[end:]
+        return generate
 
-    metadata.generate_rdf_metadata = generate
-    try:
+    with patching.scoped_wrap(DESCRIPTIONS, document.metadata, with_descriptions):
         yield
-    finally:
-        del metadata.generate_rdf_metadata  # the class's own method again
+
+
+DESCRIPTIONS = patching.Wrap("pdf.metadata", "DocumentMetadata.generate_rdf_metadata", "_publish_descriptions",
+                             scoped=True)
+XMP_DESCRIPTIONS = patching.Feature(
+    "xmp-descriptions", "the book's rdf:Descriptions inside WeasyPrint's rdf:RDF, and that XMP in the "
+    "reading PDF", __name__, (DESCRIPTIONS,))
 
 
 def write_metadata(document: Any, pdf: Any) -> None:

@@ -17,14 +17,12 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..diagnostics import BookError, Report
-from ..engine import footnotes as engine_footnotes
-from ..engine import lines as engine_lines
-from ..engine import notesplit as engine_notesplit
-from ..engine import paragraphs as engine_paragraphs
-from ..engine import tounicode as engine_tounicode
+from ..engine.features import install_layout
+from ..engine.fontconfig import font_configuration
+from ..engine.settings import EngineSettings, session
 from ..model import PageMap
 from ..reading import gate
-from ..reading.fonts import only_declared_fonts
+from ..reading.fonts import fontconfig_xml
 
 
 class BlockedResource(Exception):
@@ -82,15 +80,15 @@ def make_fetcher(allowed_roots: list[Path], report: Report, sources: dict[Path, 
 
 class Stylesheets:
     """The print CSS, parsed once and shared by every render of the book (the body, then the
-    index): (CSS text, folder its URLs are relative to) pairs, and the fonts they load."""
+    index): (CSS text, folder its URLs are relative to) pairs, the fonts they load, and the
+    engine's settings for the build."""
 
-    def __init__(self, sheets: list[tuple[str, Path]], fetcher: Any):
-        from weasyprint.text.fonts import FontConfiguration
-
+    def __init__(self, sheets: list[tuple[str, Path]], fetcher: Any, engine: EngineSettings):
         self.sheets = sheets
         self.fetcher = fetcher
-        with only_declared_fonts():  # the book's declared fonts, never the machine's (reading/fonts.py)
-            self.font_config = FontConfiguration()
+        self.engine = engine
+        # the book's declared fonts, never the machine's (reading/fonts.py), no environment variable
+        self.font_config = font_configuration(fontconfig_xml())
         self.parsed = [self.parse(text, base) for text, base in sheets]
 
     def parse(self, text: str, base: Path) -> Any:
@@ -104,15 +102,11 @@ def render(html: str, base_url: Path, styles: Stylesheets, extra_css: str = "") 
     WeasyPrint `Document`."""
     from weasyprint import HTML
 
-    engine_footnotes.install()
-    engine_lines.install_page_end()  # a page never ends on a hyphenated line
-    engine_lines.install_trailing_space()  # no line broken early for the space it ends with
-    engine_paragraphs.install()  # justified paragraphs broken as a whole, as TeX does
-    engine_notesplit.install()  # a note too tall for the space left goes on at the next page's foot
-    engine_tounicode.install()  # a space copies as a space, even where a no-break space came first
+    install_layout(styles.engine)  # publish's features of WeasyPrint (engine/features.py, docs/engine.md)
     css = styles.parsed + ([styles.parse(extra_css, base_url)] if extra_css else [])
-    return HTML(string=html, base_url=str(base_url) + "/", url_fetcher=styles.fetcher).render(
-        stylesheets=css, font_config=styles.font_config, optimize_images=False)
+    with session(styles.engine):
+        return HTML(string=html, base_url=str(base_url) + "/", url_fetcher=styles.fetcher).render(
+            stylesheets=css, font_config=styles.font_config, optimize_images=False)
 
 
 def page_map(pages: list[Any], first_numbered_anchor: str, first_label: int = 1) -> PageMap:

@@ -23,6 +23,7 @@ from .. import model as m
 from ..diagnostics import Report
 from ..engine.boxes import is_blank
 from ..engine.footnotes import overflowing_notes
+from ..engine.settings import EngineSettings
 from ..model import PageMap
 from ..reading.config import BookConfig
 from ..reading.fonts import font_dirs, space_em
@@ -83,12 +84,14 @@ LOOSE_LIMIT = 2.0
 
 
 def lay_out(book: m.Book, config: BookConfig, register: Register, report: Report,
-            timestamp: str, hyphenation: Exceptions | None = None) -> PrintEdition:
+            timestamp: str, hyphenation: Exceptions | None = None,
+            engine: EngineSettings | None = None) -> PrintEdition:
     """The one layout of the book, checked: notes on their pages, notes that do not fit, widows
-    and orphans (warnings in `report`)."""
+    and orphans (warnings in `report`). `engine`: the engine's switches, by default read from the
+    environment here, once for the build."""
     fetcher = make_fetcher([config.root, ASSETS.parent, *font_dirs()], report, book_stylesheet(config))
     sheets = stylesheets(config)
-    styles = Stylesheets(sheets, fetcher)
+    styles = Stylesheets(sheets, fetcher, engine or EngineSettings.from_environment())
     indexed = {person.key for person in register.people() if person.indexed}
     has_index = config.index.enabled and any(x.key in indexed for x in book.mentions)  # else no empty index
     placeholder = index_placeholder(config) if has_index else ""

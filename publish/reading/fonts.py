@@ -3,7 +3,7 @@ declares, each from a package the project installs, never the machine's own font
 
 Input: nothing (publish's default style). Output: the `FAMILIES` (name, the package that installs
 them, the scripts they cover, where their files are), the files the EPUB and the web edition embed,
-and `only_declared_fonts()`: a fontconfig set-up that shows WeasyPrint these fonts and no others,
+and `fontconfig_xml()`: a fontconfig configuration that shows WeasyPrint these fonts and no others,
 so that a book prints the same on every machine and the PDF embeds only the declared fonts. The
 print edition's @font-face rules for the text face are in print_edition.font_face_css.
 """
@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -146,9 +145,10 @@ def space_em() -> float:
 
 
 @cache
-def _fontconfig_file() -> Path:
-    """A fontconfig configuration naming only the declared fonts' folders (no system fonts, no
-    user fonts), with its cache beside it; written once a process, the same content every time."""
+def fontconfig_xml() -> str:
+    """A fontconfig configuration naming only the declared fonts' folders (no system fonts, no user
+    fonts), with a cache folder of its own (made once a process); the same text every time.
+    engine/fontconfig.py gives it to WeasyPrint, without the process environment."""
     import hashlib
     import tempfile
 
@@ -156,24 +156,5 @@ def _fontconfig_file() -> Path:
     key = hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
     home = Path(tempfile.gettempdir()) / f"publish-fonts-{os.getuid() if hasattr(os, 'getuid') else 0}-{key}"
     home.mkdir(parents=True, exist_ok=True)
-    path = home / "fonts.conf"
-    text = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
+    return ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
             + "\n".join(lines) + f"\n  <cachedir>{home / 'cache'}</cachedir>\n</fontconfig>\n")
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
-    return path
-
-
-@contextmanager
-def only_declared_fonts() -> Iterator[None]:
-    """While a WeasyPrint `FontConfiguration` is made: fontconfig sees the declared fonts only
-    (`FONTCONFIG_FILE`, read when the configuration is loaded; restored afterwards)."""
-    previous = os.environ.get("FONTCONFIG_FILE")
-    os.environ["FONTCONFIG_FILE"] = str(_fontconfig_file())
-    try:
-        yield
-    finally:
-        if previous is None:
-            del os.environ["FONTCONFIG_FILE"]
-        else:
-            os.environ["FONTCONFIG_FILE"] = previous
