@@ -5,7 +5,10 @@ Input: the resolved book. Output: the book's text nodes (its parts and its notes
 place of the space between a number and what it dates or counts, and between initials and the
 name they belong to:
 
-- a day and its month, a month and its day or year: `19 October`, `28 June 1956`, `November 4`;
+- a day and its month, a month and its day or year: `19 October`, `28 June 1956`, `November 4`, and
+  a date given in both calendars: `9 (22) April 1917`;
+- a number and the word it counts: `55 people`, `300,000 workers`, `12 days` (a year is not a count:
+  `in 1956 the` may break);
 - an abbreviation and its number: `p. 5`, `pp. 12`, `No. 1`, `vol. 2`, `§ 3`;
 - a number and its unit: `5 km`, `20 per cent`, `3 mm`;
 - initials: `J. R. Smith`;
@@ -25,9 +28,14 @@ from .. import model as m
 NBSP = "\u00a0"
 MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
           "Jan\\.|Feb\\.|Mar\\.|Apr\\.|Jun\\.|Jul\\.|Aug\\.|Sept?\\.|Oct\\.|Nov\\.|Dec\\.")
+# Words after a number that it does not count ("page 12 and", "55 of them"): the line may break there.
+FUNCTION_WORDS = r"(?:and|or|of|the|in|to|on|at|an|by|for|from|with|as|is|was|were|are|had|has|per)(?!\w)"
 TIES = [
     re.compile(rf"(?<![\w,.])(\d{{1,2}}(?:st|nd|rd|th)?) (?=(?:{MONTHS})(?!\w))"),   # 19 October
     re.compile(rf"(?<!\w)((?:{MONTHS})) (?=\d{{1,4}}(?!\d))"),                       # October 1956, November 4
+    re.compile(rf"(?<![\w,.])(\d{{1,2}}) (?=\(\d{{1,2}}\) (?:{MONTHS})(?!\w))"),         # 9 (22) April
+    re.compile(rf"(?<![\w,.])(\(\d{{1,2}}\)) (?=(?:{MONTHS})(?!\w))"),                # (22) April
+    re.compile(rf"(?<![\w,.\-–])(\d{{1,3}}(?:,\d{{3}})*) (?!{FUNCTION_WORDS})(?=[a-z]{{2,}}(?![\w’']))"),  # 55 people
     re.compile(r"(?<!\w)((?:p|pp|No|no|Nos|vol|Vol|ch|Ch|fig|Fig|art|Art)\.|§) (?=\d)"),   # p. 5
     re.compile(r"(?<![\w,.])(\d[\d,.]*) (?=(?:km|m|cm|mm|kg|g|t|ha|per cent|%)(?!\w))"),  # 5 km
     re.compile(r"(?<![\w.])([A-Z]\.) (?=[A-Z])"),                                      # J. R. Smith
