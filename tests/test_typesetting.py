@@ -7,8 +7,10 @@ chosen dictionary, docs/hyphenation.md) and the book's exceptions list, read her
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pyphen
+import pytest
 from conftest import ROOT, copy_pamphlet, run
 from pdf_reading import folio, page_texts, word_boxes
 
@@ -63,15 +65,21 @@ def test_every_break_is_one_the_patterns_or_the_exceptions_allow(pamphlet):
         assert len(first) in allowed, (first, second)
 
 
-def test_never_more_than_two_hyphenated_lines_in_a_row(pamphlet, tmp_path):
+@pytest.fixture(scope="module")
+def hundred_pages(tmp_path_factory) -> Path:
+    """A generated book of about 100 pages, its reading PDF built once for the tests below."""
+    from generated import generated_book
+
+    book = generated_book(tmp_path_factory.mktemp("hundred") / "g", chapters=8, paragraphs=36)
+    assert run("build", str(book), "-f", "pdf", "-q").exit_code == 0
+    return book / "dist" / "test-book.pdf"
+
+
+def test_never_more_than_two_hyphenated_lines_in_a_row(pamphlet, hundred_pages):
     """Read back with pypdf: no three lines in a row end in a broken word, in the pamphlet and in a
     generated 100-page book (engine/paragraphs.py never chooses them; the generated book's short words
     need no break at all: TeX's first pass, without hyphenation, sets its paragraphs)."""
-    from generated import generated_book
-
-    book = generated_book(tmp_path / "g", chapters=8, paragraphs=36)
-    assert run("build", str(book), "-f", "pdf", "-q").exit_code == 0
-    for pdf in (pamphlet["pdf"], book / "dist" / "test-book.pdf"):
+    for pdf in (pamphlet["pdf"], hundred_pages):
         runs, hyphenated = [], 0
         for text in page_texts(pdf):
             for line in (line.strip() for line in text.splitlines() if line.strip()):
@@ -323,14 +331,10 @@ def _last_text_lines(pdf) -> list[tuple[int, str]]:
     return found
 
 
-def test_no_page_ends_on_a_hyphenated_line(pamphlet, tmp_path):
+def test_no_page_ends_on_a_hyphenated_line(pamphlet, hundred_pages):
     """Read back with pypdf: the last line of the text on every page of the pamphlet and of a
     generated 100-page book ends in no broken word (publish/engine/lines.py, `page-end-hyphen`)."""
-    from generated import generated_book
-
-    book = generated_book(tmp_path / "g", chapters=8, paragraphs=36)
-    assert run("build", str(book), "-f", "pdf", "-q").exit_code == 0
-    for pdf in (pamphlet["pdf"], book / "dist" / "test-book.pdf"):
+    for pdf in (pamphlet["pdf"], hundred_pages):
         last_lines = _last_text_lines(pdf)
         assert len(last_lines) >= 15
         assert [(page, line) for page, line in last_lines if re.search(r"[\w’'][-‐]$", line)] == [], pdf
