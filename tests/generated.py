@@ -101,7 +101,8 @@ def peopled_book(root, people: int = 2000, per_paragraph: int = 4, paragraphs: i
         text += " " + " ".join(f"{given} {last} said so." for _, last, given in names[start:start + per_paragraph])
         body.append(text)
         if len(body) == paragraphs or start + per_paragraph >= people:
-            parts[f"ch{len(parts):03d}.md"] = f"---\ntitle: Chapter {len(parts) + 1}\n---\n\n" + "\n\n".join(body) + "\n"
+            title = f"---\ntitle: Chapter {len(parts) + 1}\n---\n\n"
+            parts[f"ch{len(parts):03d}.md"] = title + "\n\n".join(body) + "\n"
             body = []
     register = "\n".join(f'[[person]]\nkey = "{key}"\nheading = "{last}, {given}"\ndisplay = "{given} {last}"\n'
                          f'variants = ["{given} {last}", "{last}"]\n' for key, last, given in names)
