@@ -207,8 +207,8 @@ def machine() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=5, help="rounds of the pamphlet's commands (default 5)")
-    parser.add_argument("--quick", action="store_true", help="3 rounds, without the greedy line breaker's row")
+    parser.add_argument("--runs", type=int, help="rounds of the pamphlet's commands (default 5; 3 with --quick)")
+    parser.add_argument("--quick", action="store_true", help="without the greedy line breaker's row, 3 rounds")
     parser.add_argument("--scale", action="store_true", help="the generated books instead of the pamphlet")
     parser.add_argument("--books", default="700,notes,people", help="which scale books (700, notes, people)")
     parser.add_argument("--against", type=Path, help="another checkout of publish to measure in the same rounds")
@@ -220,7 +220,7 @@ def main() -> None:
             formats = ["full", "pdf"] if args.pdf_too else ["full"]
             table = scale_table(work, [n for n in args.books.split(",") if n in SCALE], formats)
         else:
-            runs = 3 if args.quick else args.runs
+            runs = args.runs or (3 if args.quick else 5)
             table = pamphlet_table(work, runs, args.quick, args.against) + f"\n\nMedians of {runs} alternating rounds."
         print(table + f"\n\nMachine: {machine()}.")
     finally:
