@@ -61,9 +61,10 @@ print(" ".join(map(str, calls)))
 """
 
 
-def peak(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
-    """Wall time (s) and peak RSS (KiB) of `command`, measured with `os.wait4` (the largest RSS of
-    the process and its descendants that it waited for, as GNU time reports)."""
+def peak(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int, float]:
+    """Wall time (s), peak RSS (KiB) and CPU time (s, user + system) of `command`, measured with
+    `os.wait4`: the largest RSS of the process and its descendants that it waited for, as GNU time
+    reports, and the CPU time of them all — on a loaded machine the steadier figure of work done."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **(env or {})})
@@ -74,7 +75,7 @@ def peak(command: list[str], env: dict[str, str] | None = None) -> tuple[float, 
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{err.decode()}")
-    return elapsed, usage.ru_maxrss
+    return elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 @dataclass
@@ -84,6 +85,7 @@ class Row:
     before: Callable[[], None] = lambda: None
     env: dict[str, str] = field(default_factory=dict)
     times: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     rss: int = 0
 
 
@@ -91,8 +93,9 @@ def rounds(rows: list[Row], runs: int) -> None:
     for _ in range(runs):
         for row in rows:
             row.before()
-            elapsed, rss = peak(row.command, row.env)
+            elapsed, rss, cpu = peak(row.command, row.env)
             row.times.append(elapsed)
+            row.cpu.append(cpu)
             row.rss = max(row.rss, rss)
 
 
@@ -136,10 +139,13 @@ def pamphlet_table(work: Path, runs: int, quick: bool, against: Path | None = No
                            {"PUBLISH_LINE_BREAKER": "greedy"}))
     rounds(rows, runs)
     floor = rows[0]
-    lines = ["| command | median | against the floor | peak RSS |", "| --- | --- | --- | --- |"]
+    lines = ["| command | median | against the floor | CPU (all processes) | CPU against the floor's | peak RSS |",
+             "| --- | --- | --- | --- | --- | --- |"]
     for row in rows:
         ratio = statistics.median(t / f for t, f in zip(row.times, floor.times, strict=True))
-        lines.append(f"| {row.name} | {statistics.median(row.times):.2f} s | {ratio:.2f} | {row.rss / 1024:.0f} MiB |")
+        cpu = statistics.median(t / f for t, f in zip(row.cpu, floor.cpu, strict=True))
+        lines.append(f"| {row.name} | {statistics.median(row.times):.2f} s | {ratio:.2f} | "
+                     f"{statistics.median(row.cpu):.2f} s | {cpu:.2f} | {row.rss / 1024:.0f} MiB |")
 
     subprocess.run([py, "-m", "publish", "build", book, "-q", "--out", str(work / "full")], check=True,
                    env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH})
@@ -178,7 +184,8 @@ def make_scale(name: str, folder: Path) -> Path:
 def scale_table(work: Path, names: list[str], formats: list[str]) -> str:
     from pypdf import PdfReader
 
-    lines = ["| scale book | pages | words | build | time | peak RSS |", "| --- | --- | --- | --- | --- | --- |"]
+    lines = ["| scale book | pages | words | build | time | CPU | peak RSS |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
     for name in names:
         book = make_scale(name, work / name)
         words = sum(len(p.read_text(encoding="utf-8").split()) for p in (book / "manuscript").glob("*.md"))
@@ -186,10 +193,11 @@ def scale_table(work: Path, names: list[str], formats: list[str]) -> str:
             out = work / f"{name}-{chosen}"
             command = [sys.executable, "-m", "publish", "build", str(book), "-q", "--out", str(out)]
             command += ["-f", "pdf"] if chosen == "pdf" else []
-            elapsed, rss = peak(command)
+            elapsed, rss, cpu = peak(command)
             pages = len(PdfReader(min(out.glob("*.pdf"), key=lambda p: len(p.name))).pages)  # the reading PDF
             label = "`--format pdf`" if chosen == "pdf" else "full"
-            lines.append(f"| {SCALE[name]} | {pages} | {words:,} | {label} | {elapsed:.1f} s | {rss / 1024:.0f} MiB |")
+            lines.append(f"| {SCALE[name]} | {pages} | {words:,} | {label} | {elapsed:.1f} s | {cpu:.1f} s | "
+                         f"{rss / 1024:.0f} MiB |")
             print(lines[-1], file=sys.stderr, flush=True)
     return "\n".join(lines)
 
