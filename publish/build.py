@@ -145,33 +145,49 @@ def write(laid: Laid, formats: tuple[str, ...] = FORMATS, keep_html: bool = Fals
           readers: Child | None = None, progress: Callable[[str], None] = lambda step: None) -> Written:
     """Every output asked for, as bytes (nothing is written to disk). `printer`: the press file and
     cover for that printer instead of book.toml's (`publish check --printer`); `readers`: a child
-    already started by `start_readers` for the EPUB and the web edition (else made here, in this
-    process)."""
+    already started by `start_readers`, which makes the EPUB and the web edition and finishes the
+    press file while this process writes the PDF, the booklet and the cover (else all is done here)."""
     resolved = laid.resolved
     config = resolved.config
     printer = printer or PRINTERS[config.print.printer]
     _check_press_profile(formats, config)
     wanted = tuple(f for f in formats if f in READER_FORMATS)
     downloads = tuple(name for kind, name in output_names(config).items() if kind in formats)
-    if wanted and readers is not None:
-        readers.send((resolved, laid.printed, wanted, downloads))
-        readers.send(_cover(laid))
-    files = _print_outputs(laid, formats, printer, progress)
+    helper = readers if wanted else None
+    cover_page = _cover_page(laid) if wanted else b""
+    if helper is not None:
+        from .editions.readers import readers_from_cover_page
+
+        helper.send((readers_from_cover_page, (resolved, laid.printed, cover_page, wanted, downloads)))
+    files = _print_outputs(laid, formats, printer, progress, helper)
     made: tuple[OutputFile, ...] = ()
     if wanted:
         progress("writing the EPUB and the web edition")
-        if readers is not None:
-            made = readers.result()
+        if helper is not None:
+            helper.send(None)
+            made, *finished = helper.result()
+            files = [OutputFile(f.kind, f.name, finished.pop(0), f.pages) if isinstance(f, Pending) else f
+                     for f in files]
         else:
-            from .editions.readers import reader_files
+            from .editions.readers import readers_from_cover_page
 
-            made = reader_files(resolved, laid.printed, _cover(laid), wanted, downloads)
-        files += made
+            made = readers_from_cover_page(resolved, laid.printed, cover_page, wanted, downloads)
+    done = [f for f in files if isinstance(f, OutputFile)]
+    done += made
     if "web" in wanted:  # the downloads the web edition offers, in web/ itself: a site of its own
-        files += [OutputFile("web", f"web/{f.name}", f.data) for f in list(files) if f.kind in config.web.downloads]
+        done += [OutputFile("web", f"web/{f.name}", f.data) for f in list(done) if f.kind in config.web.downloads]
     if keep_html:
-        files += _debug_html(laid, made)
-    return Written(tuple(files))
+        done += _debug_html(laid, made)
+    return Written(tuple(done))
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An output the child process is making (the press file): its bytes come with the child's result."""
+
+    kind: str
+    name: str
+    pages: int | None
 
 
 def start_readers(formats: tuple[str, ...]) -> Child | None:
@@ -185,10 +201,10 @@ def start_readers(formats: tuple[str, ...]) -> Child | None:
     return Child(serve)
 
 
-def _cover(laid: Laid) -> bytes:
-    from .printing.cover import cover_png
+def _cover_page(laid: Laid) -> bytes:
+    from .printing.cover import cover_page
 
-    return cover_png(laid.edition.document)
+    return cover_page(laid.edition.document)
 
 
 def _check_press_profile(formats: tuple[str, ...], config: BookConfig) -> None:
@@ -204,30 +220,42 @@ def _check_press_profile(formats: tuple[str, ...], config: BookConfig) -> None:
             raise fail(toml, line, col, "E001", str(e)) from None
 
 
-def _print_outputs(laid: Laid, formats: tuple[str, ...], printer: Printer,
-                   progress: Callable[[str], None]) -> list[OutputFile]:
+def _print_outputs(laid: Laid, formats: tuple[str, ...], printer: Printer, progress: Callable[[str], None],
+                   helper: Child | None = None) -> list[OutputFile | Pending]:
     """The cover spread, the A5 PDF, the press file and the booklet. The press file is a twin of the
-    A5 PDF, made from the same PDF objects in the same write; the booklet imposes the A5 PDF."""
+    A5 PDF, made from the same PDF objects in the same write, then given its bleed and marks — by
+    `helper`, if there is one, while this process imposes the booklet and lays out the cover; the
+    booklet imposes the A5 PDF."""
     from dataclasses import replace
 
-    from .writers.pdf import write_pdf
     from .writers.press import book_block
 
     resolved, edition = laid.resolved, laid.edition
     config = replace(resolved.config, print=replace(resolved.config.print, printer=printer.name))
     names = output_names(config)
-    files: list[OutputFile] = []
+    files: list[OutputFile | Pending] = []
     sheets = -(-edition.page_count // PAGES_PER_SHEET)
     block = book_block(edition.page_count, edition.pages, config)  # the press file's pages; None: a self-cover
+    if {"pdf", "booklet", "press"} & set(formats):
+        files += _interior(laid, formats, config, block, sheets, helper, progress)
     if "cover" in formats and block is not None:  # a self-cover is the press file's first and last pages
         from .printing.cover_spread import make_cover
 
         progress("drawing the cover")
-        files.append(OutputFile("cover", names["cover"], make_cover(config, edition.styles, len(block),
-                                                                     resolved.stamp),
-                                1 + (config.print.binding == "saddle")))
-    if not {"pdf", "booklet", "press"} & set(formats):
-        return files
+        files.insert(0, OutputFile("cover", names["cover"], make_cover(config, edition.styles, len(block),
+                                                                        resolved.stamp),
+                                   1 + (config.print.binding == "saddle")))
+    return files
+
+
+def _interior(laid: Laid, formats: tuple[str, ...], config: BookConfig, block: range | None, sheets: int,
+              helper: Child | None, progress: Callable[[str], None]) -> list[OutputFile | Pending]:
+    """The A5 PDF, the press file (finished by `helper` if there is one) and the booklet."""
+    from .writers.pdf import write_pdf
+
+    edition = laid.edition
+    names = output_names(config)
+    files: list[OutputFile | Pending] = []
     progress("writing the PDF")
     press = None
     if "press" in formats:
@@ -240,13 +268,7 @@ def _print_outputs(laid: Laid, formats: tuple[str, ...], printer: Printer,
                     interior=edition.pages.interior)
     if "pdf" in formats:
         files.append(OutputFile("pdf", names["pdf"], pdf, edition.page_count))
-    if "booklet" in formats:
-        from .writers.booklet import write_booklet
-
-        progress("imposing the booklet")
-        files.append(OutputFile("booklet", names["booklet"],
-                                write_booklet(pdf, config.title, config.author, config.back_cover.enabled),
-                                sheets * PAGES_PER_SHEET // 2))
+    pending: list[OutputFile | Pending] = []
     if press is not None:
         from .writers.press import for_printer
 
@@ -254,10 +276,21 @@ def _print_outputs(laid: Laid, formats: tuple[str, ...], printer: Printer,
         assert press.raw is not None, "the PDF writer did not call the press variant"
         sheet = PAGES_PER_SHEET if config.print.binding == "saddle" else 2
         pages = len(block) if block is not None else edition.page_count
-        files.append(OutputFile("press", names["press"],
-                                for_printer(press.raw, config, pages=block, labels=list(edition.pages.labels)),
-                                -(-pages // sheet) * sheet))
-    return files
+        count = -(-pages // sheet) * sheet
+        arguments = (press.raw, config, False, block, list(edition.pages.labels))
+        if helper is not None:  # sent first: the child finishes it while the booklet is imposed here
+            helper.send((for_printer, arguments))
+            pending.append(Pending("press", names["press"], count))
+        else:
+            pending.append(OutputFile("press", names["press"], for_printer(*arguments), count))
+    if "booklet" in formats:
+        from .writers.booklet import write_booklet
+
+        progress("imposing the booklet")
+        files.append(OutputFile("booklet", names["booklet"],
+                                write_booklet(pdf, config.title, config.author, config.back_cover.enabled),
+                                sheets * PAGES_PER_SHEET // 2))
+    return files + pending
 
 
 def _debug_html(laid: Laid, readers: tuple[OutputFile, ...]) -> list[OutputFile]:

@@ -6,11 +6,18 @@ inputs and whose `result()` waits for that result. The child is started with mul
 `spawn` (fork + exec of a new interpreter: safe from any thread, shares nothing), so it imports its
 modules while the parent is still busy; it never writes a file. If it fails or dies, `result()`
 raises `WriterFailed`; `close()` (or leaving the `with` block) stops a child nobody collected.
+
+`serve_jobs` is such a function for a child given several pieces of work as they become ready:
+(function, arguments) pairs, run in the order sent, then `None`; its result is the list of theirs.
+A thread of the child takes each job off the pipe as soon as it is sent, so the parent never waits
+for the child to be free before going on with its own work.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import queue
+import threading
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -34,6 +41,29 @@ def _run(work: Callable[[Connection], Any], conn: Connection) -> None:
         conn.send(reply)
     except OSError:  # the parent is gone: nobody to tell
         pass
+
+
+Job = tuple[Callable[..., Any], tuple[Any, ...]]
+
+
+def serve_jobs(conn: Connection) -> list[Any]:
+    """In the child: run each (function, arguments) job the parent sends, until it sends None."""
+    jobs: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
+
+    def receive() -> None:
+        try:
+            while (job := conn.recv()) is not None:
+                jobs.put(job)
+        except (EOFError, OSError):  # the parent is gone: the jobs received are all there will be
+            pass
+        jobs.put(None)
+
+    threading.Thread(target=receive, daemon=True).start()
+    results = []
+    while (job := jobs.get()) is not None:
+        function, arguments = job
+        results.append(function(*arguments))
+    return results
 
 
 class Child:

@@ -52,3 +52,58 @@ def generated_book(root, chapters: int = 12, paragraphs: int = 24, seed: int = 1
     names = "\n".join(f'[[person]]\nkey = "{k}"\nheading = "{h}"\ndisplay = "{d}"\nvariants = ["{v}"]\n'
                       for k, h, d, v in PEOPLE)
     return make_book(root, parts, names=names)
+
+
+def noted_book(root, notes: int = 5000, per_paragraph: int = 2, paragraphs: int = 50, seed: int = 1956):
+    """A book dense with notes: `notes` one-sentence notes, `per_paragraph` to a paragraph of three
+    to five sentences, `paragraphs` paragraphs to a chapter (the scale benchmark's 5,000-note book)."""
+    rng = random.Random(seed)
+    parts, made, c = {}, 0, 0
+    while made < notes:
+        body, texts = [], []
+        for _ in range(paragraphs):
+            if made >= notes:
+                break
+            text = " ".join(sentence(rng, rng.randint(8, 20)) for _ in range(rng.randint(3, 5)))
+            for _ in range(min(per_paragraph, notes - made)):
+                made += 1
+                text += f"[^n{made}] " + sentence(rng, rng.randint(4, 10))
+                texts.append(f"[^n{made}]: {sentence(rng, rng.randint(6, 20))}")
+            body.append(text)
+        parts[f"ch{c:03d}.md"] = f"---\ntitle: Chapter {c + 1}\n---\n\n" + "\n\n".join(body) + "\n\n" + \
+            "\n".join(texts) + "\n"
+        c += 1
+    return make_book(root, parts)
+
+
+SYLLABLES = ("bar", "cel", "dor", "fen", "gal", "hor", "jes", "kal", "lor", "mar", "nod", "par", "ros", "sel",
+             "tor", "vak", "zel", "wen")
+GIVEN = ("Anna", "Béla", "Clara", "Dénes", "Eva", "Ferenc", "Gizella", "Imre", "Judit", "Károly")
+
+
+def surname(number: int) -> str:
+    """A made-up surname, different for every number (three syllables, a digit of each in base 18)."""
+    letters = []
+    for _ in range(3):
+        number, digit = divmod(number, len(SYLLABLES))
+        letters.append(SYLLABLES[digit])
+    return "".join(letters).capitalize()
+
+
+def peopled_book(root, people: int = 2000, per_paragraph: int = 4, paragraphs: int = 25, seed: int = 1956):
+    """A book whose register holds `people` people, every one mentioned in the text (`per_paragraph`
+    to a paragraph): the scale benchmark's 2,000-person book, its index as long as the register."""
+    rng = random.Random(seed)
+    names = [(f"p{i}", surname(i), GIVEN[i % len(GIVEN)]) for i in range(people)]
+    parts, body = {}, []
+    for start in range(0, people, per_paragraph):
+        text = " ".join(sentence(rng, rng.randint(8, 20)) for _ in range(3))
+        text += " " + " ".join(f"{given} {last} said so." for _, last, given in names[start:start + per_paragraph])
+        body.append(text)
+        if len(body) == paragraphs or start + per_paragraph >= people:
+            title = f"---\ntitle: Chapter {len(parts) + 1}\n---\n\n"
+            parts[f"ch{len(parts):03d}.md"] = title + "\n\n".join(body) + "\n"
+            body = []
+    register = "\n".join(f'[[person]]\nkey = "{key}"\nheading = "{last}, {given}"\ndisplay = "{given} {last}"\n'
+                         f'variants = ["{given} {last}", "{last}"]\n' for key, last, given in names)
+    return make_book(root, parts, names=register)

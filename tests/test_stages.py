@@ -1,6 +1,7 @@
 """The typed stages: read → resolve → lay out → write. The book model does not change after
-`resolve`; `publish check` reads the book once; the EPUB and the web edition are the same bytes
-whether a child process or the build's own process writes them."""
+`resolve`; `publish check` reads the book once; the EPUB, the web edition and the press file are
+the same bytes whether a child process or the build's own process makes them; a build lays out and
+writes nothing for a format it was not asked for."""
 
 from __future__ import annotations
 
@@ -55,13 +56,48 @@ def test_check_reads_the_book_once(book, monkeypatch):
     assert sorted(p.name for p in parses) == ["ch00.md", "ch01.md"]
 
 
-def test_the_readers_editions_are_the_same_bytes_from_a_child_process(book):
+def test_the_readers_editions_and_the_press_file_are_the_same_bytes_from_a_child_process(book):
     laid = lay_out(resolve(read(book)))
-    here = write(laid, ("epub", "web"))
-    child = start_readers(("epub", "web"))
+    here = write(laid, FORMATS)
+    child = start_readers(FORMATS)
     assert child is not None
     try:
-        there = write(laid, ("epub", "web"), readers=child)
+        there = write(laid, FORMATS, readers=child)
     finally:
         child.close()
-    assert [(f.name, f.data) for f in here.files] == [(f.name, f.data) for f in there.files]
+    assert {f.kind for f in there.files} == set(FORMATS)
+    assert [(f.name, f.pages, f.data) for f in here.files] == [(f.name, f.pages, f.data) for f in there.files]
+
+
+def test_a_pdf_build_lays_out_and_writes_nothing_else(book, tmp_path, monkeypatch):
+    import publish.printing.layout
+    import publish.printing.print_edition
+    import publish.writers.pdf
+
+    layouts: list[int] = []
+    writes: list[int] = []
+    render, write_pdf = publish.printing.layout.render, publish.writers.pdf.write_pdf
+
+    def counted_render(*args, **kwargs):
+        document = render(*args, **kwargs)
+        layouts.append(len(document.pages))
+        return document
+
+    def counted_write(document, *args, **kwargs):
+        writes.append(len(document.pages))
+        return write_pdf(document, *args, **kwargs)
+
+    for module in (publish.printing.layout, publish.printing.print_edition):
+        monkeypatch.setattr(module, "render", counted_render)
+    monkeypatch.setattr(publish.writers.pdf, "write_pdf", counted_write)
+    from publish.build import build
+
+    assert start_readers(("pdf",)) is None  # no child process for the EPUB and the web edition
+    result = build(book, tmp_path / "pdf", ("pdf",))
+    assert [o.kind for o in result.outputs] == ["pdf"]
+    pages = result.outputs[0].pages
+    assert len(layouts) == 2 and writes == [pages]  # the book and its index; one PDF written, no cover
+    layouts.clear(), writes.clear()
+    build(book, tmp_path / "all", FORMATS)
+    assert len(layouts) == 3  # the cover spread besides
+    assert sorted(writes) == [1, 2, pages]  # the cover page (for the EPUB's image), the cover spread, the book

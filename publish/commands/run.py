@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from ..build import BuildResult
 
 # The steps a build reports to its progress callback, in order (a progress bar's length).
-STEPS = ("reading the manuscript", "laying out the print edition", "writing the PDF", "imposing the booklet",
-         "writing the press file", "drawing the cover", "writing the EPUB and the web edition", "saving")
+STEPS = ("reading the manuscript", "laying out the print edition", "writing the PDF", "writing the press file",
+         "imposing the booklet", "drawing the cover", "writing the EPUB and the web edition", "saving")
 
 
 @dataclass
