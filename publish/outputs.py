@@ -26,6 +26,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import secrets
 import shutil
 import time
@@ -41,6 +42,7 @@ from .model import Written
 META = ".publish"
 MANIFEST = ".manifest.json"
 LEGACY_STATE = ".publish-state.json"  # what builds before the transaction recorded of their outputs
+SET_ID = re.compile(r"[0-9a-f]{1,20}-[0-9a-f]{8}")  # a set's name: its build's start (ns) and a random tag
 LOCK_WAIT_SECONDS = 600  # a commit takes well under a second; a lock held this long is a stuck build
 
 
@@ -71,6 +73,7 @@ def commit(written: Written, out_dir: Path, started_ns: int, record: dict[str, A
            echo: Callable[[str], None] = lambda line: None) -> Committed:
     """Make `written` the folder's current set. `record`: more to keep in the manifest (the
     up-to-date check's fingerprint and warnings). Raises `BookError` (S010–S015) on a disk fault."""
+    _refuse_foreign_meta(out_dir)
     try:
         with _locked(out_dir, echo):
             previous = read_manifest(out_dir)
@@ -127,7 +130,7 @@ def _locked(out_dir: Path, echo: Callable[[str], None]) -> Iterator[None]:
     """Hold `out_dir/.publish/lock`: one commit into a folder at a time, across processes."""
     meta = out_dir / META
     meta.mkdir(parents=True, exist_ok=True)
-    fd = os.open(meta / "lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    fd = os.open(meta / "lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -156,7 +159,21 @@ def _current_set(meta: Path) -> str | None:
         target = os.readlink(meta / "current")
     except OSError:
         return None
-    return target.removeprefix("sets/") if target.startswith("sets/") else None
+    name = target.removeprefix("sets/")
+    return name if target.startswith("sets/") and SET_ID.fullmatch(name) else None
+
+
+def _refuse_foreign_meta(out_dir: Path) -> None:
+    """`.publish/` and what publish keeps in it (`sets/`, `lock`) must be real folders and files: a
+    symbolic link there (a book that ships its own `dist/`) would have the sweep remove, and the
+    commit write, outside the output folder. Refused, S013; nothing is followed."""
+    meta = out_dir / META
+    for path in (meta, meta / "sets", meta / "lock"):
+        if path.is_symlink() or (path == meta and os.path.lexists(path) and not path.is_dir()):
+            raise BookError([Diagnostic(display_path(path), 1, 1, "error", "S013",
+                                        f"{path} is a link or not publish's own folder: publish keeps its "
+                                        "sets there and follows no link out of the output folder; remove it, "
+                                        "or build into another folder (--out)")])
 
 
 def _sweep(out_dir: Path) -> None:
@@ -169,9 +186,10 @@ def _sweep(out_dir: Path) -> None:
         leftover.unlink(missing_ok=True)
     for leftover in meta.glob("trash-*"):
         shutil.rmtree(leftover, ignore_errors=True)
-    if (meta / "sets").is_dir():
-        for old in (meta / "sets").iterdir():
-            if old.name != current:
+    sets = meta / "sets"
+    if sets.is_dir() and not sets.is_symlink():
+        for old in sets.iterdir():  # only what a build of publish names a set
+            if old.name != current and SET_ID.fullmatch(old.name) and not old.is_symlink():
                 shutil.rmtree(old, ignore_errors=True)
     for leftover in out_dir.glob(".*.publish-link"):
         if leftover.is_symlink():

@@ -245,3 +245,32 @@ def test_an_older_folder_of_outputs_is_taken_over(tmp_path):
     assert (out / "mine.txt").read_text() == "mine" and not (out / ".publish-state.json").exists()
     shutil.rmtree(out / ".publish")
     assert not (out / "test-book.epub").exists()  # only links were left: the set lives in .publish
+
+
+@pytest.mark.parametrize("link", ["sets", "lock", ""])
+def test_a_book_that_ships_links_in_its_output_folder_touches_nothing_outside(tmp_path, link):
+    """A book folder may hold a `dist/` of its own making: a link at `.publish/sets` (or the lock,
+    or `.publish` itself) to a folder outside must not have the sweep remove what is there, nor the
+    commit write there. Refused, S013, and the outside untouched."""
+    outside = tmp_path / "victim"
+    (outside / "18edd0000000000a-deadbeef").mkdir(parents=True)
+    (outside / "18edd0000000000a-deadbeef" / "precious.txt").write_text("precious")
+    (outside / "keep").mkdir()
+    (outside / "keep" / "p2.txt").write_text("p2")
+    (outside / "lockfile").write_text("mine")
+    book = book_saying(tmp_path / "book", "ALPHA", paragraphs=1)
+    meta = book / "dist" / ".publish"
+    if link:
+        meta.mkdir(parents=True)
+        (meta / link).symlink_to(outside / "lockfile" if link == "lock" else outside)
+    else:
+        meta.parent.mkdir(parents=True)
+        meta.symlink_to(outside)
+    before = sorted(str(p.relative_to(outside)) for p in outside.rglob("*"))
+    result = subprocess.run([sys.executable, "-m", "publish", "build", str(book), "-q", "-f", "epub"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 1 and "error[S013]" in result.stdout + result.stderr, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert sorted(str(p.relative_to(outside)) for p in outside.rglob("*")) == before
+    assert (outside / "lockfile").read_text() == "mine"
+    assert (outside / "18edd0000000000a-deadbeef" / "precious.txt").read_text() == "precious"
