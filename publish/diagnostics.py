@@ -16,6 +16,9 @@ import click
 ERROR = "error"
 WARNING = "warning"
 INFO = "info"  # what the build did as the book asked (a normalisation's change): shown by `check`, never a fault
+# Control characters a book may put into a message (a key, a path, a quoted word) are shown escaped:
+# printed raw they would drive the reader's terminal (ESC sequences, BEL).
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, order=True)
@@ -30,7 +33,8 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}[{self.code}]: {self.message}"
+        text = f"{self.path}:{self.line}:{self.col}: {self.severity}[{self.code}]: {self.message}"
+        return CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
 def display_path(path: Path | str, root: Path | None = None) -> str:

@@ -175,6 +175,8 @@ def _distinct_slugs(books: list[Path]) -> tuple[list[tuple[Path, str]], list[Fai
             slugs.setdefault(load_config(book, Report(book)).slug, []).append(book)
         except BookError as e:
             failed.append(Failed(book, [str(d) for d in e.diagnostics]))
+        except Exception as e:  # noqa: BLE001 - one book's failure never stops the catalogue
+            failed.append(Failed(book, [f"{book}: error: internal error: {type(e).__name__}: {e}"]))
     kept = []
     for slug, folders in slugs.items():
         if len(folders) == 1:

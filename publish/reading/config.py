@@ -408,6 +408,9 @@ def read_toml(path: Path, root: Path, code: str) -> tuple[dict[str, Any], str]:
     except tomllib.TOMLDecodeError as e:
         line, col, message = _toml_error_position(e, text)
         raise fail(path, line, col, code, f"invalid TOML: {message}", root) from None
+    except RecursionError:  # tables or arrays nested thousands deep: the parser's recursion gives out
+        raise fail(path, 1, 1, code, "invalid TOML: nested too deep to read (arrays or tables inside each "
+                   "other thousands of levels deep)", root) from None
 
 
 Where = Callable[[str, str], tuple[int, int]]  # (table, key) → line and column in book.toml

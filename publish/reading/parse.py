@@ -127,6 +127,9 @@ def _front_matter(token: Token, ctx: _Ctx) -> dict[str, Any] | None:
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         ctx.report.error(ctx.path, line, col, "M001", f"malformed front matter: {problem}")
         return None
+    except RecursionError:  # mappings or lists nested thousands deep
+        ctx.report.error(ctx.path, 2, 1, "M001", "malformed front matter: nested too deep to read")
+        return None
     if not isinstance(meta, dict):
         ctx.report.error(ctx.path, 2, 1, "M001",
                          "malformed front matter: expected `key: value` lines")

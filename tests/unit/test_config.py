@@ -283,3 +283,15 @@ def test_a_language_tag(value, expected):
 ])
 def test_an_isbn_13(value, expected):
     assert is_isbn13(value) is expected
+
+
+def test_toml_nested_too_deep_to_read_is_c002_not_an_internal_error(tmp_path):
+    text = toml() + "x = " + "[" * 200_000 + "]" * 200_000 + "\n"
+    assert problems(tmp_path, text) == [f"{AT}:1:1: error[C002]: invalid TOML: nested too deep to read (arrays "
+                                        "or tables inside each other thousands of levels deep)"]
+
+
+def test_a_control_character_in_a_key_is_shown_escaped_never_sent_to_the_terminal(tmp_path):
+    [shown] = problems(tmp_path, toml() + '"\\u001b]0;PWNED\\u0007" = 1\n')
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "error[C003]" in shown and "\\x1b]0;PWNED\\x07" in shown, shown
