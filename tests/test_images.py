@@ -47,6 +47,11 @@ CASES = {
     "svg-foreign": ("pic.svg", svg("<foreignObject><p>hi</p></foreignObject>"), "I007", "<foreignObject>"),
     "svg-css-import": ("pic.svg", svg("<style>@import 'http://127.0.0.1/x.css';</style>"), "I007",
                        "http://127.0.0.1/x.css"),
+    # CSS escapes a browser decodes: `@\69mport` is @import, `u\72l(` is url(
+    "svg-css-escaped-import": ("pic.svg", svg("<style>@\\69mport 'http://127.0.0.1/e.css';</style>"), "I007",
+                               "http://127.0.0.1/e.css"),
+    "svg-css-escaped-url": ("pic.svg", svg('<rect width="1" height="1" style="fill:u\\72l(http://127.0.0.1/f)"/>'),
+                            "I007", "http://127.0.0.1/f"),
 }
 
 

@@ -71,6 +71,8 @@ def _inspect_raster(path: Path, data: bytes) -> tuple[str, str] | None:
 def _inspect_svg(data: bytes) -> tuple[str, str] | None:
     from lxml import etree
 
+    from .stylesheets import css_urls
+
     if re.search(rb"<!DOCTYPE|<!ENTITY", data[:4096] + data[-4096:], re.I) or b"<!ENTITY" in data:
         return "I007", "holds a DTD or entities (<!DOCTYPE, <!ENTITY): remove them"
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -92,13 +94,11 @@ def _inspect_svg(data: bytes) -> tuple[str, str] | None:
                 return "I007", f"holds an event handler ({local}=): an image may only draw"
             if local == "href" and not LOCAL_REF.match(value):
                 return "I007", f"refers to {value!r}: an image may only refer to its own parts (#id)"
-            for ref in re.findall(r"url\(\s*['\"]?([^'\")]*)", value):
+            for ref in css_urls(value, stylesheet=False):  # fill="url(…)", style="…", escapes decoded
                 if not ref.startswith("#"):
                     return "I007", f"refers to {ref!r}: an image may only refer to its own parts (#id)"
-        if name == "style" or element.get("style"):
-            css = (element.text or "") if name == "style" else element.get("style", "")
-            refs = re.findall(r"url\(\s*['\"]?([^'\")]*)", css) + re.findall(r"@import\s+['\"]?([^'\";]*)", css)
-            for ref in refs:
+        if name == "style":
+            for ref in css_urls("".join(element.itertext())):  # @import and url(), escaped or not
                 if not ref.startswith("#"):
                     return "I007", f"has a style that refers to {ref!r}: an image may only refer to its own parts"
     return None

@@ -85,6 +85,17 @@ def check_stylesheet(text: str, path: Path, root: Path, report: Report, print_sh
         _check_lengths(rules, path, report)
 
 
+def css_urls(css: str, stylesheet: bool = True) -> list[str]:
+    """Every URL `css` would fetch, read with the tokenizer (escapes such as `@\\69mport` or `u\\72l(`
+    decoded as a browser decodes them): a stylesheet, or (`stylesheet=False`) a declaration list or a
+    single value such as an SVG's `style` or `fill` attribute."""
+    import tinycss2
+
+    values = (tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True) if stylesheet
+              else tinycss2.parse_component_value_list(css, skip_comments=True))
+    return [url for url, _ in _urls(values)]
+
+
 def _urls(values: Iterable[Any]) -> Iterator[tuple[str, Any]]:
     """Every URL in a list of rules or component values, with the token that holds it."""
     values = list(values)
