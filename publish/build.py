@@ -264,8 +264,13 @@ def _interior(laid: Laid, formats: tuple[str, ...], config: BookConfig, block: r
         press = press_variant(config)
     from .writers.xmp import book_rdf
 
-    pdf = write_pdf(edition.document, list(edition.pages.labels), also=press, pdf_tags=True, xmp=book_rdf(config),
-                    interior=edition.pages.interior)
+    try:
+        pdf = write_pdf(edition.document, list(edition.pages.labels), also=press, pdf_tags=True,
+                        xmp=book_rdf(config), interior=edition.pages.interior)
+    except (OverflowError, ZeroDivisionError) as e:  # compounded sizes, as in the layout
+        from .printing.layout import sizes_overflow
+
+        raise sizes_overflow(e) from None
     if "pdf" in formats:
         files.append(OutputFile("pdf", names["pdf"], pdf, edition.page_count))
     pending: list[OutputFile | Pending] = []

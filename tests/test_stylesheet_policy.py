@@ -56,6 +56,15 @@ def test_what_stays_inside_is_carried(tmp_path):
         assert css in epub.read("EPUB/css/book.css").decode()
 
 
+def test_sizes_that_compound_past_any_page_are_f004_not_an_internal_error(tmp_path):
+    """Each size within the limits, multiplied at every level of nesting."""
+    book = make_book(tmp_path, {"one.md": CHAPTER})
+    (book / "styles").mkdir()
+    (book / "styles" / "print.css").write_text("* { font-size: 900% !important; }\n")
+    [d] = build_fails(book, "F004")
+    assert (d["path"], d["line"], d["col"]) == ("styles/print.css", "1", "1")
+
+
 @pytest.mark.parametrize("size", ["5000mm 3mm", "3mm", "1e9px 10cm", "0 0", "100in 100in"])
 def test_a_page_no_printer_can_print_is_a_located_error(tmp_path, size):
     book = make_book(tmp_path, {"one.md": CHAPTER})

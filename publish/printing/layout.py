@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from ..diagnostics import BookError, Report
+from ..diagnostics import BookError, Diagnostic, Report
 from ..engine.features import install_layout
 from ..engine.fontconfig import font_configuration
 from ..engine.settings import EngineSettings, session
@@ -105,8 +105,20 @@ def render(html: str, base_url: Path, styles: Stylesheets, extra_css: str = "") 
     install_layout(styles.engine)  # publish's features of WeasyPrint (engine/features.py, docs/engine.md)
     css = styles.parsed + ([styles.parse(extra_css, base_url)] if extra_css else [])
     with session(styles.engine):
-        return HTML(string=html, base_url=str(base_url) + "/", url_fetcher=styles.fetcher).render(
-            stylesheets=css, font_config=styles.font_config, optimize_images=False)
+        try:
+            return HTML(string=html, base_url=str(base_url) + "/", url_fetcher=styles.fetcher).render(
+                stylesheets=css, font_config=styles.font_config, optimize_images=False)
+        except (OverflowError, ZeroDivisionError) as e:  # sizes within F004's limits one by one, compounded
+            raise sizes_overflow(e) from None
+
+
+def sizes_overflow(error: ArithmeticError) -> BookError:
+    """F004 for a layout or a drawing whose arithmetic gave out: sizes the style checks pass one by one
+    (`* { font-size: 900% }`) compound over nested elements past anything a page can hold."""
+    return BookError([Diagnostic("styles/print.css", 1, 1, "error", "F004",
+                                 "the layout's sizes overflow: a relative size compounds over nested elements "
+                                 "(`* { font-size: 900% }` multiplies at every level) past what can be set "
+                                 f"({type(error).__name__}: {error}): give the size to the elements you mean")])
 
 
 def page_map(pages: list[Any], first_numbered_anchor: str, first_label: int = 1) -> PageMap:
