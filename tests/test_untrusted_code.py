@@ -114,6 +114,9 @@ def test_the_books_git_configuration_cannot_start_a_program(tmp_path, monkeypatc
 
 @pytest.mark.parametrize("loop", [
     '{% for i in range(100000) %}{{ "x" * 1000000 }}{% endfor %}',  # 100 GB of output
+    # memory, never written: a billion-wide format, doubled; a billion-wide centre (folded while compiling)
+    '{% set a = "%1000000000d"|format(1) %}{% set b = a ~ a ~ a %}{{ b|length }}',
+    '{{ "x"|center(2000000000)|length }}',
 ])
 def test_a_template_cannot_exhaust_the_machine(tmp_path, loop):
     book = make_book(tmp_path, {"one.md": CHAPTER})

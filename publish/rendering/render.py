@@ -45,8 +45,10 @@ def environment(book_root: Path) -> Environment:
     """The templates' environment: Jinja's sandbox (a template reaches only the values it is given,
     never Python's internals, and cannot change them), autoescaped, undefined names an error, each
     template overridable by the book's `styles/templates/` through the gate."""
+    # optimized=False: Jinja's optimizer folds constant expressions while it compiles a template
+    # (`"x"|center(10**9)`), outside any limit of the rendering; unfolded, they run under them
     env = BookSandbox(loader=BookTemplates(book_root), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=False, keep_trailing_newline=True)
+                      trim_blocks=False, keep_trailing_newline=True, optimized=False)
     env.filters["inline"] = inline_markdown
     env.filters["direction"] = m.direction_attribute
     env.filters["display"] = display_line
@@ -60,7 +62,7 @@ def render_template(env: Environment, name: str, **values: Any) -> str:
     loader = env.loader
     assert isinstance(loader, BookTemplates)
     try:
-        with _time_limit(MAX_SECONDS):
+        with _time_limit(MAX_SECONDS), _memory_limit(MAX_MEMORY):
             return _bounded(env.get_template(name), values)
     except TemplateSyntaxError as e:
         raise fail(e.filename or name, e.lineno, 1, "T001", f"template error: {e.message}", loader.root) from None
@@ -72,6 +74,8 @@ def render_template(env: Environment, name: str, **values: Any) -> str:
             where = (str(loader.folder / name), 1)  # stopped between two of its lines
         if where is None:
             raise
+        if isinstance(e, MemoryError):
+            e = SecurityError(f"uses more than {MAX_MEMORY // (1024 * 1024)} MB of memory")
         code = "T002" if isinstance(e, SecurityError) else "T003"
         what = "tries what a template may not do" if code == "T002" else "fails"
         message = getattr(e, "message", None) or str(e)
@@ -80,6 +84,7 @@ def render_template(env: Environment, name: str, **values: Any) -> str:
 
 MAX_OUTPUT = 256 * 1024 * 1024  # characters a template may write (the pamphlet's print HTML: 1.5 million)
 MAX_SECONDS = 120  # a template's rendering time (the pamphlet's: a fraction of a second)
+MAX_MEMORY = 512 * 1024 * 1024  # more address space a template may take (a string a billion wide, doubled)
 
 
 def _bounded(template: Any, values: dict[str, Any]) -> str:
@@ -116,6 +121,30 @@ def _time_limit(seconds: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
         if pending:
             signal.setitimer(signal.ITIMER_REAL, max(pending - (time.monotonic() - started), 0.001))
+
+
+@contextlib.contextmanager
+def _memory_limit(extra: int) -> Iterator[None]:
+    """While a template renders, the process may grow by `extra` bytes of address space at most: a
+    template that builds huge strings (`"%1000000000d"|format(1)`, `a ~ a ~ a`, `center(10**9)`) gets a
+    MemoryError where it stands instead of taking the machine's memory. Restored after."""
+    import resource
+
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+    except (OSError, ValueError, IndexError):  # not Linux: unbounded, as before
+        yield
+        return
+    limit = pages * os.sysconf("SC_PAGE_SIZE") + extra
+    if soft != resource.RLIM_INFINITY and soft <= limit:
+        yield  # a tighter limit is already set by whoever runs publish
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def _book_frame(error: BaseException, env: Environment) -> tuple[str, int] | None:
