@@ -70,12 +70,12 @@ def test_text_starts_on_a_right_hand_page_numbered_1(pamphlet):
     texts = page_texts(pamphlet["pdf"])
     first = next(i for i, t in enumerate(texts) if folio(t) == "1")
     assert first % 2 == 0  # physical page index 0 is a right-hand page
-    assert texts[first].startswith("Introduction to the 2016 edition")  # the text opens on page 1 (About: roman)
+    assert texts[first].startswith("The web page’s introduction (2016)")  # the text opens on page 1 (About: roman)
 
 
 def test_bookmarks_for_every_section(pamphlet):
     titles = [o.title for o in PdfReader(pamphlet["pdf"]).outline if not isinstance(o, list)]
-    for title in ("Contents", "About this edition", "Introduction to the 2016 edition", "Stalinism in practice",
+    for title in ("Contents", "About this edition", "The web page’s introduction (2016)", "Stalinism in practice",
                   "Second invasion", "Sources", "Index of names"):
         assert title in titles
 

@@ -47,6 +47,8 @@ def footnotes(epub) -> dict[int, str]:
     return notes
 
 
+SOURCE_URL = "https://www.socialistworld.net/2016/10/23/hungary-the-political-revolution-of-sixty-years-ago/"
+
 GONE = [
     "founded no party of his own",          # note 45: Nagy was on the new party's founding executive
     "reproduced as first published",        # the edition reproduces extracts
@@ -76,12 +78,12 @@ def test_the_title_is_true_in_2026_and_the_source_is_recorded(pamphlet):
     texts = [" ".join(t.split()) for t in page_texts(pamphlet["pdf"])]
     cover, title_page, imprint = texts[0], texts[2], texts[3]
     assert "sixty years ago" not in cover + title_page
-    for text in (imprint, epub_text(pamphlet["epub"])):
+    for text in (imprint.replace("/ ", "/"), epub_text(pamphlet["epub"])):  # an address may break after a slash
         assert "‘Hungary: The political revolution of sixty years ago’" in text  # the source's headline
         assert "extracts" in text and "October 2016" in text
-        assert "were added by the editors" in text
+        assert "were added by the editors" in text and "the web page’s introduction is not the author’s." in text
         assert "Source: ‘Hungary: The political revolution of sixty years ago’, socialistworld.net, Committee for " \
-               "a Workers’ International, October 2016." in text
+               f"a Workers’ International, 23 October 2016, {SOURCE_URL}." in text  # traceable: address and day
         assert "Text © Clare Doyle" in text and "Notes and index © the editors, 2026" in text
         assert "published in 2026 by the Committee" not in text  # what the source cannot show
     assert imprint.count("Annotated edition, 2026") == 1
@@ -89,9 +91,10 @@ def test_the_title_is_true_in_2026_and_the_source_is_recorded(pamphlet):
     assert not any("urn:uuid" in text for text in pages + texts)  # on no page: only the metadata names it
     assert meta.findtext("dc:date", namespaces=NS) == "2026"  # the edition's date
     source = meta.find("dc:source", NS)
+    assert source.text == SOURCE_URL  # the page itself, not a bare title
     issued = [m.text for m in meta.findall("opf:meta", NS)
               if m.get("refines") == f"#{source.get('id')}" and m.get("property") == "dcterms:issued"]
-    assert issued == ["2016-10"]  # the source's date, as the source's
+    assert issued == ["2016-10-23"]  # the source's date, as the source's
     assert meta.findtext("dc:rights", namespaces=NS) == "Text © Clare Doyle. Notes and index © the editors, 2026."
 
 
@@ -106,7 +109,8 @@ def test_the_editors_are_contributors_with_their_roles(pamphlet):
     assert xmp.dc_contributor == ["the editors"] and [d.year for d in xmp.dc_date] == [2026]
     page = (pamphlet["web"] / "index.html").read_text(encoding="utf-8")
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
-    assert data["datePublished"] == "2026" and data["isBasedOn"]["datePublished"] == "2016-10"
+    assert data["datePublished"] == "2026" and data["isBasedOn"]["datePublished"] == "2016-10-23"
+    assert data["isBasedOn"]["url"] == SOURCE_URL
     assert data["editor"] == [{"name": "the editors"}]
     assert {c["roleName"].rsplit("/", 1)[1] for c in data["contributor"]} == {"edt", "ann"}
 
@@ -151,10 +155,27 @@ def test_titles_of_works_are_italic_in_the_authors_text(pamphlet):
 def test_missing_notes_are_present(pamphlet):
     notes = "\n".join(footnotes(pamphlet["epub"]).values())
     for needed in ("Hungarian Working People’s Party (MDP)", "Revolutionary Military Council of the Hungarian",
-                   "fired on the crowd", "25 October, the third day", "took back the old village name, Dunapentele",
-                   "Lenin’s term, in Pravda", "trials of Poznań demonstrators opened on 27 September 1956",
+                   "fired on the crowd", "Kádár replaced Gerő as party First Secretary on 25 October 1956",
+                   "took back the old village name, Dunapentele", "Lenin’s term, in Pravda",
+                   "trials of Poznań demonstrators opened on 27 September 1956",
                    "statue of Stalin, unveiled in December 1951", "degenerated workers’ state"):
         assert needed in notes, needed
+
+
+def test_the_facts_a_2026_reader_needs_are_in_the_notes(pamphlet):
+    """The historian's report (B1, C): the first intervention and the request for it, the second, the ban on
+    the workers' councils, 1989; the precise counts and dates where the standard works give them."""
+    notes = "\n".join(footnotes(pamphlet["epub"]).values())
+    for needed in ("Presidium decided on the evening of 23 October to send in troops", "backdated written request",
+                   "Operation Whirlwind, commanded by Marshal Ivan Konev", "On 9 December the government dissolved "
+                   "the Central Workers’ Council", "Sándor Rácz and Sándor Bali were arrested at Parliament",
+                   "reburied in Budapest on 16 June 1989", "end of the one-party system",
+                   "the minister of defence was Lieutenant-General Károly Janza", "2,652 dead", "19,226 wounded",
+                   "Research has identified 88 people killed", "expelled from the party on 3 December 1955",
+                   "the group around Ted Grant", "Plzeň", "In the Name of the Working Class"):
+        assert needed in notes, needed
+    for gone in ("the third day", "a small Trotskyist group", "dozens of people", "where capitalism had been"):
+        assert gone not in notes, gone
 
 
 def test_dates_the_second_reading_corrected(pamphlet):
@@ -398,14 +419,18 @@ def test_about_this_edition_and_sources_say_what_the_edition_is(pamphlet, kind):
     if kind == "epub":
         text = epub_text(pamphlet["epub"])
     elif kind == "pdf":
-        text = pdf_text(pamphlet["pdf"])
+        text = pdf_text(pamphlet["pdf"]).replace("/ ", "/")  # a web address may break after a slash
     else:
         from lxml import html
         text = "\n".join(" ".join(html.parse(str(page)).getroot().text_content().split())
                          for page in sorted(pamphlet["web"].glob("*.html")))
-    for needed in ("About this edition", "Introduction to the 2016 edition", "Sources",
+    for needed in ("About this edition", "The web page’s introduction (2016)", "Sources",
                    "‘Hungary: The political revolution of sixty years ago’", "October 2016",
-                   "ranges of numbers and dates take an en dash", "Litván 1996", "Békés et al. 2002"):
+                   "ranges of numbers and dates take an en dash", "Litván 1996", "Békés et al. 2002",
+                   # every change to the text declared (the historian's report, A1), the author's "today" dated
+                   "the space an opening mark takes after a colon", "is dropped", "a centred asterisk marks the break",
+                   "square brackets mark the editors’ cut", "the website’s and not the author’s",
+                   "The author’s ‘today’ is therefore 2006", "Socialism Today", SOURCE_URL):
         assert needed in text, needed
     assert "From the publisher" not in text
     if kind == "pdf":  # the editors' account right after the contents, the sources right before the index
@@ -414,12 +439,14 @@ def test_about_this_edition_and_sources_say_what_the_edition_is(pamphlet, kind):
         about = next(i for i, t in enumerate(pages) if t.startswith("About this edition"))
         sources = next(i for i, t in enumerate(pages) if t.startswith("Sources"))
         index = next(i for i, t in enumerate(pages) if t.startswith("Index of names"))
-        assert contents < about < next(i for i, t in enumerate(pages) if t.startswith("Introduction to the 2016"))
+        opening = next(i for i, t in enumerate(pages) if t.startswith("The web page’s introduction (2016)"))
+        assert contents < about < opening
         assert sources < index and not any(t.startswith("Second invasion") for t in pages[sources:])
 
 
 def test_people_named_only_in_notes_have_index_entries(pamphlet):
     root = documents(pamphlet["epub"])["index.xhtml"]
     terms = {" ".join("".join(e.itertext()).split()) for e in root.xpath("//*[@epub:type='index-term']", namespaces=NS)}
-    for heading in ("Hegedüs, András", "Kána, Lőrinc", "Bulganin, Nikolai", "Grósz, Károly", "Király, Béla"):
+    for heading in ("Hegedüs, András", "Kána, Lőrinc", "Bulganin, Nikolai", "Grósz, Károly", "Király, Béla",
+                    "Janza, Károly", "Konev, Ivan", "Rácz, Sándor", "Bali, Sándor", "Grant, Ted"):
         assert heading in terms, heading

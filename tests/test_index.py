@@ -99,7 +99,7 @@ def test_pamphlet_index_pages_are_right(pamphlet, register):
     people = {p["heading"]: p["variants"] for p in register["person"] if p.get("index", True)}
     # The index covers the text and its notes, not the editors' "About this edition" and "Sources".
     entries, sees = check_index(pamphlet["pdf"], people, register.get("not_names", []),
-                                scope=("Introduction to the 2016 edition", "Sources"))
+                                scope=("The web page’s introduction (2016)", "Sources"))
     assert "Nagy, Imre" in entries
     assert sees == {"Kopaksi, Sandor": "Kopácsi, Sándor", "Poszgay, Imre": "Pozsgay, Imre"}
     # Diacritic-folded order: Kádár among the Ks, Gerő before Gomułka, each letter in turn.
