@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -110,6 +112,46 @@ def test_the_books_git_configuration_cannot_start_a_program(tmp_path, monkeypatc
     with zipfile.ZipFile(book / "dist" / "test-book.epub") as epub:
         opf = epub.read("EPUB/content.opf").decode()
     assert "2017-07-14T02:40:00Z" in opf  # the signed commit's time: git was still asked
+
+
+@pytest.mark.parametrize("borrowed", ["include", "includeIf", "alternates"])
+def test_a_repository_that_would_read_files_outside_is_not_asked(tmp_path, monkeypatch, borrowed):
+    """A .git/config that includes a file outside the project (or objects borrowed from another
+    repository): git would read it, so git is not run and the book is dated as outside git (its
+    `date`). The outside file is a FIFO: reading it would block."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    book = make_book(tmp_path / "book", {"one.md": CHAPTER})
+    _git(book, "init", "-q")
+    _git(book, "add", "-A")
+    _git(book, "commit", "-q", "-m", "text")
+    outside = tmp_path / "outside"
+    os.mkfifo(outside)
+    if borrowed == "alternates":
+        (book / ".git" / "objects" / "info").mkdir(parents=True, exist_ok=True)
+        (book / ".git" / "objects" / "info" / "alternates").write_text(f"{outside}\n")
+    else:
+        section = "[include]" if borrowed == "include" else '[includeIf "gitdir:/"]'
+        with open(book / ".git" / "config", "a") as config:
+            config.write(f"{section}\n\tpath = {outside}\n")
+    opened = threading.Event()  # set when anything opens the FIFO to read it
+
+    def wait_for_a_reader() -> None:
+        os.close(os.open(outside, os.O_WRONLY))  # blocks until a reader opens the other end
+        opened.set()
+
+    waiting = threading.Thread(target=wait_for_a_reader, daemon=True)
+    waiting.start()
+    result = run("build", str(book), "-f", "epub")
+    read_by_the_build = opened.is_set()
+    if not read_by_the_build:
+        release = os.open(outside, os.O_RDONLY | os.O_NONBLOCK)  # let the waiting thread go
+        waiting.join(5)
+        os.close(release)
+    assert result.exit_code == 0, result.output
+    assert not read_by_the_build
+    with zipfile.ZipFile(book / "dist" / "test-book.epub") as epub:
+        opf = epub.read("EPUB/content.opf").decode()
+    assert "2017-07-14T02:40:00Z" not in opf and "2020-05-01T00:00:00Z" in opf  # the book's date, not the commit's
 
 
 @pytest.mark.parametrize("loop", [

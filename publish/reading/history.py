@@ -12,6 +12,7 @@ conversion, no terminal prompt, and an environment holding none of the caller's 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -35,8 +36,34 @@ def git_environment() -> dict[str, str]:
     return env
 
 
+INCLUDE = re.compile(r"^\s*\[\s*include", re.IGNORECASE | re.MULTILINE)  # [include], [includeIf "…"]
+
+
+def reads_only_itself(folder: Path) -> bool:
+    """Whether the git repository holding `folder` keeps to its own `.git` folder: no configuration
+    included from other files, no objects borrowed from another repository, and `.git` a folder
+    (not a `gitdir:` file pointing elsewhere). False outside any repository."""
+    for place in (folder.resolve(), *folder.resolve().parents):
+        git = place / ".git"
+        if os.path.lexists(git):
+            break
+    else:
+        return False
+    if git.is_symlink() or not git.is_dir() or (git / "objects" / "info" / "alternates").exists() \
+            or (git / "commondir").exists():
+        return False
+    try:
+        config = (git / "config").read_text(encoding="utf-8", errors="replace") if (git / "config").is_file() else ""
+    except OSError:
+        return False
+    return not INCLUDE.search(config)
+
+
 def last_commit_time(folder: Path) -> int | None:
-    """Seconds since the epoch of the last commit touching `folder`; None outside a git work tree."""
+    """Seconds since the epoch of the last commit touching `folder`; None outside a git work tree,
+    or in a repository that would make git read files outside it (`reads_only_itself`)."""
+    if not reads_only_itself(folder):
+        return None
     command = ["git", "--no-pager"]
     for setting in NEUTRAL_CONFIG:
         command += ["-c", setting]
