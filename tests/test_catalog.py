@@ -8,6 +8,7 @@ listed."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -52,6 +53,10 @@ def catalogue(tmp_path_factory):
     chapter = next((broken / "manuscript").glob("01-*.md"))
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\nA call of a note never written.[^missing]\n",
                        encoding="utf-8")
+    unreadable = root / "books" / "unreadable"  # its book.toml a FIFO: named, never silently left out
+    assert run("new", str(unreadable), "--title", "Unreadable").exit_code == 0
+    (unreadable / "manuscript" / "book.toml").unlink()
+    os.mkfifo(unreadable / "manuscript" / "book.toml")
     result = run("catalog", str(root / "books"), "--out", str(root / "site"), "--title", "Our pamphlets",
                  "--base-url", BASE_URL)
     return root / "site", result, chapter
@@ -61,7 +66,8 @@ def test_the_failing_book_is_reported_and_the_others_published(catalogue):
     site, result, chapter = catalogue
     assert result.exit_code == 1
     assert "broken" in result.output and "error[N002]" in result.output and "[^missing]" in result.output
-    assert "2 book(s), 1 failed" in result.output
+    assert "unreadable" in result.output and "book.toml:1:1: error[S005]" in result.output
+    assert "2 book(s), 2 failed" in result.output
     assert "Traceback" not in result.output
     assert sorted(p.name for p in (site / "books").iterdir()) == ["a-new-book", "hungary-56"]
 
@@ -130,7 +136,8 @@ def test_only_book_projects_are_found_and_what_was_skipped_is_listed(catalogue):
         line = next((x for x in result.output.splitlines() if x.startswith(f"skipped {root / folder}:")), None)
         assert line is not None and reason in line, (folder, result.output)
     assert "scaffold" not in (site / "catalog.xml").read_text(encoding="utf-8")
-    assert "2 book(s), 1 failed" in result.output  # the scaffolds are not books that failed
+    assert "unreadable" in result.output and "book.toml:1:1: error[S005]" in result.output
+    assert "2 book(s), 2 failed" in result.output  # the scaffolds are not books that failed
 
 
 def test_subjects_are_opds_categories_in_both_feeds(catalogue):

@@ -43,10 +43,12 @@ def _start(book: Path) -> tuple[subprocess.Popen, int]:
             time.sleep(0.2)
 
 
-def _request(port: int, path: str, host: str | None = None) -> tuple[int, str]:
+def _request(port: int, path: str, host: str | None = None, hosts: tuple[str, ...] | None = None) -> tuple[int, str]:
+    """GET `path` with one `Host` (`host`, or the server's own address), or the headers `hosts`."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     connection.putrequest("GET", path, skip_host=True)
-    connection.putheader("Host", host or f"127.0.0.1:{port}")
+    for value in (hosts if hosts is not None else (host or f"127.0.0.1:{port}",)):
+        connection.putheader("Host", value)
     connection.endheaders()
     response = connection.getresponse()
     body = response.read().decode("utf-8", "replace")
@@ -126,6 +128,10 @@ def test_bad_requests_are_refused_without_a_traceback(tmp_path):
         assert _request(port, "/.publish/lock")[0] == 404
         assert _request(port, "/web/index.html", host="rebound.example.com")[0] == 421  # DNS rebinding
         assert _request(port, "/web/index.html", host=f"localhost:{port}")[0] == 200
+        assert _request(port, "/web/index.html", hosts=())[0] == 421  # no Host at all
+        assert _request(port, "/web/index.html", hosts=(f"127.0.0.1:{port}", "evil.example"))[0] == 421
+        pdf = next(p.name for p in (book / "dist").iterdir() if p.suffix == ".pdf")
+        assert _request(port, f"/{pdf}/")[0] == 404  # a file asked for as a folder
     finally:
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=10)

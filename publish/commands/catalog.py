@@ -91,7 +91,7 @@ def discover(folders: list[Path]) -> Found:
                     skipped.setdefault(toml.parent.parent.resolve(), f"inside {here} ({reason})")
                 dirs.clear()
                 continue
-            if (here / MANUSCRIPT / "book.toml").is_file():
+            if os.path.lexists(here / MANUSCRIPT / "book.toml"):  # a FIFO or link too: its load says why not
                 books.add(here.resolve())
                 for toml in _book_tomls(here):  # a book's own folders: its manuscript, styles, outputs
                     if toml.parent.parent != here:

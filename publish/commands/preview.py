@@ -206,10 +206,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def _checked_path(self) -> str | None:
         """The request's path, or None when it was answered with an error: a `Host` that is not
         this server's address (a page of another site reaching the preview through DNS
-        rebinding: 421), a path with bad escapes, control characters or a hidden part (400, 404)."""
-        host = self.headers.get("Host")
+        rebinding, or none, or two: 421), a path with bad escapes, control characters or a hidden part (400, 404)."""
+        hosts = self.headers.get_all("Host") or []
         port = self.server.server_address[1]  # type: ignore[index]  # an (address, port) pair: AF_INET
-        if host is not None and host.lower() not in {f"127.0.0.1:{port}", f"localhost:{port}"}:
+        if len(hosts) != 1 or hosts[0].lower() not in {f"127.0.0.1:{port}", f"localhost:{port}"}:
             self.send_error(421, "Misdirected Request", "this preview answers only http://127.0.0.1:PORT/")
             return None
         path = self.path.split("?", 1)[0].split("#", 1)[0]
@@ -235,9 +235,14 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         file = Path(self.translate_path(self.path.split("?", 1)[0]))
         if file.is_dir():
             file = file / "index.html"
+        elif self.path.split("?", 1)[0].endswith("/"):  # `/book.pdf/`: a file named as a folder
+            return self.send_error(404, "Not Found")
         if not file.is_file():
             return self.send_error(404, "not built (yet)")
-        text = file.read_text(encoding="utf-8")
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return self.send_error(404, "Not Found")
         extra = _banner(self.session.problems) + RELOAD_SCRIPT
         text = text.replace("</body>", extra + "</body>", 1) if "</body>" in text else text + extra
         data = text.encode()
