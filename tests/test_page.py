@@ -202,7 +202,9 @@ def test_every_full_page_ends_at_one_depth_and_its_lines_keep_one_grid(book, req
     deepest = max(depth for _, _, depth in depths)
     short = [(n, noted, round(deepest - d, 1)) for n, noted, d in depths if deepest - d > TOLERANCE]
     assert [(n, gap) for n, noted, gap in short if noted or abs(gap - leading) > TOLERANCE] == []
-    assert len(short) <= max(1, len(depths) // 10), short
+    # a line short where keep rules stop a page: few — one in ten, or two in a short book (the
+    # pamphlet: a text page before a heading with its lines, and a sources page, whose entries are kept whole)
+    assert len(short) <= max(2, len(depths) // 10), short
     grid = statistics.median(r for *_, r in residues)
     off = [(n, t[:30], round(r - grid, 1)) for n, t, r in residues
            if min(abs(r - grid), leading - abs(r - grid)) > TOLERANCE]

@@ -52,8 +52,11 @@ def reads_only_itself(folder: Path) -> bool:
     if git.is_symlink() or not git.is_dir() or (git / "objects" / "info" / "alternates").exists() \
             or (git / "commondir").exists():
         return False
-    try:
-        config = (git / "config").read_text(encoding="utf-8", errors="replace") if (git / "config").is_file() else ""
+    config_file = git / "config"
+    if config_file.is_symlink():  # its text would be read from elsewhere (and so would git's)
+        return False
+    try:  # a regular file inside the repository (a FIFO or a folder: stat says so, nothing opened)
+        config = config_file.read_text(encoding="utf-8", errors="replace") if config_file.is_file() else ""
     except OSError:
         return False
     return not INCLUDE.search(config)

@@ -53,6 +53,9 @@ ALLOWED = {
     ("printing/layout.py", "render", "HTML"): "HTML made by publish (a string; its URLs: the fetcher's gate)",
     ("printing/cover.py", "cover_png", "pypdfium2.PdfDocument"): "a PDF publish just made (bytes)",
     ("engine/pdfx.py", "__call__", "condition.profile.read_bytes"): "the colour profile publish ships",
+    ("reading/history.py", "reads_only_itself", "config_file.read_text"):
+        "the book's git configuration, a regular file, only to see whether git would read elsewhere",
+    ("rendering/render.py", "_memory_limit", "Path('/proc/self/statm').read_text"): "the process's own size",
     ("outputs.py", "_locked", "os.open"): "the output folder's lock",
     ("outputs.py", "_write", "os.open"): "an output being written",
     ("outputs.py", "_write", "os.fdopen"): "an output being written",
