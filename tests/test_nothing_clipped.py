@@ -24,8 +24,10 @@ def test_a_word_wider_than_the_measure_is_broken_not_clipped(tmp_path):
     pdf = book / "dist" / "test-book.pdf"
     text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     joined = "".join(text.split()).replace("\u200b", "")
-    for long in (WORD, CODE, CELL, NOTE):
+    for long in (WORD, CODE, NOTE):
         assert long in joined, long[:12]
+    # the table's other cell ("x") may be read between the cell's lines: poppler reads row by line
+    assert CELL in joined.replace("x", ""), CELL[:12]
     width = float(subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
                   .split("Page size:")[1].split()[0])
     for page in word_boxes(pdf):
