@@ -56,7 +56,11 @@ class Committed:
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any] | None:
-    """The current set's manifest, or None (no set, or not one publish can read)."""
+    """The current set's manifest, or None (no set, or not one publish can read). Read only when
+    `current` names one of the folder's own sets: a link a book shipped is never followed."""
+    meta = out_dir / META
+    if meta.is_symlink() or _current_set(meta) is None or (meta / "sets").is_symlink():
+        return None
     try:
         data = json.loads((out_dir / META / "current" / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
